@@ -1,0 +1,99 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { z } from 'zod';
+import { CHANNELS, type Channel } from './channels';
+import { SCOPES_BY_KIND, type Caller } from './caller';
+
+/**
+ * Bearer tokens presented to the gateway. HS256 with a shared secret keeps the demo
+ * self-contained; the claims are what an external identity provider would issue.
+ */
+const ISSUER = 'omnigraph';
+const AUDIENCE = 'omnigraph-api';
+
+export const TOKEN_ROLES = ['guest', 'customer', 'staff', 'partner', 'admin'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+const claimsSchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('guest'), sub: z.string().min(1), channel: z.enum(CHANNELS) }),
+  z.object({ role: z.literal('customer'), sub: z.string().min(1), channel: z.enum(CHANNELS) }),
+  z.object({
+    role: z.literal('staff'),
+    sub: z.string().min(1),
+    channel: z.enum(CHANNELS),
+    location: z.string().min(1),
+  }),
+  z.object({ role: z.literal('partner'), sub: z.string().min(1) }),
+  z.object({ role: z.literal('admin'), sub: z.string().min(1), channel: z.enum(CHANNELS).optional() }),
+]);
+
+export type AccessTokenClaims = z.infer<typeof claimsSchema>;
+
+export class InvalidAccessTokenError extends Error {
+  override name = 'InvalidAccessTokenError';
+}
+
+function keyOf(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function mintAccessToken(
+  secret: string,
+  claims: AccessTokenClaims,
+  options: { expiresIn?: string | number } = {},
+): Promise<string> {
+  const { sub, ...rest } = claims;
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '12h')
+    .sign(keyOf(secret));
+}
+
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessTokenClaims> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    const parsed = claimsSchema.safeParse(payload);
+    if (!parsed.success) throw new InvalidAccessTokenError('Token claims are not valid');
+    return parsed.data;
+  } catch (error) {
+    if (error instanceof InvalidAccessTokenError) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError('Token has expired');
+    throw new InvalidAccessTokenError('Token is not valid');
+  }
+}
+
+/** Turns verified token claims into the caller the rest of the system reasons about. */
+export function callerFromClaims(claims: AccessTokenClaims): Caller {
+  switch (claims.role) {
+    case 'guest':
+      return { kind: 'guest', channel: claims.channel, guestId: claims.sub, scopes: [...SCOPES_BY_KIND.guest] };
+    case 'customer':
+      return {
+        kind: 'customer',
+        channel: claims.channel,
+        customerId: claims.sub,
+        scopes: [...SCOPES_BY_KIND.customer],
+      };
+    case 'staff':
+      return {
+        kind: 'staff',
+        channel: claims.channel,
+        staffId: claims.sub,
+        locationId: claims.location,
+        scopes: [...SCOPES_BY_KIND.staff],
+      };
+    case 'partner':
+      return { kind: 'partner', channel: 'MARKETPLACE', partnerId: claims.sub, scopes: [...SCOPES_BY_KIND.partner] };
+    case 'admin':
+      return { kind: 'admin', channel: claims.channel ?? 'WEB', staffId: claims.sub, scopes: [...SCOPES_BY_KIND.admin] };
+  }
+}
+
+export type { Channel };

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Secrets that ship with the repo so `npm start` works at once; refused when NODE_ENV=production. */
+export const DEV_SIGNING_SECRET = 'dev-only-gateway-signing-secret-change-me';
+export const DEV_TOKEN_SECRET = 'dev-only-access-token-secret-change-me';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+const subgraphEnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.url().optional(),
+  OWN_DATABASE_URL: z.url().optional(),
+  PGLITE_DIR: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  GATEWAY_SIGNING_SECRET: z.string().min(32).default(DEV_SIGNING_SECRET),
+  SEED_DEMO_DATA: booleanFlag,
+  LOG_SQL: booleanFlag,
+});
+
+export interface SubgraphEnv {
+  production: boolean;
+  port: number;
+  host: string;
+  /** `<NAME>_DATABASE_URL`, else DATABASE_URL, else undefined for embedded PGlite. */
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  poolSize: number;
+  signingSecret: string;
+  seedDemoData: boolean;
+  logSql: boolean;
+}
+
+/**
+ * Variables every subgraph shares. `name` picks the per-subgraph database URL, e.g.
+ * CATALOG_DATABASE_URL, so each subgraph can live on its own server.
+ */
+export function loadSubgraphEnv(name: string, defaultPort: number, source: Record<string, string | undefined>): SubgraphEnv {
+  const env = parseEnv(subgraphEnvSchema, {
+    ...source,
+    PORT: source.PORT ?? String(defaultPort),
+    OWN_DATABASE_URL: source[`${name.toUpperCase()}_DATABASE_URL`],
+  });
+  const result: SubgraphEnv = {
+    production: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.OWN_DATABASE_URL ?? env.DATABASE_URL,
+    pgliteDir: env.PGLITE_DIR ?? `.data/${name}`,
+    poolSize: env.DATABASE_POOL_SIZE,
+    signingSecret: env.GATEWAY_SIGNING_SECRET,
+    seedDemoData: env.SEED_DEMO_DATA,
+    logSql: env.LOG_SQL,
+  };
+  assertProductionSecrets(result, [result.signingSecret]);
+  return result;
+}
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses the environment once; prints every problem at the same time instead of failing one by one. */
+export function parseEnv<TSchema extends z.ZodType>(schema: TSchema, source: Record<string, string | undefined>): z.output<TSchema> {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new EnvError(`Invalid environment:\n${problems}`);
+  }
+  return result.data;
+}
+
+/** Development secrets are public; running production on them would let anyone sign a caller. */
+export function assertProductionSecrets(env: { production: boolean }, secrets: string[]): void {
+  if (env.production && secrets.some((secret) => secret === DEV_SIGNING_SECRET || secret === DEV_TOKEN_SECRET)) {
+    throw new EnvError('Set GATEWAY_SIGNING_SECRET and AUTH_TOKEN_SECRET: development secrets are refused in production');
+  }
+}

@@ -1,0 +1,46 @@
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { DatabaseClient } from './client';
+
+/** Drizzle over either driver; services only see this type. */
+export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
+  PgQueryResultHKT,
+  TSchema
+>;
+
+/** Counts every SQL statement a service sends, so tests and benchmarks can prove there is no N+1. */
+export class StatementCounter {
+  private count = 0;
+  increment(): void {
+    this.count += 1;
+  }
+  get total(): number {
+    return this.count;
+  }
+}
+
+export interface Database<TSchema extends Record<string, unknown>> {
+  db: Db<TSchema>;
+  client: DatabaseClient;
+  statements: StatementCounter;
+}
+
+export function createDatabase<TSchema extends Record<string, unknown>>(
+  client: DatabaseClient,
+  schema: TSchema,
+  options: { logSql?: boolean } = {},
+): Database<TSchema> {
+  const statements = new StatementCounter();
+  const logger = {
+    logQuery(query: string) {
+      statements.increment();
+      if (options.logSql) console.log(`[sql] ${query}`);
+    },
+  };
+  const db =
+    client.kind === 'pglite'
+      ? drizzlePglite(client.pglite, { schema, logger })
+      : drizzlePostgres(client.sql, { schema, logger });
+  return { db: db as unknown as Db<TSchema>, client, statements };
+}

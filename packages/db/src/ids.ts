@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulidx';
+
+/**
+ * Public ids are opaque strings with a type prefix (`prod_…`, `cart_…`). The body is a ULID, so
+ * ids sort by creation time and keyset pagination on id follows insertion order.
+ */
+export function newId(prefix: string): string {
+  return `${prefix}_${ulid().toLowerCase()}`;
+}
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/**
+ * Deterministic ids for demo data: the same key always gives the same id, so every subgraph's
+ * seed can point at another subgraph's records without reading its tables. They share the ULID
+ * shape (26 Crockford characters) and sort by `ordinal`, which keeps seeded lists in a stable order.
+ */
+export function demoId(prefix: string, key: string, ordinal = 0): string {
+  const time = ordinal.toString(32).padStart(10, '0');
+  const digest = createHash('sha256').update(`${prefix}:${key}`).digest();
+  let random = '';
+  for (let i = 0; i < 16; i += 1) random += CROCKFORD[digest[i]! % 32];
+  return `${prefix}_${time}${random}`;
+}
+
+/** True when a value looks like an id of the given type; lets services reject junk before SQL. */
+export function isIdOf(prefix: string, value: string): boolean {
+  return new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(value);
+}

@@ -1,0 +1,86 @@
+import { demoId } from '@omni/db';
+import { demoLocation } from './locations';
+
+export interface DemoIdentity {
+  kind: 'EMAIL' | 'PHONE' | 'TELEGRAM' | 'VK' | 'WHATSAPP' | 'LOYALTY_CARD';
+  value: string;
+  channel: 'WEB' | 'MOBILE_APP' | 'POS' | 'MESSENGER' | 'CALL_CENTER' | 'EMAIL' | 'SOCIAL';
+  verified: boolean;
+}
+
+export interface DemoCustomer {
+  id: string;
+  key: string;
+  firstName: string;
+  lastName: string;
+  locale: string;
+  identities: DemoIdentity[];
+}
+
+export interface DemoStaffMember {
+  id: string;
+  key: string;
+  name: string;
+  role: 'CASHIER' | 'STORE_MANAGER' | 'SUPPORT_AGENT';
+  homeLocationId: string;
+}
+
+const customer = (ordinal: number, fields: Omit<DemoCustomer, 'id'>): DemoCustomer => ({
+  id: demoId('cus', fields.key, ordinal),
+  ...fields,
+});
+
+export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
+  customer(1, {
+    key: 'anna', firstName: 'Anna', lastName: 'Ivanova', locale: 'ru',
+    identities: [
+      { kind: 'EMAIL', value: 'anna.ivanova@example.com', channel: 'WEB', verified: true },
+      { kind: 'PHONE', value: '+4915112345001', channel: 'CALL_CENTER', verified: true },
+      { kind: 'TELEGRAM', value: '100200301', channel: 'MESSENGER', verified: true },
+    ],
+  }),
+  customer(2, {
+    key: 'ben', firstName: 'Ben', lastName: 'Schulz', locale: 'de',
+    identities: [
+      { kind: 'EMAIL', value: 'ben.schulz@example.com', channel: 'MOBILE_APP', verified: true },
+      { kind: 'LOYALTY_CARD', value: 'LC-000002', channel: 'POS', verified: true },
+    ],
+  }),
+  customer(3, {
+    key: 'chen', firstName: 'Chen', lastName: 'Wei', locale: 'en',
+    identities: [
+      { kind: 'PHONE', value: '+4917655512003', channel: 'MESSENGER', verified: true },
+      { kind: 'WHATSAPP', value: '+4917655512003', channel: 'MESSENGER', verified: true },
+    ],
+  }),
+  customer(4, {
+    key: 'dmitry', firstName: 'Dmitry', lastName: 'Orlov', locale: 'ru',
+    identities: [
+      { kind: 'VK', value: 'id5550004', channel: 'SOCIAL', verified: true },
+      { kind: 'EMAIL', value: 'd.orlov@example.com', channel: 'EMAIL', verified: false },
+    ],
+  }),
+];
+
+const staff = (ordinal: number, fields: Omit<DemoStaffMember, 'id'>): DemoStaffMember => ({
+  id: demoId('staff', fields.key, ordinal),
+  ...fields,
+});
+
+export const DEMO_STAFF: readonly DemoStaffMember[] = [
+  staff(1, { key: 'berlin-cashier', name: 'Lena Vogel', role: 'CASHIER', homeLocationId: demoLocation('berlin-mitte').id }),
+  staff(2, { key: 'berlin-manager', name: 'Tom Becker', role: 'STORE_MANAGER', homeLocationId: demoLocation('berlin-mitte').id }),
+  staff(3, { key: 'support-agent', name: 'Sofia Klein', role: 'SUPPORT_AGENT', homeLocationId: demoLocation('leipzig-warehouse').id }),
+];
+
+export function demoCustomer(key: string): DemoCustomer {
+  const found = DEMO_CUSTOMERS.find((candidate) => candidate.key === key);
+  if (!found) throw new Error(`No demo customer ${key}`);
+  return found;
+}
+
+export function demoStaffMember(key: string): DemoStaffMember {
+  const found = DEMO_STAFF.find((candidate) => candidate.key === key);
+  if (!found) throw new Error(`No demo staff member ${key}`);
+  return found;
+}

@@ -1,0 +1,54 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * The only codes a client ever sees on a GraphQL error. Anything else is masked as
+ * INTERNAL_SERVER_ERROR so stack traces and SQL never leak.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+
+export function apiError(code: ErrorCode, message: string): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, { extensions: { code, ...(status ? { http: { status } } : {}) } });
+}
+
+export const unauthenticated = (message = 'Authentication required') => apiError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'Not allowed') => apiError('FORBIDDEN', message);
+export const notFound = (message = 'Not found') => apiError('NOT_FOUND', message);
+export const badUserInput = (message: string) => apiError('BAD_USER_INPUT', message);
+
+/** Codes graphql-js and Apollo attach to malformed requests; they are the client's fault. */
+const CLIENT_REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+function isKnownCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * Apollo Server `formatError` for gateway and subgraphs: known codes pass through, request
+ * mistakes become BAD_USER_INPUT, everything else is logged and replaced by a generic message.
+ */
+export function createErrorFormatter(log: (error: unknown) => void = (e) => console.error(e)) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (isKnownCode(code) && code !== 'INTERNAL_SERVER_ERROR') {
+      return { ...base, extensions: { code } };
+    }
+    if (typeof code === 'string' && CLIENT_REQUEST_CODES.has(code)) {
+      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    log(error);
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+
+/**
+ * Loaders that honour the DataLoader contract: one batch function call per tick, results in key
+ * order, `null` for keys that have no row (never a shifted array).
+ */
+export function createKeyedLoader<TKey, TRow>(
+  fetchRows: (keys: readonly TKey[]) => Promise<TRow[]>,
+  keyOf: (row: TRow) => TKey,
+): DataLoader<TKey, TRow | null> {
+  return new DataLoader<TKey, TRow | null>(async (keys) => {
+    const rows = await fetchRows(keys);
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** For list children: every key gets the (possibly empty) list of its rows, in fetched order. */
+export function createGroupedLoader<TKey, TRow>(
+  fetchRows: (keys: readonly TKey[]) => Promise<TRow[]>,
+  groupOf: (row: TRow) => TKey,
+): DataLoader<TKey, TRow[]> {
+  return new DataLoader<TKey, TRow[]>(async (keys) => {
+    const rows = await fetchRows(keys);
+    const groups = new Map<TKey, TRow[]>();
+    for (const row of rows) {
+      const key = groupOf(row);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}

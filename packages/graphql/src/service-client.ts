@@ -1,0 +1,42 @@
+import { signCallerContext, CALLER_CONTEXT_HEADER, SCOPES_BY_KIND, type Caller, type Channel } from '@omni/auth';
+
+/**
+ * Calls another subgraph's internal operations directly (not through the gateway), signed as
+ * this service. Used for writes that must happen together, e.g. checkout reserving stock.
+ */
+export interface ServiceClient {
+  request<TData>(query: string, variables?: Record<string, unknown>, channel?: Channel): Promise<TData>;
+}
+
+export class ServiceCallError extends Error {
+  override name = 'ServiceCallError';
+}
+
+export function createServiceClient(options: {
+  service: string;
+  /** Resolved lazily so services can be wired before their siblings have picked ports. */
+  url: string | (() => string);
+  signingSecret: string;
+  timeoutMs?: number;
+}): ServiceClient {
+  return {
+    async request<TData>(query: string, variables: Record<string, unknown> = {}, channel: Channel = 'WEB') {
+      const caller: Caller = { kind: 'service', service: options.service, channel, scopes: [...SCOPES_BY_KIND.service] };
+      const url = typeof options.url === 'function' ? options.url() : options.url;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, caller, options.service),
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      const body = (await response.json()) as { data?: TData; errors?: { message: string }[] };
+      if (body.errors?.length || !body.data) {
+        throw new ServiceCallError(`Call from ${options.service} failed: ${body.errors?.map((e) => e.message).join('; ') ?? response.status}`);
+      }
+      return body.data;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** The only place the test harness reads the environment. */
+export const testEnv = {
+  /** When set, tests run on this Postgres server (in a fresh database each) instead of PGlite. */
+  databaseUrl: process.env.DATABASE_URL || undefined,
+};
