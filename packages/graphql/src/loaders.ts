@@ -32,3 +32,27 @@ export function createGroupedLoader<TKey, TRow>(
     return keys.map((key) => groups.get(key) ?? []);
   });
 }
+
+/**
+ * Paginated list children (`conversation.messages(first, after)` for many conversations at once).
+ * One DataLoader per distinct page request, keyed by parent id, so a page of N parents costs one
+ * SQL statement. `fetchPages` must return at most `limit + 1` rows per parent (e.g. with
+ * `row_number() over (partition by parent order by key)`), in key order.
+ */
+export function createChildPageLoader<TRow, TCursor = string>(
+  fetchPages: (parentIds: readonly string[], page: { limit: number; after: TCursor | null }) => Promise<TRow[]>,
+  parentOf: (row: TRow) => string,
+) {
+  const loaders = new Map<string, DataLoader<string, TRow[]>>();
+  return {
+    load(parentId: string, page: { limit: number; after: TCursor | null }): Promise<TRow[]> {
+      const pageKey = JSON.stringify([page.limit, page.after]);
+      let loader = loaders.get(pageKey);
+      if (!loader) {
+        loader = createGroupedLoader((parentIds: readonly string[]) => fetchPages(parentIds, page), parentOf);
+        loaders.set(pageKey, loader);
+      }
+      return loader.load(parentId);
+    },
+  };
+}
