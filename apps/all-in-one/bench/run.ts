@@ -1,0 +1,64 @@
+import autocannon from 'autocannon';
+import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
+import { mintDemoToken } from '../src/demo-tokens';
+import { startSupergraph } from '../src/start-supergraph';
+import { SCENARIOS, type Scenario } from './scenarios';
+
+/**
+ * npm run bench: the whole supergraph in this process on a fresh seeded database (PGlite, or a new
+ * database on the server at DATABASE_URL), loaded over loopback HTTP. Prints throughput, latency
+ * and SQL statements per request; it asserts nothing.
+ */
+const DURATION_SECONDS = Number(process.argv.find((arg) => arg.startsWith('--duration='))?.split('=')[1] ?? 10);
+const CONNECTIONS = [1, 16];
+
+const database = await createTestDatabase({ maxConnections: 30 });
+const supergraph = await startSupergraph({
+  databases: database.client,
+  signingSecret: TEST_SIGNING_SECRET,
+  tokenSecret: TEST_TOKEN_SECRET,
+  ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
+  seedDemoData: true,
+});
+
+async function measure(scenario: Scenario, connections: number) {
+  const token = await mintDemoToken(TEST_TOKEN_SECRET, scenario.role, scenario.key);
+  const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+
+  // One request first: proves the operation works and counts its SQL statements in isolation.
+  const before = supergraph.totalStatements();
+  const probe = (await (await fetch(supergraph.gatewayUrl, { method: 'POST', headers, body })).json()) as { errors?: unknown[] };
+  if (probe.errors?.length) throw new Error(`${scenario.name} failed: ${JSON.stringify(probe.errors)}`);
+  const statementsPerRequest = supergraph.totalStatements() - before;
+
+  const result = await autocannon({
+    url: supergraph.gatewayUrl,
+    method: 'POST',
+    headers,
+    body,
+    connections,
+    duration: DURATION_SECONDS,
+  });
+  return {
+    scenario: scenario.name,
+    connections,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'SQL/req': statementsPerRequest,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+try {
+  console.log(`database: ${database.kind}, node ${process.version}, ${DURATION_SECONDS}s per run`);
+  const rows = [];
+  for (const scenario of SCENARIOS) {
+    for (const connections of CONNECTIONS) rows.push(await measure(scenario, connections));
+  }
+  console.table(rows);
+} finally {
+  await supergraph.stop();
+  await database.drop();
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, parseEnv } from '@omni/config';
+
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
+
+const allInOneEnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.url().optional(),
+  PGLITE_DIR: z.string().default(DEFAULT_DATA_DIR),
+  AUTH_TOKEN_SECRET: z.string().min(32).default(DEV_TOKEN_SECRET),
+  GATEWAY_SIGNING_SECRET: z.string().min(32).default(DEV_SIGNING_SECRET),
+  LOG_SQL: z.enum(['true', 'false', '1', '0', '']).optional(),
+});
+
+/** `npm start`: embedded Postgres in `.data/pglite` unless DATABASE_URL names a server. */
+export function loadAllInOneEnv(source: Record<string, string | undefined> = process.env) {
+  const env = parseEnv(allInOneEnvSchema, source);
+  const result = {
+    production: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    pgliteDir: env.PGLITE_DIR,
+    tokenSecret: env.AUTH_TOKEN_SECRET,
+    signingSecret: env.GATEWAY_SIGNING_SECRET,
+    logSql: env.LOG_SQL === 'true' || env.LOG_SQL === '1',
+  };
+  assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);
+  return result;
+}
+
+export type AllInOneEnv = ReturnType<typeof loadAllInOneEnv>;

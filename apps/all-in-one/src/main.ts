@@ -1,0 +1,53 @@
+import { isTableEmpty } from '@omni/db';
+import { mintDemoToken } from './demo-tokens';
+import { loadAllInOneEnv } from './env';
+import { openClient } from './open-client';
+import { startSupergraph } from './start-supergraph';
+
+/** npm start: the gateway and five subgraphs in one process, seeded on the first start. */
+const env = loadAllInOneEnv();
+const client = await openClient(env);
+const firstStart = await isFirstStart();
+const supergraph = await startSupergraph({
+  databases: client,
+  signingSecret: env.signingSecret,
+  tokenSecret: env.tokenSecret,
+  host: env.host,
+  ports: { gateway: env.port },
+  seedDemoData: firstStart,
+  logSql: env.logSql,
+});
+
+const annaToken = await mintDemoToken(env.tokenSecret, 'customer', 'anna');
+const cashierToken = await mintDemoToken(env.tokenSecret, 'staff', 'berlin-cashier');
+console.log(`
+Omnigraph is running on ${env.databaseUrl ? 'the Postgres server at DATABASE_URL' : `embedded Postgres in ${env.pgliteDir}`}${firstStart ? ' (demo data loaded)' : ''}.
+
+  Gateway     ${supergraph.gatewayUrl}
+  Subgraphs   ${Object.entries(supergraph.subgraphUrls).map(([name, url]) => `${name} ${url}`).join('\n              ')}
+
+Demo tokens (valid 30 days; mint others with \`npm run token -- <customer|staff|partner|admin|guest> [key]\`):
+  Anna, customer on the web:   ${annaToken}
+  Lena, cashier in Berlin:     ${cashierToken}
+
+Try:  curl -s ${supergraph.gatewayUrl} -H 'content-type: application/json' \\
+        -H "authorization: Bearer ${annaToken.slice(0, 12)}…" --data '{"query":"{ me { displayName cart { totalQuantity } } }"}'
+Example operations for every kind of client are in examples/.
+`);
+
+async function isFirstStart(): Promise<boolean> {
+  try {
+    return await isTableEmpty(client, 'customer.customers');
+  } catch {
+    // The schema does not exist yet: migrations have never run here.
+    return true;
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await supergraph.stop();
+    await client.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { sharedView, type DatabaseClient } from '@omni/db';
+import { createGateway, SUPERGRAPH_FILE, type SubgraphName } from '@omni/gateway';
+import type { RunningServer } from '@omni/graphql';
+import { createCartSubgraph, openCartDatabase, seedCartDemoData } from '@omni/subgraph-cart';
+import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData } from '@omni/subgraph-catalog';
+import { createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
+import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
+import { createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
+
+export interface SupergraphOptions {
+  /** One client shared by every subgraph (each keeps to its own schema), or one per subgraph. */
+  databases: DatabaseClient | Record<SubgraphName, DatabaseClient>;
+  signingSecret: string;
+  tokenSecret: string;
+  /** Port per service; 0 picks a free one, which is what tests do. */
+  ports?: Partial<Record<SubgraphName | 'gateway', number>>;
+  host?: string;
+  seedDemoData?: boolean;
+  logSql?: boolean;
+}
+
+const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
+
+/** Migrates every subgraph's schema and, when asked, loads the demo data. */
+export async function openDatabases(options: Pick<SupergraphOptions, 'databases' | 'seedDemoData' | 'logSql'>) {
+  const clientOf = (name: SubgraphName): DatabaseClient =>
+    'kind' in options.databases ? sharedView(options.databases as DatabaseClient) : (options.databases as Record<SubgraphName, DatabaseClient>)[name];
+  const logSql = { logSql: options.logSql ?? false };
+  const databases = {
+    customer: await openCustomerDatabase(clientOf('customer'), logSql),
+    catalog: await openCatalogDatabase(clientOf('catalog'), logSql),
+    cart: await openCartDatabase(clientOf('cart'), logSql),
+    promotions: await openPromotionsDatabase(clientOf('promotions'), logSql),
+    support: await openSupportDatabase(clientOf('support'), logSql),
+  };
+  if (options.seedDemoData) {
+    await seedCustomerDemoData(databases.customer.db);
+    await seedCatalogDemoData(databases.catalog.db);
+    await seedCartDemoData(databases.cart.db);
+    await seedPromotionsDemoData(databases.promotions.db);
+    await seedSupportDemoData(databases.support.db);
+  }
+  return databases;
+}
+
+export type SupergraphDatabases = Awaited<ReturnType<typeof openDatabases>>;
+
+export interface RunningSupergraph {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  databases: SupergraphDatabases;
+  /** SQL statements sent by all subgraphs so far; read before and after a request to count its cost. */
+  totalStatements(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product in one process: five subgraphs and the gateway, each on its own HTTP port,
+ * talking to each other over real HTTP exactly as separate containers would.
+ */
+export async function startSupergraph(options: SupergraphOptions): Promise<RunningSupergraph> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const databases = await openDatabases(options);
+  const { signingSecret } = options;
+  const running: RunningServer[] = [];
+  const listen = async (server: { listen(port: number, host?: string): Promise<RunningServer> }, port: number) => {
+    const started = await server.listen(port, host);
+    running.push(started);
+    return started.url;
+  };
+
+  try {
+    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret }), ports.customer);
+    const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
+    const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog }), ports.cart);
+    const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret }), ports.promotions);
+    const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret }), ports.support);
+    const subgraphUrls = { customer, catalog, cart, promotions, support };
+    const gatewayUrl = await listen(
+      createGateway({
+        supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+        subgraphUrls,
+        tokenSecret: options.tokenSecret,
+        signingSecret,
+      }),
+      ports.gateway,
+    );
+    return {
+      gatewayUrl,
+      subgraphUrls,
+      databases,
+      totalStatements: () => Object.values(databases).reduce((sum, database) => sum + database.statements.total, 0),
+      async stop() {
+        // Gateway first, so no request reaches a subgraph that is already gone.
+        for (const server of running.reverse()) await server.stop();
+      },
+    };
+  } catch (error) {
+    for (const server of running.reverse()) await server.stop();
+    throw error;
+  }
+}
