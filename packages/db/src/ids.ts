@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { ulid } from 'ulidx';
+import { monotonicFactory } from 'ulidx';
 
 /**
  * Public ids are opaque strings with a type prefix (`prod_…`, `cart_…`). The body is a ULID, so
- * ids sort by creation time and keyset pagination on id follows insertion order.
+ * ids sort by creation time and keyset pagination on id follows insertion order. The monotonic
+ * factory keeps that true for ids made within the same millisecond in this process.
  */
+const nextUlid = monotonicFactory();
+
 export function newId(prefix: string): string {
-  return `${prefix}_${ulid().toLowerCase()}`;
+  return `${prefix}_${nextUlid().toLowerCase()}`;
 }
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -18,3 +18,10 @@ describe('ids', () => {
     expect(isIdOf('prod', demoId('prod', 'x', 2))).toBe(true);
   });
 });
+
+describe('ids made in one burst', () => {
+  it('still sort in creation order', () => {
+    const ids = Array.from({ length: 1000 }, () => newId('line'));
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

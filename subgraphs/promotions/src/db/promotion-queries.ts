@@ -1,0 +1,71 @@
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { PromotionsDb } from './database';
+import { promotions, type NewPromotionRow, type PromotionRow, type PromotionStatus } from './schema';
+
+export function findPromotionsByIds(db: PromotionsDb, ids: readonly string[]): Promise<PromotionRow[]> {
+  return db.select().from(promotions).where(inArray(promotions.id, [...ids]));
+}
+
+/**
+ * Active promotions of the given currencies that have not ended by `now`. Promotions that end are
+ * rarely archived at once, so filtering them here keeps pricing from rereading history; the
+ * engine still checks the whole window itself.
+ */
+export function findLivePromotionsByCurrencies(db: PromotionsDb, currencyCodes: readonly string[], now: Date): Promise<PromotionRow[]> {
+  return db
+    .select()
+    .from(promotions)
+    .where(
+      and(
+        eq(promotions.status, 'ACTIVE'),
+        inArray(promotions.currencyCode, [...currencyCodes]),
+        or(isNull(promotions.endsAt), gt(promotions.endsAt, now)),
+      ),
+    )
+    .orderBy(asc(promotions.id));
+}
+
+export interface PromotionListFilter {
+  status?: PromotionStatus | null;
+  /** Promotions that apply in this channel: scoped to it, or to every channel. */
+  channel?: string | null;
+}
+
+/** One keyset page in creation order; returns up to `limit + 1` rows so the caller knows if more follow. */
+export function listPromotions(
+  db: PromotionsDb,
+  filter: PromotionListFilter,
+  page: { limit: number; after: string | null },
+): Promise<PromotionRow[]> {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(promotions.status, filter.status));
+  if (filter.channel) {
+    conditions.push(sql`(cardinality(${promotions.channels}) = 0 or ${filter.channel} = any(${promotions.channels}))`);
+  }
+  if (page.after) conditions.push(gt(promotions.id, page.after));
+  return db
+    .select()
+    .from(promotions)
+    .where(and(...conditions))
+    .orderBy(asc(promotions.id))
+    .limit(page.limit + 1);
+}
+
+export async function insertPromotion(db: PromotionsDb, row: NewPromotionRow): Promise<PromotionRow> {
+  const [inserted] = await db.insert(promotions).values(row).returning();
+  return inserted!;
+}
+
+/**
+ * Archived is final: the condition lives in the UPDATE itself, so a concurrent archive can never
+ * be undone by a status change that read the row a moment earlier. Returns null when nothing
+ * matched (missing or archived).
+ */
+export async function updatePromotionStatus(db: PromotionsDb, id: string, status: PromotionStatus): Promise<PromotionRow | null> {
+  const [row] = await db
+    .update(promotions)
+    .set({ status, updatedAt: new Date() })
+    .where(and(eq(promotions.id, id), or(sql`${promotions.status} <> 'ARCHIVED'`, eq(promotions.status, status))))
+    .returning();
+  return row ?? null;
+}

@@ -1,0 +1,48 @@
+import { isChannel } from '@omni/auth';
+import { badUserInput, isCurrencyCode, MoneyFormatError, toMinorUnits } from '@omni/graphql';
+import type { PromotionsContext } from '../context';
+import type { PromotionRow } from '../db/schema';
+import { priceCart, type CartPricing } from './promotion-engine';
+
+/** A Cart as the gateway sends it to resolve fields that `@requires` channel and subtotal. */
+export interface CartRepresentation {
+  id: string;
+  channel?: unknown;
+  subtotal?: { amount?: unknown; currencyCode?: unknown } | null;
+}
+
+function invalidRepresentation(): never {
+  throw badUserInput('A Cart representation needs channel and subtotal { amount currencyCode }');
+}
+
+async function computePricing(ctx: PromotionsContext, cart: CartRepresentation): Promise<CartPricing<PromotionRow>> {
+  const { channel, subtotal } = cart;
+  if (!isChannel(channel) || typeof subtotal?.amount !== 'string' || typeof subtotal.currencyCode !== 'string') invalidRepresentation();
+  const currencyCode = subtotal.currencyCode;
+  if (!isCurrencyCode(currencyCode)) invalidRepresentation();
+  let subtotalMinor: number;
+  try {
+    subtotalMinor = toMinorUnits(subtotal.amount, currencyCode);
+  } catch (error) {
+    if (error instanceof MoneyFormatError) invalidRepresentation();
+    throw error;
+  }
+  if (subtotalMinor < 0) invalidRepresentation();
+
+  const promotions = await ctx.loaders.livePromotionsByCurrency.load(currencyCode);
+  return priceCart(promotions, { channel, subtotalMinor, currencyCode }, ctx.now);
+}
+
+/**
+ * Discounts, discount total and total of one cart come from one evaluation, remembered for the
+ * request, so the three fields cannot disagree. Promotions are public, so pricing needs no
+ * permission: whoever may see the cart (decided by the cart subgraph) sees its discounts.
+ */
+export function priceCartRepresentation(ctx: PromotionsContext, cart: CartRepresentation): Promise<CartPricing<PromotionRow>> {
+  let pricing = ctx.cartPricing.get(cart);
+  if (!pricing) {
+    pricing = computePricing(ctx, cart);
+    ctx.cartPricing.set(cart, pricing);
+  }
+  return pricing;
+}

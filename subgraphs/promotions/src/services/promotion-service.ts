@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { CHANNELS } from '@omni/auth';
+import { newId } from '@omni/db';
+import {
+  fail,
+  isCurrencyCode,
+  isIdKey,
+  MoneyFormatError,
+  pageRequest,
+  requireScope,
+  succeed,
+  toConnection,
+  toMinorUnits,
+  userError,
+  userErrorsFromIssues,
+  type Connection,
+  type ConnectionArgs,
+  type Outcome,
+  type UserError,
+} from '@omni/graphql';
+import type { PromotionsContext } from '../context';
+import { findPromotionsByIds, insertPromotion, listPromotions, updatePromotionStatus, type PromotionListFilter } from '../db/promotion-queries';
+import { PROMOTION_KINDS, PROMOTION_STATUSES, type NewPromotionRow, type PromotionRow } from '../db/schema';
+
+/** Promotions are public marketing terms without personal data: every caller may read them. */
+export function getPromotion(ctx: PromotionsContext, id: string): Promise<PromotionRow | null> {
+  return ctx.loaders.promotionById.load(id);
+}
+
+export async function listPromotionsPage(
+  ctx: PromotionsContext,
+  args: ConnectionArgs & { filter?: PromotionListFilter | null },
+): Promise<Connection<PromotionRow>> {
+  const page = pageRequest(args, isIdKey);
+  const rows = await listPromotions(ctx.db, args.filter ?? {}, page);
+  for (const row of rows) ctx.loaders.promotionById.prime(row.id, row);
+  return toConnection(rows, page, (row) => row.id);
+}
+
+const createPromotionInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  description: z.string().trim().max(2000, 'must be at most 2000 characters').nullish(),
+  kind: z.enum(PROMOTION_KINDS),
+  currencyCode: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code such as "EUR"'),
+  percentOff: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').nullish(),
+  amountOff: z.string().nullish(),
+  minimumSubtotal: z.string().nullish(),
+  channels: z
+    .array(z.enum(CHANNELS))
+    .nullish()
+    .refine((channels) => !channels || new Set(channels).size === channels.length, 'must not name a channel twice'),
+  startsAt: z.date().nullish(),
+  endsAt: z.date().nullish(),
+  status: z.enum(['ACTIVE', 'PAUSED'], 'must be ACTIVE or PAUSED for a new promotion').nullish(),
+});
+
+export type CreatePromotionInput = z.input<typeof createPromotionInput>;
+type ParsedCreatePromotionInput = z.output<typeof createPromotionInput>;
+
+function parseAmount(
+  amount: string,
+  currencyCode: string,
+  field: string,
+  rule: { positive: boolean },
+): { minor: number } | { error: UserError } {
+  try {
+    const minor = toMinorUnits(amount, currencyCode);
+    if (rule.positive ? minor <= 0 : minor < 0) {
+      return { error: userError('INVALID', rule.positive ? 'must be greater than zero' : 'must not be negative', ['input', field]) };
+    }
+    return { minor };
+  } catch (error) {
+    if (error instanceof MoneyFormatError) return { error: userError('INVALID', error.message, ['input', field]) };
+    throw error;
+  }
+}
+
+/** Rules that tie fields together; reported all at once so a form can show every problem. */
+function toPromotionValues(input: ParsedCreatePromotionInput): Outcome<Omit<NewPromotionRow, 'id'>> {
+  const errors: UserError[] = [];
+  let percentOff: number | null = null;
+  let amountOffMinor: number | null = null;
+  let minimumSubtotalMinor: number | null = null;
+
+  if (input.kind === 'PERCENTAGE_OFF_ORDER') {
+    if (input.percentOff == null) errors.push(userError('INVALID', 'is required for a percentage promotion', ['input', 'percentOff']));
+    else percentOff = input.percentOff;
+    if (input.amountOff != null) errors.push(userError('INVALID', 'must be omitted for a percentage promotion', ['input', 'amountOff']));
+  } else {
+    if (input.amountOff == null) errors.push(userError('INVALID', 'is required for a fixed amount promotion', ['input', 'amountOff']));
+    else {
+      const parsed = parseAmount(input.amountOff, input.currencyCode, 'amountOff', { positive: true });
+      if ('error' in parsed) errors.push(parsed.error);
+      else amountOffMinor = parsed.minor;
+    }
+    if (input.percentOff != null) errors.push(userError('INVALID', 'must be omitted for a fixed amount promotion', ['input', 'percentOff']));
+  }
+  if (input.minimumSubtotal != null) {
+    const parsed = parseAmount(input.minimumSubtotal, input.currencyCode, 'minimumSubtotal', { positive: false });
+    if ('error' in parsed) errors.push(parsed.error);
+    else minimumSubtotalMinor = parsed.minor;
+  }
+  if (input.startsAt && input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
+    errors.push(userError('INVALID', 'must be after startsAt', ['input', 'endsAt']));
+  }
+  if (errors.length > 0) return fail(...errors);
+
+  const now = new Date();
+  return succeed({
+    name: input.name,
+    description: input.description || null,
+    kind: input.kind,
+    percentOff,
+    amountOffMinor,
+    minimumSubtotalMinor,
+    currencyCode: input.currencyCode,
+    channels: input.channels ?? [],
+    startsAt: input.startsAt ?? null,
+    endsAt: input.endsAt ?? null,
+    status: input.status ?? 'ACTIVE',
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+export async function createPromotion(ctx: PromotionsContext, rawInput: CreatePromotionInput): Promise<Outcome<PromotionRow>> {
+  requireScope(ctx.caller, 'promotions:write');
+  const parsed = createPromotionInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const values = toPromotionValues(parsed.data);
+  if (!values.ok) return values;
+
+  const created = await insertPromotion(ctx.db, { id: newId('promo'), ...values.value });
+  ctx.loaders.promotionById.prime(created.id, created);
+  return succeed(created);
+}
+
+const setPromotionStatusInput = z.object({
+  promotionId: z.string().min(1, 'must not be empty'),
+  status: z.enum(PROMOTION_STATUSES),
+});
+
+export type SetPromotionStatusInput = z.input<typeof setPromotionStatusInput>;
+
+export async function setPromotionStatus(ctx: PromotionsContext, rawInput: SetPromotionStatusInput): Promise<Outcome<PromotionRow>> {
+  requireScope(ctx.caller, 'promotions:write');
+  const parsed = setPromotionStatusInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const { promotionId, status } = parsed.data;
+
+  const updated = await updatePromotionStatus(ctx.db, promotionId, status);
+  if (!updated) {
+    const [existing] = await findPromotionsByIds(ctx.db, [promotionId]);
+    if (!existing) return fail(userError('NOT_FOUND', 'No such promotion', ['input', 'promotionId']));
+    return fail(userError('INVALID_STATE', 'An archived promotion cannot change status', ['input', 'status']));
+  }
+  ctx.loaders.promotionById.clear(promotionId).prime(promotionId, updated);
+  return succeed(updated);
+}

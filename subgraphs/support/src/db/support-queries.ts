@@ -1,0 +1,114 @@
+import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { SupportDb } from './database';
+import {
+  conversations,
+  messages,
+  type ConversationRow,
+  type ConversationStatus,
+  type MessageRow,
+  type NewConversationRow,
+  type NewMessageRow,
+} from './schema';
+
+/** Keyset position in a customer's conversation list: newest activity first. */
+export type ConversationCursor = [lastMessageAtIso: string, id: string];
+
+export function findConversationsByIds(db: SupportDb, ids: readonly string[]): Promise<ConversationRow[]> {
+  return db.select().from(conversations).where(inArray(conversations.id, [...ids]));
+}
+
+/**
+ * One page of conversations for each customer in one statement: rank each customer's
+ * conversations after the cursor and keep `limit + 1` per customer.
+ */
+export async function findConversationPagesByCustomerIds(
+  db: SupportDb,
+  customerIds: readonly string[],
+  page: { limit: number; after: ConversationCursor | null },
+): Promise<ConversationRow[]> {
+  const conditions: SQL[] = [inArray(conversations.customerId, [...customerIds])];
+  if (page.after) {
+    const [lastMessageAt, id] = page.after;
+    conditions.push(sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${lastMessageAt}::timestamptz, ${id})`);
+  }
+  const ranked = db.$with('ranked').as(
+    db
+      .select({
+        ...getTableColumns(conversations),
+        rank: sql<number>`row_number() over (partition by ${conversations.customerId} order by ${conversations.lastMessageAt} desc, ${conversations.id} desc)`.as('rank'),
+      })
+      .from(conversations)
+      .where(and(...conditions)),
+  );
+  const rows = await db
+    .with(ranked)
+    .select()
+    .from(ranked)
+    .where(lte(ranked.rank, page.limit + 1))
+    .orderBy(asc(ranked.customerId), asc(ranked.rank));
+  return rows.map(({ rank: _rank, ...row }) => row);
+}
+
+/** One page of messages for each conversation in one statement, oldest first by sequence number. */
+export async function findMessagePagesByConversationIds(
+  db: SupportDb,
+  conversationIds: readonly string[],
+  page: { limit: number; after: number | null },
+): Promise<MessageRow[]> {
+  const conditions: SQL[] = [inArray(messages.conversationId, [...conversationIds])];
+  if (page.after !== null) conditions.push(gt(messages.seq, page.after));
+  const ranked = db.$with('ranked').as(
+    db
+      .select({
+        ...getTableColumns(messages),
+        rank: sql<number>`row_number() over (partition by ${messages.conversationId} order by ${messages.seq})`.as('rank'),
+      })
+      .from(messages)
+      .where(and(...conditions)),
+  );
+  const rows = await db
+    .with(ranked)
+    .select()
+    .from(ranked)
+    .where(lte(ranked.rank, page.limit + 1))
+    .orderBy(asc(ranked.conversationId), asc(ranked.rank));
+  return rows.map(({ rank: _rank, ...row }) => row);
+}
+
+/** Holds the conversation row until the transaction ends: sends to one conversation run one at a time. */
+export async function lockConversation(tx: SupportDb, id: string): Promise<ConversationRow | null> {
+  const [row] = await tx.select().from(conversations).where(eq(conversations.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function findMessageByIdempotencyKey(tx: SupportDb, conversationId: string, idempotencyKey: string): Promise<MessageRow | null> {
+  const [row] = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.idempotencyKey, idempotencyKey)));
+  return row ?? null;
+}
+
+export async function insertConversation(tx: SupportDb, row: NewConversationRow): Promise<ConversationRow> {
+  const [inserted] = await tx.insert(conversations).values(row).returning();
+  return inserted!;
+}
+
+export async function insertMessage(tx: SupportDb, row: NewMessageRow): Promise<MessageRow> {
+  const [inserted] = await tx.insert(messages).values(row).returning();
+  return inserted!;
+}
+
+export async function updateConversation(
+  tx: SupportDb,
+  id: string,
+  changes: Partial<Pick<ConversationRow, 'status' | 'assigneeStaffId' | 'messageCount' | 'lastMessageAt'>>,
+): Promise<ConversationRow> {
+  const [row] = await tx.update(conversations).set(changes).where(eq(conversations.id, id)).returning();
+  return row!;
+}
+
+export async function setConversationStatus(db: SupportDb, id: string, status: ConversationStatus): Promise<ConversationRow | null> {
+  const [row] = await db.update(conversations).set({ status }).where(eq(conversations.id, id)).returning();
+  return row ?? null;
+}

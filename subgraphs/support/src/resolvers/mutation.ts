@@ -1,0 +1,23 @@
+import type { SupportContext } from '../context';
+import {
+  closeConversation,
+  startConversation,
+  type CloseConversationInput,
+  type StartConversationInput,
+} from '../services/conversation-service';
+import { sendMessage, type SendMessageInput } from '../services/message-service';
+
+export const Mutation = {
+  async startConversation(_: unknown, args: { input: StartConversationInput }, ctx: SupportContext) {
+    const outcome = await startConversation(ctx, args.input);
+    return outcome.ok ? { ...outcome.value, userErrors: [] } : { conversation: null, message: null, userErrors: outcome.userErrors };
+  },
+  async sendMessage(_: unknown, args: { input: SendMessageInput }, ctx: SupportContext) {
+    const outcome = await sendMessage(ctx, args.input);
+    return outcome.ok ? { ...outcome.value, userErrors: [] } : { conversation: null, message: null, userErrors: outcome.userErrors };
+  },
+  async closeConversation(_: unknown, args: { input: CloseConversationInput }, ctx: SupportContext) {
+    const outcome = await closeConversation(ctx, args.input);
+    return outcome.ok ? { conversation: outcome.value, userErrors: [] } : { conversation: null, userErrors: outcome.userErrors };
+  },
+};

@@ -1,0 +1,4 @@
+/** What other workspaces (the all-in-one runner, the gateway, tests) use of the support subgraph. */
+export { createSupportSubgraph, SUPPORT_SUBGRAPH_NAME, supportSchemaFile } from './server';
+export { openSupportDatabase, SUPPORT_SCHEMA, type SupportDatabase } from './db/database';
+export { seedSupportDemoData } from './seed';
