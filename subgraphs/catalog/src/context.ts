@@ -1,0 +1,14 @@
+import type { Caller } from '@omni/auth';
+import type { CatalogDb } from './db/database';
+import { createLoaders, type CatalogLoaders } from './loaders';
+
+/** Built once per request from the verified caller. */
+export interface CatalogContext {
+  caller: Caller;
+  db: CatalogDb;
+  loaders: CatalogLoaders;
+}
+
+export function createCatalogContext(caller: Caller, db: CatalogDb): CatalogContext {
+  return { caller, db, loaders: createLoaders(db) };
+}

@@ -1,0 +1,43 @@
+import { createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
+import type { CatalogDb } from '../db/database';
+import {
+  findCategoriesByIds,
+  findLocationsByIds,
+  findProductsByIds,
+  findProductsBySlugs,
+  findVariantsByBarcodes,
+  findVariantsByIds,
+  findVariantsByProductIds,
+  findVariantsBySkus,
+} from '../db/catalog-queries';
+import { findAdjustmentPages, findStockLevelsByVariantIds, stockLevelKey } from '../db/inventory-queries';
+
+/** Fresh per request: nothing cached across callers. */
+export function createLoaders(db: CatalogDb) {
+  return {
+    productById: createKeyedLoader((ids: readonly string[]) => findProductsByIds(db, ids), (row) => row.id),
+    productBySlug: createKeyedLoader((slugs: readonly string[]) => findProductsBySlugs(db, slugs), (row) => row.slug),
+    categoryById: createKeyedLoader((ids: readonly string[]) => findCategoriesByIds(db, ids), (row) => row.id),
+    variantById: createKeyedLoader((ids: readonly string[]) => findVariantsByIds(db, ids), (row) => row.id),
+    variantBySku: createKeyedLoader((skus: readonly string[]) => findVariantsBySkus(db, skus), (row) => row.sku),
+    variantByBarcode: createKeyedLoader(
+      (barcodes: readonly string[]) => findVariantsByBarcodes(db, barcodes),
+      (row) => row.barcode ?? '',
+    ),
+    variantsByProductId: createGroupedLoader(
+      (ids: readonly string[]) => findVariantsByProductIds(db, ids),
+      (row) => row.productId,
+    ),
+    locationById: createKeyedLoader((ids: readonly string[]) => findLocationsByIds(db, ids), (row) => row.id),
+    stockLevelsByVariantId: createGroupedLoader(
+      (ids: readonly string[]) => findStockLevelsByVariantIds(db, ids),
+      (row) => row.variantId,
+    ),
+    adjustmentPagesByStockLevel: createChildPageLoader(
+      (keys, page) => findAdjustmentPages(db, keys, page),
+      (row) => stockLevelKey(row.variantId, row.locationId),
+    ),
+  };
+}
+
+export type CatalogLoaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,25 @@
+import type { ConnectionArgs } from '@omni/graphql';
+import type { CatalogContext } from '../context';
+import type { StockLevelRecord } from '../db/inventory-queries';
+import { listAdjustments, stockAvailable, stockOnHand, stockReserved } from '../services/inventory-service';
+import { getLocation } from '../services/location-service';
+import { getVariant } from '../services/variant-service';
+
+type Located = Pick<StockLevelRecord, 'variantId' | 'locationId'>;
+
+const variantOf = (record: Located, _: unknown, ctx: CatalogContext) => getVariant(ctx, record.variantId);
+const locationOf = (record: Located, _: unknown, ctx: CatalogContext) => getLocation(ctx, record.locationId);
+
+export const StockLevel = {
+  variant: variantOf,
+  location: locationOf,
+  available: (level: StockLevelRecord) => stockAvailable(level),
+  onHand: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockOnHand(ctx, level),
+  reserved: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockReserved(ctx, level),
+  adjustments: (level: StockLevelRecord, args: ConnectionArgs, ctx: CatalogContext) => listAdjustments(ctx, level, args),
+};
+
+export const InventoryAdjustment = {
+  variant: variantOf,
+  location: locationOf,
+};

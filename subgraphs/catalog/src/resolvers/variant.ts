@@ -1,0 +1,20 @@
+import { toMoney } from '@omni/graphql';
+import type { CatalogContext } from '../context';
+import type { VariantRow } from '../db/schema';
+import {
+  getVariant,
+  listStockLevels,
+  variantAvailability,
+  variantAvailableForSale,
+  variantProduct,
+} from '../services/variant-service';
+
+export const Variant = {
+  __resolveReference: (reference: { id: string }, ctx: CatalogContext) => getVariant(ctx, reference.id),
+  price: (variant: VariantRow) => toMoney(variant.priceMinor, variant.currencyCode),
+  product: (variant: VariantRow, _: unknown, ctx: CatalogContext) => variantProduct(ctx, variant),
+  availableForSale: (variant: VariantRow, _: unknown, ctx: CatalogContext) => variantAvailableForSale(ctx, variant),
+  stockLevels: (variant: VariantRow, _: unknown, ctx: CatalogContext) => listStockLevels(ctx, variant),
+  availability: (variant: VariantRow, args: { locationId: string }, ctx: CatalogContext) =>
+    variantAvailability(ctx, variant, args.locationId),
+};

@@ -1,0 +1,19 @@
+import { hasScope, type Caller } from '@omni/auth';
+import { requireScope } from '@omni/graphql';
+
+/**
+ * The published catalog is public to every caller the gateway vouches for. Sibling services read
+ * it too (resolving the references they hold), so an internal caller counts as a reader.
+ */
+export function requireCatalogRead(caller: Caller): void {
+  if (hasScope(caller, 'internal')) return;
+  requireScope(caller, 'catalog:read');
+}
+
+/**
+ * On-hand and reserved counts and the adjustment trail are operational data: store staff and
+ * admins see them; shoppers and partners only see what is available to sell.
+ */
+export function canSeeInventoryInternals(caller: Caller): boolean {
+  return hasScope(caller, 'inventory:read');
+}

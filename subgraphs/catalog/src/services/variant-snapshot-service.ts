@@ -1,0 +1,23 @@
+import { isIdOf } from '@omni/db';
+import { badUserInput, requireInternalCall } from '@omni/graphql';
+import type { CatalogContext } from '../context';
+import { findVariantSnapshots, type VariantSnapshotRecord } from '../db/inventory-queries';
+
+export const MAX_SNAPSHOT_IDS = 250;
+
+export interface VariantSnapshot extends VariantSnapshotRecord {
+  availableForSale: boolean;
+}
+
+/**
+ * What the cart subgraph needs to price and check its lines, in the order asked, null for
+ * unknown ids. Sibling services only: it bypasses the per-field authorization of the public graph.
+ */
+export async function getVariantSnapshots(ctx: CatalogContext, ids: readonly string[]): Promise<(VariantSnapshot | null)[]> {
+  requireInternalCall(ctx.caller);
+  if (ids.length > MAX_SNAPSHOT_IDS) throw badUserInput(`At most ${MAX_SNAPSHOT_IDS} ids per call`);
+  const wanted = [...new Set(ids.filter((id) => isIdOf('var', id)))];
+  const rows = wanted.length > 0 ? await findVariantSnapshots(ctx.db, wanted) : [];
+  const byId = new Map(rows.map((row) => [row.id, { ...row, availableForSale: row.totalAvailable > 0 }]));
+  return ids.map((id) => byId.get(id) ?? null);
+}

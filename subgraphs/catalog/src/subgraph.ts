@@ -1,0 +1,4 @@
+/** What other workspaces (the all-in-one runner, the cart subgraph, tests) use of the catalog subgraph. */
+export { createCatalogSubgraph, CATALOG_SUBGRAPH_NAME, catalogSchemaFile } from './server';
+export { openCatalogDatabase, CATALOG_SCHEMA, type CatalogDatabase } from './db/database';
+export { seedCatalogDemoData } from './seed';
