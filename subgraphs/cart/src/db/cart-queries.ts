@@ -1,0 +1,127 @@
+import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { CartDb } from './database';
+import { cartLines, carts, type CartLineRow, type CartRow } from './schema';
+
+export function findCartsByIds(db: CartDb, ids: readonly string[]): Promise<CartRow[]> {
+  return db.select().from(carts).where(inArray(carts.id, [...ids]));
+}
+
+export function findActiveCartsByCustomerIds(db: CartDb, customerIds: readonly string[]): Promise<CartRow[]> {
+  return db
+    .select()
+    .from(carts)
+    .where(and(inArray(carts.customerId, [...customerIds]), eq(carts.status, 'ACTIVE')));
+}
+
+/**
+ * Up to `limit + 1` lines of each cart after the cursor, in creation order: the window function
+ * cuts every cart's page in the same statement, so a page of many carts is one query.
+ */
+export function findLinePages(
+  db: CartDb,
+  cartIds: readonly string[],
+  page: { limit: number; after: string | null },
+): Promise<CartLineRow[]> {
+  const filters: SQL[] = [inArray(cartLines.cartId, [...cartIds])];
+  if (page.after !== null) filters.push(gt(cartLines.id, page.after));
+  const ranked = db
+    .select({
+      ...getTableColumns(cartLines),
+      position: sql<number>`row_number() over (partition by ${cartLines.cartId} order by ${cartLines.id})`.as('position'),
+    })
+    .from(cartLines)
+    .where(and(...filters))
+    .as('ranked');
+  const { position: _position, ...columns } = ranked._.selectedFields;
+  return db
+    .select(columns)
+    .from(ranked)
+    .where(lte(ranked.position, page.limit + 1))
+    .orderBy(asc(ranked.cartId), asc(ranked.id));
+}
+
+export async function findActiveCartOfOwner(db: CartDb, owner: { customerId: string } | { guestId: string }): Promise<CartRow | null> {
+  const ownerFilter = 'customerId' in owner ? eq(carts.customerId, owner.customerId) : eq(carts.guestId, owner.guestId);
+  const [row] = await db.select().from(carts).where(and(ownerFilter, eq(carts.status, 'ACTIVE')));
+  return row ?? null;
+}
+
+/** Returns null when the owner already has an active cart (the partial unique index refused the row). */
+export async function insertCartUnlessOwnerHasOne(db: CartDb, values: typeof carts.$inferInsert): Promise<CartRow | null> {
+  const [row] = await db.insert(carts).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+/** Locks the cart row until the transaction ends: every change to a cart or its lines takes this lock first. */
+export async function lockCart(tx: CartDb, id: string): Promise<CartRow | null> {
+  const [row] = await tx.select().from(carts).where(eq(carts.id, id)).for('update');
+  return row ?? null;
+}
+
+export function findCartLinesByVariantIds(tx: CartDb, cartId: string, variantIds: readonly string[]): Promise<CartLineRow[]> {
+  return tx
+    .select()
+    .from(cartLines)
+    .where(and(eq(cartLines.cartId, cartId), inArray(cartLines.variantId, [...variantIds])));
+}
+
+export function findCartLinesByIds(tx: CartDb, cartId: string, lineIds: readonly string[]): Promise<CartLineRow[]> {
+  return tx
+    .select()
+    .from(cartLines)
+    .where(and(eq(cartLines.cartId, cartId), inArray(cartLines.id, [...lineIds])));
+}
+
+/**
+ * Inserts new lines and overwrites quantity and price of lines already holding the variant, in
+ * one statement. The caller computed the final quantities under the cart lock.
+ */
+export async function upsertCartLines(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insert(cartLines)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [cartLines.cartId, cartLines.variantId],
+      set: {
+        quantity: sql`excluded.quantity`,
+        unitPriceMinor: sql`excluded.unit_price_minor`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+export async function setCartLineQuantities(tx: CartDb, cartId: string, changes: readonly { lineId: string; quantity: number }[]): Promise<void> {
+  if (changes.length === 0) return;
+  const cases = changes.map((change) => sql`when ${change.lineId} then ${change.quantity}::integer`);
+  await tx
+    .update(cartLines)
+    .set({ quantity: sql`case ${cartLines.id} ${sql.join(cases, sql` `)} end`, updatedAt: sql`now()` })
+    .where(and(eq(cartLines.cartId, cartId), inArray(cartLines.id, changes.map((change) => change.lineId))));
+}
+
+export async function deleteCartLines(tx: CartDb, cartId: string, lineIds: readonly string[]): Promise<void> {
+  if (lineIds.length === 0) return;
+  await tx.delete(cartLines).where(and(eq(cartLines.cartId, cartId), inArray(cartLines.id, [...lineIds])));
+}
+
+/**
+ * Ends every change: one more version, a fresh updatedAt, and totals recomputed from the lines
+ * as they are now inside this transaction.
+ */
+export async function bumpCart(tx: CartDb, cartId: string): Promise<CartRow> {
+  const ofThisCart = sql`from ${cartLines} where ${cartLines.cartId} = ${carts.id}`;
+  const [row] = await tx
+    .update(carts)
+    .set({
+      version: sql`${carts.version} + 1`,
+      updatedAt: sql`now()`,
+      lineCount: sql`(select count(*)::integer ${ofThisCart})`,
+      totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${ofThisCart})`,
+      subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${ofThisCart})`,
+    })
+    .where(eq(carts.id, cartId))
+    .returning();
+  if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
+  return row;
+}

@@ -1,0 +1,8 @@
+import { commonResolvers } from '@omni/graphql';
+import { Query } from './query';
+import { Mutation } from './mutation';
+import { Cart } from './cart';
+import { CartLine } from './cart-line';
+import { Customer } from './customer';
+
+export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, Customer };

@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { CHANNELS, type Caller } from '@omni/auth';
+import { isIdOf, newId } from '@omni/db';
+import {
+  fail,
+  forbidden,
+  isCurrencyCode,
+  isIdKey,
+  pageRequest,
+  succeed,
+  toConnection,
+  unauthenticated,
+  userError,
+  userErrorsFromIssues,
+  type ConnectionArgs,
+  type Outcome,
+  type UserError,
+} from '@omni/graphql';
+import type { CartContext } from '../context';
+import type { CartDb } from '../db/database';
+import {
+  bumpCart,
+  deleteCartLines,
+  findActiveCartOfOwner,
+  findCartLinesByIds,
+  findCartLinesByVariantIds,
+  insertCartUnlessOwnerHasOne,
+  lockCart,
+  setCartLineQuantities,
+  upsertCartLines,
+} from '../db/cart-queries';
+import { MAX_LINE_QUANTITY, type CartRow } from '../db/schema';
+import { assertAccess, cartAccess, customerCartAccess } from './cart-access';
+import { planLineAdditions, planQuantityChanges, planRemovals } from './line-changes';
+
+/** Currency of a cart created without one: the currency the catalog prices in. */
+export const DEFAULT_CART_CURRENCY = 'EUR';
+/** Lines one mutation may touch; keeps every change one bounded transaction. */
+export const MAX_LINES_PER_CHANGE = 100;
+
+export async function getCart(ctx: CartContext, id: string): Promise<CartRow | null> {
+  assertAccess(cartAccess(ctx.caller, 'read'), 'You may not read carts');
+  const cart = await ctx.loaders.cartById.load(id);
+  if (!cart) return null;
+  assertAccess(cartAccess(ctx.caller, 'read', cart), 'You may only read your own cart');
+  return cart;
+}
+
+/** `Customer.cart`: the customer's active cart; one statement for any number of customers. */
+export function getActiveCartOfCustomer(ctx: CartContext, customerId: string): Promise<CartRow | null> {
+  assertAccess(customerCartAccess(ctx.caller, customerId), "You may not read this customer's cart");
+  return ctx.loaders.activeCartByCustomerId.load(customerId);
+}
+
+export async function listCartLines(ctx: CartContext, cart: CartRow, args: ConnectionArgs) {
+  const page = pageRequest(args, isIdKey);
+  const rows = await ctx.loaders.linePagesByCartId.load(cart.id, page);
+  return { ...toConnection(rows, page, (line) => line.id), totalCount: cart.lineCount };
+}
+
+const quantity = (min: number) =>
+  z.int(`must be a whole number`).min(min, `must be between ${min} and ${MAX_LINE_QUANTITY}`).max(MAX_LINE_QUANTITY, `must be between ${min} and ${MAX_LINE_QUANTITY}`);
+const expectedVersion = z.int().min(1, 'must be a version the cart has had (1 or more)').nullish();
+
+/** Rejects the second mention of the same id in one request, pointing at it. */
+function rejectRepeats<T>(items: T[], idOf: (item: T) => string, ctx: z.RefinementCtx, field: (index: number) => (string | number)[]) {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const id = idOf(item);
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', message: 'is listed more than once', path: field(index) });
+    seen.add(id);
+  });
+}
+
+const createCartInput = z.object({
+  channel: z.enum(CHANNELS).nullish(),
+  customerId: z
+    .string()
+    .refine((id) => isIdOf('cus', id), 'must be a customer id')
+    .nullish(),
+  currencyCode: z
+    .string()
+    .refine(isCurrencyCode, 'must be an ISO 4217 currency code such as "EUR"')
+    .nullish(),
+});
+
+const addCartLinesInput = z.object({
+  cartId: z.string().min(1),
+  lines: z
+    .array(z.object({ variantId: z.string().min(1, 'must not be empty'), quantity: quantity(1) }))
+    .min(1, 'must contain at least one line')
+    .max(MAX_LINES_PER_CHANGE, `must contain at most ${MAX_LINES_PER_CHANGE} lines`)
+    .superRefine((lines, ctx) => rejectRepeats(lines, (line) => line.variantId, ctx, (index) => [index, 'variantId'])),
+  expectedVersion,
+});
+
+const updateCartLinesInput = z.object({
+  cartId: z.string().min(1),
+  lines: z
+    .array(z.object({ lineId: z.string().min(1, 'must not be empty'), quantity: quantity(0) }))
+    .min(1, 'must contain at least one line')
+    .max(MAX_LINES_PER_CHANGE, `must contain at most ${MAX_LINES_PER_CHANGE} lines`)
+    .superRefine((lines, ctx) => rejectRepeats(lines, (line) => line.lineId, ctx, (index) => [index, 'lineId'])),
+  expectedVersion,
+});
+
+const removeCartLinesInput = z.object({
+  cartId: z.string().min(1),
+  lineIds: z
+    .array(z.string().min(1, 'must not be empty'))
+    .min(1, 'must contain at least one line id')
+    .max(MAX_LINES_PER_CHANGE, `must contain at most ${MAX_LINES_PER_CHANGE} line ids`)
+    .superRefine((lineIds, ctx) => rejectRepeats(lineIds, (id) => id, ctx, (index) => [index])),
+  expectedVersion,
+});
+
+export type CreateCartInput = z.input<typeof createCartInput>;
+export type AddCartLinesInput = z.input<typeof addCartLinesInput>;
+export type UpdateCartLinesInput = z.input<typeof updateCartLinesInput>;
+export type RemoveCartLinesInput = z.input<typeof removeCartLinesInput>;
+
+type Owner = { customerId: string } | { guestId: string } | null;
+
+/**
+ * Shoppers own the cart they create; staff create carts for a customer or, at a till, for a
+ * walk-in shopper nobody else can open.
+ */
+function ownerOfNewCart(caller: Caller, customerId: string | null | undefined): Outcome<Owner> {
+  const access = cartAccess(caller, 'write');
+  if (access === 'unauthenticated') throw unauthenticated('Sign in or start a guest session to create a cart');
+  if (access !== 'allowed') throw forbidden('You may not create carts');
+  if (caller.kind === 'customer' || caller.kind === 'guest') {
+    if (customerId && customerId !== caller.customerId) {
+      return fail(userError('FORBIDDEN', 'You may only create your own cart', ['input', 'customerId']));
+    }
+    return succeed(caller.kind === 'customer' ? { customerId: caller.customerId! } : { guestId: caller.guestId! });
+  }
+  return succeed(customerId ? { customerId } : null);
+}
+
+/** Returns the owner's active cart when there is one: a shopper has one cart in every channel. */
+export async function createCart(ctx: CartContext, rawInput: CreateCartInput): Promise<Outcome<CartRow>> {
+  const parsed = createCartInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  const owner = ownerOfNewCart(ctx.caller, input.customerId);
+  if (!owner.ok) return owner;
+
+  const inserted = await insertCartUnlessOwnerHasOne(ctx.db, {
+    id: newId('cart'),
+    customerId: owner.value && 'customerId' in owner.value ? owner.value.customerId : null,
+    guestId: owner.value && 'guestId' in owner.value ? owner.value.guestId : null,
+    channel: input.channel ?? ctx.caller.channel,
+    currencyCode: input.currencyCode ?? DEFAULT_CART_CURRENCY,
+  });
+  // Only the partial unique index on the owner can refuse the row, so the owner has an active cart.
+  const cart = inserted ?? (owner.value ? await findActiveCartOfOwner(ctx.db, owner.value) : null);
+  if (!cart) throw new Error('A new cart was refused although its owner has no active cart');
+  ctx.loaders.cartById.prime(cart.id, cart);
+  return succeed(cart);
+}
+
+/** Whether the caller may change this cart now: user errors where the shopper can act on them, errors otherwise. */
+function changeableCart(caller: Caller, cart: CartRow | null): Outcome<CartRow> {
+  if (!cart) return fail(userError('NOT_FOUND', 'No such cart', ['input', 'cartId']));
+  const access = cartAccess(caller, 'write', cart);
+  if (access === 'not-owner') return fail(userError('FORBIDDEN', 'You may only change your own cart', ['input', 'cartId']));
+  assertAccess(access, 'You may not change carts');
+  if (cart.status !== 'ACTIVE') {
+    return fail(userError('INVALID_STATE', 'The cart is no longer active and cannot change', ['input', 'cartId']));
+  }
+  return succeed(cart);
+}
+
+/**
+ * Every change runs here: the cart row is locked `for update`, so concurrent writers queue and
+ * each sees the lines and version the previous one left. `apply` validates everything before it
+ * writes, so returning user errors leaves the cart untouched.
+ */
+async function changeCart(
+  ctx: CartContext,
+  cartId: string,
+  expected: number | null | undefined,
+  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[]>,
+): Promise<Outcome<CartRow>> {
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CartRow>> => {
+    const checked = changeableCart(ctx.caller, await lockCart(tx, cartId));
+    if (!checked.ok) return checked;
+    const cart = checked.value;
+    if (expected != null && expected !== cart.version) {
+      return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${expected}; reload it and retry`, ['input', 'expectedVersion']));
+    }
+    const errors = await apply(tx, cart);
+    if (errors.length > 0) return fail(...errors);
+    return succeed(await bumpCart(tx, cart.id));
+  });
+  if (outcome.ok) ctx.loaders.cartById.clear(cartId).prime(cartId, outcome.value);
+  return outcome;
+}
+
+/**
+ * Ids for rows created together, ascending in the given order. `newId` is only ordered across
+ * milliseconds, and lines are listed by id, so lines added in one request keep the request's order.
+ */
+function newIdsInOrder(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, () => newId(prefix)).sort();
+}
+
+/** Lines added by staff are credited to them (a sale closed with help counts for the helper). */
+function staffIdOf(caller: Caller): string | null {
+  return caller.kind === 'staff' || caller.kind === 'admin' ? (caller.staffId ?? null) : null;
+}
+
+export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput): Promise<Outcome<CartRow>> {
+  const parsed = addCartLinesInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+
+  // Checked before the catalog is asked, so nobody else's cart costs a service call.
+  const current = changeableCart(ctx.caller, await ctx.loaders.cartById.load(input.cartId));
+  if (!current.ok) return current;
+
+  // Asked outside the transaction: the cart lock is never held across a network call.
+  const variantIds = input.lines.map((line) => line.variantId);
+  const snapshots = await ctx.catalog.variantSnapshots(variantIds, current.value.channel);
+
+  return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
+    const existing = await findCartLinesByVariantIds(tx, cart.id, variantIds);
+    const plan = planLineAdditions({
+      cartCurrencyCode: cart.currencyCode,
+      requested: input.lines,
+      existingByVariantId: new Map(existing.map((line) => [line.variantId, line])),
+      snapshots,
+    });
+    if (!plan.ok) return plan.userErrors;
+    const ids = newIdsInOrder('line', plan.value.length);
+    await upsertCartLines(
+      tx,
+      plan.value.map((line, index) => ({
+        id: ids[index]!,
+        cartId: cart.id,
+        variantId: line.variantId,
+        quantity: line.quantity,
+        unitPriceMinor: line.unitPriceMinor,
+        currencyCode: line.currencyCode,
+        addedInChannel: ctx.caller.channel,
+        addedByStaffId: staffIdOf(ctx.caller),
+      })),
+    );
+    return [];
+  });
+}
+
+export async function updateCartLines(ctx: CartContext, rawInput: UpdateCartLinesInput): Promise<Outcome<CartRow>> {
+  const parsed = updateCartLinesInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
+    const existing = await findCartLinesByIds(tx, cart.id, input.lines.map((line) => line.lineId));
+    const plan = planQuantityChanges({ requested: input.lines, existingLineIds: new Set(existing.map((line) => line.id)) });
+    if (!plan.ok) return plan.userErrors;
+    await deleteCartLines(tx, cart.id, plan.value.removals);
+    await setCartLineQuantities(tx, cart.id, plan.value.updates);
+    return [];
+  });
+}
+
+export async function removeCartLines(ctx: CartContext, rawInput: RemoveCartLinesInput): Promise<Outcome<CartRow>> {
+  const parsed = removeCartLinesInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
+    const existing = await findCartLinesByIds(tx, cart.id, input.lineIds);
+    const plan = planRemovals({ requested: input.lineIds, existingLineIds: new Set(existing.map((line) => line.id)) });
+    if (!plan.ok) return plan.userErrors;
+    await deleteCartLines(tx, cart.id, plan.value);
+    return [];
+  });
+}

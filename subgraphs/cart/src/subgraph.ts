@@ -1,0 +1,4 @@
+/** What other workspaces (the all-in-one runner, tests) use of the cart subgraph. */
+export { createCartSubgraph, CART_SUBGRAPH_NAME, cartSchemaFile, type CartSubgraphOptions } from './server';
+export { openCartDatabase, CART_SCHEMA, type CartDatabase } from './db/database';
+export { seedCartDemoData } from './seed';

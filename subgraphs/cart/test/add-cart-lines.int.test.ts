@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Caller } from '@omni/auth';
+import { newId } from '@omni/db';
+import { DEMO_STAFF, demoCatalog, type DemoVariant } from '@omni/demo-data';
+import { toMoney, type RunningServer } from '@omni/graphql';
+import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, type CatalogDatabase } from '@omni/subgraph-catalog';
+import {
+  callers,
+  createTestDatabase,
+  expectData,
+  onPostgresServer,
+  signedSubgraphClient,
+  TEST_SIGNING_SECRET,
+  type TestDatabase,
+} from '@omni/testing';
+import { openCartDatabase, type CartDatabase } from '../src/db/database';
+import { createCartSubgraph } from '../src/server';
+import type { PayloadView } from './helpers';
+
+/** addCartLines against a real, seeded catalog subgraph answering `variantSnapshots` over HTTP. */
+let testDb: TestDatabase;
+let cartDatabase: CartDatabase;
+let catalogDatabase: CatalogDatabase;
+let cartServer: RunningServer;
+let catalogServer: RunningServer;
+const cashier = DEMO_STAFF[0]!;
+const { products, stock } = demoCatalog();
+const variant = (productIndex: number, position = 0): DemoVariant => products[productIndex]!.variants[position]!;
+const totalStockOf = (variantId: string) => stock.filter((level) => level.variantId === variantId).reduce((sum, level) => sum + level.onHand, 0);
+
+beforeAll(async () => {
+  testDb = await createTestDatabase({ maxConnections: 30 });
+  catalogDatabase = await openCatalogDatabase(testDb.client);
+  await seedCatalogDemoData(catalogDatabase.db);
+  catalogServer = await createCatalogSubgraph({ database: catalogDatabase, signingSecret: TEST_SIGNING_SECRET }).listen(0);
+  cartDatabase = await openCartDatabase(testDb.client);
+  cartServer = await createCartSubgraph({ database: cartDatabase, signingSecret: TEST_SIGNING_SECRET, catalogUrl: () => catalogServer.url }).listen(0);
+});
+
+afterAll(async () => {
+  await cartServer?.stop();
+  await catalogServer?.stop();
+  await testDb?.drop();
+});
+
+const asCaller = (caller: Caller) => signedSubgraphClient(cartServer.url, TEST_SIGNING_SECRET, caller);
+const LINE_FIELDS = `id quantity variant { id } unitPrice { amount currencyCode } lineTotal { amount } addedInChannel addedByStaff { id }`;
+const ADD = `mutation($input: AddCartLinesInput!) { addCartLines(input: $input) {
+  cart { id version totalQuantity subtotal { amount currencyCode } lines(first: 100) { edges { node { ${LINE_FIELDS} } } } }
+  userErrors { code field message } } }`;
+
+interface LineView {
+  id: string;
+  quantity: number;
+  variant: { id: string };
+  unitPrice: { amount: string; currencyCode: string };
+  lineTotal: { amount: string };
+  addedInChannel: string;
+  addedByStaff: { id: string } | null;
+}
+type AddPayload = Omit<PayloadView, 'cart'> & {
+  cart: { id: string; version: number; totalQuantity: number; subtotal: { amount: string }; lines: { edges: { node: LineView }[] } } | null;
+};
+
+async function newShopperCart(input: Record<string, unknown> = {}) {
+  const customerId = newId('cus');
+  const client = asCaller(callers.customer(customerId));
+  const created = expectData(await client(`mutation($input: CreateCartInput!) { createCart(input: $input) { cart { id version } } }`, { input }));
+  return { customerId, client, cartId: created.createCart.cart.id as string };
+}
+
+const add = async (client: ReturnType<typeof asCaller>, input: Record<string, unknown>) => expectData(await client(ADD, { input })).addCartLines as AddPayload;
+const codes = (payload: AddPayload) => payload.userErrors.map((error) => [error.code, error.field?.join('.')]);
+
+describe('addCartLines', () => {
+  it('adds lines at the catalog price, in request order, credited to nobody when the shopper adds them', async () => {
+    const { client, cartId } = await newShopperCart();
+    const jacket = variant(0);
+    const mug = variant(5);
+    const payload = await add(client, { cartId, lines: [{ variantId: jacket.id, quantity: 2 }, { variantId: mug.id, quantity: 1 }], expectedVersion: 1 });
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.cart).toMatchObject({
+      version: 2,
+      totalQuantity: 3,
+      subtotal: toMoney(2 * jacket.priceMinor + mug.priceMinor, 'EUR'),
+    });
+    expect(payload.cart!.lines.edges.map((edge) => edge.node)).toEqual([
+      {
+        id: expect.stringMatching(/^line_/),
+        quantity: 2,
+        variant: { id: jacket.id },
+        unitPrice: toMoney(jacket.priceMinor, 'EUR'),
+        lineTotal: { amount: toMoney(2 * jacket.priceMinor, 'EUR').amount },
+        addedInChannel: 'WEB',
+        addedByStaff: null,
+      },
+      {
+        id: expect.stringMatching(/^line_/),
+        quantity: 1,
+        variant: { id: mug.id },
+        unitPrice: toMoney(mug.priceMinor, 'EUR'),
+        lineTotal: { amount: toMoney(mug.priceMinor, 'EUR').amount },
+        addedInChannel: 'WEB',
+        addedByStaff: null,
+      },
+    ]);
+  });
+
+  it('raises the quantity of the line already holding the variant', async () => {
+    const { client, cartId } = await newShopperCart();
+    const shirt = variant(1);
+    const first = await add(client, { cartId, lines: [{ variantId: shirt.id, quantity: 1 }] });
+    const second = await add(client, { cartId, lines: [{ variantId: shirt.id, quantity: 2 }] });
+    expect(second.userErrors).toEqual([]);
+    expect(second.cart!.version).toBe(3);
+    expect(second.cart!.lines.edges.map((edge) => [edge.node.id, edge.node.quantity])).toEqual([[first.cart!.lines.edges[0]!.node.id, 3]]);
+    expect(second.cart!.totalQuantity).toBe(3);
+  });
+
+  it('credits lines staff add to them, in their channel', async () => {
+    const { cartId } = await newShopperCart();
+    const staff = asCaller(callers.staff(cashier.id, cashier.homeLocationId));
+    const payload = await add(staff, { cartId, lines: [{ variantId: variant(2).id, quantity: 1 }] });
+    expect(payload.cart!.lines.edges[0]!.node).toMatchObject({ addedInChannel: 'POS', addedByStaff: { id: cashier.id } });
+  });
+
+  it('rejects invalid input, unknown variants and too much quantity without changing anything', async () => {
+    const { client, cartId } = await newShopperCart();
+    const known = variant(3);
+    const invalid = await add(client, {
+      cartId,
+      lines: [
+        { variantId: known.id, quantity: 0 },
+        { variantId: known.id, quantity: 1000 },
+      ],
+    });
+    expect(codes(invalid)).toEqual([
+      ['INVALID', 'input.lines.0.quantity'],
+      ['INVALID', 'input.lines.1.quantity'],
+      ['INVALID', 'input.lines.1.variantId'],
+    ]);
+    expect(codes(await add(client, { cartId, lines: [] }))).toEqual([['INVALID', 'input.lines']]);
+
+    const unknown = await add(client, { cartId, lines: [{ variantId: known.id, quantity: 1 }, { variantId: newId('var'), quantity: 1 }] });
+    expect(unknown.cart).toBeNull();
+    expect(codes(unknown)).toEqual([['NOT_FOUND', 'input.lines.1.variantId']]);
+
+    const scarce = variant(4);
+    const tooMany = await add(client, { cartId, lines: [{ variantId: scarce.id, quantity: totalStockOf(scarce.id) + 1 }] });
+    expect(codes(tooMany)).toEqual([['OUT_OF_STOCK', 'input.lines.0.quantity']]);
+
+    const cart = expectData(await client(`query($id: ID!) { cart(id: $id) { version totalQuantity } }`, { id: cartId })).cart;
+    expect(cart).toEqual({ version: 1, totalQuantity: 0 });
+  });
+
+  it('refuses a variant the catalog cannot sell any more', async () => {
+    const soldOut = variant(6);
+    const admin = signedSubgraphClient(catalogServer.url, TEST_SIGNING_SECRET, callers.admin());
+    for (const level of stock.filter((candidate) => candidate.variantId === soldOut.id && candidate.onHand > 0)) {
+      const adjusted = expectData(
+        await admin(`mutation($input: AdjustInventoryInput!) { adjustInventory(input: $input) { userErrors { code message } } }`, {
+          input: { variantId: soldOut.id, locationId: level.locationId, delta: -level.onHand, reason: 'COUNTED', idempotencyKey: `sell-out-${level.locationId}` },
+        }),
+      );
+      expect(adjusted.adjustInventory.userErrors).toEqual([]);
+    }
+    const { client, cartId } = await newShopperCart();
+    const payload = await add(client, { cartId, lines: [{ variantId: soldOut.id, quantity: 1 }] });
+    expect(codes(payload)).toEqual([['OUT_OF_STOCK', 'input.lines.0.variantId']]);
+  });
+
+  it('refuses a variant priced in another currency than the cart', async () => {
+    const { client, cartId } = await newShopperCart({ currencyCode: 'USD' });
+    const payload = await add(client, { cartId, lines: [{ variantId: variant(7).id, quantity: 1 }] });
+    expect(codes(payload)).toEqual([['INVALID', 'input.lines.0.variantId']]);
+  });
+
+  it('refuses a stale expectedVersion with VERSION_CONFLICT and changes nothing', async () => {
+    const { client, cartId } = await newShopperCart();
+    await add(client, { cartId, lines: [{ variantId: variant(8).id, quantity: 1 }] });
+    const stale = await add(client, { cartId, lines: [{ variantId: variant(9).id, quantity: 1 }], expectedVersion: 1 });
+    expect(stale.cart).toBeNull();
+    expect(codes(stale)).toEqual([['VERSION_CONFLICT', 'input.expectedVersion']]);
+    const cart = expectData(await client(`query($id: ID!) { cart(id: $id) { version totalQuantity } }`, { id: cartId })).cart;
+    expect(cart).toEqual({ version: 2, totalQuantity: 1 });
+  });
+
+  it("refuses someone else's cart before asking the catalog", async () => {
+    const { cartId } = await newShopperCart();
+    const before = catalogDatabase.statements.total;
+    const payload = await add(asCaller(callers.customer(newId('cus'))), { cartId, lines: [{ variantId: variant(10).id, quantity: 1 }] });
+    expect(codes(payload)).toEqual([['FORBIDDEN', 'input.cartId']]);
+    expect(catalogDatabase.statements.total).toBe(before);
+  });
+
+  it.skipIf(!onPostgresServer())('loses no unit when 20 shoppers add the same variant at the same time', async () => {
+    const { client, cartId } = await newShopperCart();
+    const popular = variant(11);
+    expect(totalStockOf(popular.id)).toBeGreaterThanOrEqual(20);
+    const payloads = await Promise.all(Array.from({ length: 20 }, () => add(client, { cartId, lines: [{ variantId: popular.id, quantity: 1 }] })));
+    for (const payload of payloads) expect(payload.userErrors).toEqual([]);
+    const cart = expectData(await client(`query($id: ID!) { cart(id: $id) { version totalQuantity lines { totalCount } } }`, { id: cartId })).cart;
+    expect(cart).toEqual({ version: 21, totalQuantity: 20, lines: { totalCount: 1 } });
+  });
+});
