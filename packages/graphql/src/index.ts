@@ -8,3 +8,4 @@ export * from './type-defs';
 export * from './authorization';
 export * from './subgraph-server';
 export * from './service-client';
+export * from './run-standalone';
