@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const ADJUST = `mutation($input: AdjustInventoryInput!) { adjustInventory(input: $input) {
   stockLevel { available onHand reserved location { id } variant { id } }
-  adjustment { id delta reason note onHandAfter staffId createdAt variant { id } location { id } }
+  adjustment { id delta reason note onHandAfter adjustedBy { id } createdAt variant { id } location { id } }
   userErrors { code field message }
 } }`;
 
@@ -139,7 +139,7 @@ describe('adjustInventory', () => {
       reason: 'RECEIVED',
       note: 'delivery 42',
       onHandAfter: before + 5,
-      staffId: cashier.id,
+      adjustedBy: { id: cashier.id },
       variant: { id: variant.id },
       location: { id: berlin.id },
     });
@@ -218,7 +218,7 @@ describe('adjustInventory', () => {
     const admin = expectData(await asAdmin()(ADJUST, { input })).adjustInventory;
     expect(admin.userErrors).toEqual([]);
     expect(admin.stockLevel.onHand).toBe(seededOnHand(variant.id, hamburg.id) + 3);
-    expect(admin.adjustment.staffId).toBe('admin');
+    expect(admin.adjustment.adjustedBy).toEqual({ id: 'admin' });
   });
 
   it('never takes on hand below zero or below what is reserved', async () => {

@@ -198,14 +198,6 @@ async function changeCart(
   return outcome;
 }
 
-/**
- * Ids for rows created together, ascending in the given order. `newId` is only ordered across
- * milliseconds, and lines are listed by id, so lines added in one request keep the request's order.
- */
-function newIdsInOrder(prefix: string, count: number): string[] {
-  return Array.from({ length: count }, () => newId(prefix)).sort();
-}
-
 /** Lines added by staff are credited to them (a sale closed with help counts for the helper). */
 function staffIdOf(caller: Caller): string | null {
   return caller.kind === 'staff' || caller.kind === 'admin' ? (caller.staffId ?? null) : null;
@@ -233,7 +225,8 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
       snapshots,
     });
     if (!plan.ok) return plan.userErrors;
-    const ids = newIdsInOrder('line', plan.value.length);
+    // Monotonic ids: lines added in one request are listed in the request's order.
+    const ids = plan.value.map(() => newId('line'));
     await upsertCartLines(
       tx,
       plan.value.map((line, index) => ({

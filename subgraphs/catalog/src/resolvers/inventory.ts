@@ -22,4 +22,6 @@ export const StockLevel = {
 export const InventoryAdjustment = {
   variant: variantOf,
   location: locationOf,
+  adjustedBy: (adjustment: { staffId: string | null }) =>
+    adjustment.staffId ? { __typename: 'StaffMember', id: adjustment.staffId } : null,
 };
