@@ -21,12 +21,23 @@ const supergraph = await startSupergraph({
   seedDemoData: true,
 });
 
+/** Waits until no statement has been sent for 200 ms. */
+async function settle(): Promise<void> {
+  let last = -1;
+  while (last !== supergraph.totalStatements()) {
+    last = supergraph.totalStatements();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function measure(scenario: Scenario, connections: number) {
   const token = await mintDemoToken(TEST_TOKEN_SECRET, scenario.role, scenario.key);
   const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 
-  // One request first: proves the operation works and counts its SQL statements in isolation.
+  // One request first, once the previous run's last requests have drained: proves the operation
+  // works and counts its SQL statements in isolation.
+  await settle();
   const before = supergraph.totalStatements();
   const probe = (await (await fetch(supergraph.gatewayUrl, { method: 'POST', headers, body })).json()) as { errors?: unknown[] };
   if (probe.errors?.length) throw new Error(`${scenario.name} failed: ${JSON.stringify(probe.errors)}`);

@@ -11,17 +11,26 @@ const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
 export function isCurrencyCode(code: string): boolean {
   if (!CURRENCY_PATTERN.test(code)) return false;
+  if (exponents.has(code)) return true;
   try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
+    currencyExponent(code);
     return true;
   } catch {
     return false;
   }
 }
 
+// Building an Intl.NumberFormat costs tens of microseconds; a product page formats hundreds of prices.
+const exponents = new Map<string, number>();
+
 export function currencyExponent(currencyCode: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: currencyCode }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
+  let exponent = exponents.get(currencyCode);
+  if (exponent === undefined) {
+    exponent =
+      new Intl.NumberFormat('en', { style: 'currency', currency: currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+    exponents.set(currencyCode, exponent);
+  }
+  return exponent;
 }
 
 export function toMoney(minorUnits: number, currencyCode: string): Money {
