@@ -30,8 +30,11 @@ Demo tokens (valid 30 days; mint others with \`npm run token -- <customer|staff|
   Anna, customer on the web:   ${annaToken}
   Lena, cashier in Berlin:     ${cashierToken}
 
-Try:  curl -s ${supergraph.gatewayUrl} -H 'content-type: application/json' \\
-        -H "authorization: Bearer ${annaToken.slice(0, 12)}…" --data '{"query":"{ me { displayName cart { totalQuantity } } }"}'
+Try it:
+  TOKEN=${annaToken}
+  curl -s ${supergraph.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
+    --data '{"query":"{ me { displayName cart { totalQuantity total { amount currencyCode } } } }"}'
+
 Example operations for every kind of client are in examples/.
 `);
 
