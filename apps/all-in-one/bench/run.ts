@@ -11,6 +11,8 @@ import { SCENARIOS, type Scenario } from './scenarios';
  */
 const DURATION_SECONDS = Number(process.argv.find((arg) => arg.startsWith('--duration='))?.split('=')[1] ?? 10);
 const CONNECTIONS = [1, 16];
+/** `--scenario=<text>` runs only the scenarios whose name contains the text. */
+const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
 
 const database = await createTestDatabase({ maxConnections: 30 });
 const supergraph = await startSupergraph({
@@ -65,7 +67,7 @@ async function measure(scenario: Scenario, connections: number) {
 try {
   console.log(`database: ${database.kind}, node ${process.version}, ${DURATION_SECONDS}s per run`);
   const rows = [];
-  for (const scenario of SCENARIOS) {
+  for (const scenario of SCENARIOS.filter((candidate) => !ONLY || candidate.name.includes(ONLY))) {
     for (const connections of CONNECTIONS) rows.push(await measure(scenario, connections));
   }
   console.table(rows);
