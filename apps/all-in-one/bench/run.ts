@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
+import { generateLargeCatalog } from '@omni/subgraph-catalog';
 import { mintDemoToken } from '../src/demo-tokens';
 import { startSupergraph } from '../src/start-supergraph';
 import { SCENARIOS, type Scenario } from './scenarios';
@@ -8,8 +9,13 @@ import { SCENARIOS, type Scenario } from './scenarios';
  * npm run bench: the whole supergraph in this process on a fresh seeded database (PGlite, or a new
  * database on the server at DATABASE_URL), loaded over loopback HTTP. Prints throughput, latency
  * and SQL statements per request; it asserts nothing.
+ *
+ * --catalog-variants=100000 first adds a generated catalog of that many variants across 20
+ * locations, so the catalog scenarios run against a large catalog.
  */
-const DURATION_SECONDS = Number(process.argv.find((arg) => arg.startsWith('--duration='))?.split('=')[1] ?? 10);
+const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+const DURATION_SECONDS = Number(flag('duration') ?? 10);
+const CATALOG_VARIANTS = Number(flag('catalog-variants') ?? 0);
 const CONNECTIONS = [1, 16];
 /** `--scenario=<text>` runs only the scenarios whose name contains the text. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
@@ -65,6 +71,25 @@ async function measure(scenario: Scenario, connections: number) {
 }
 
 try {
+  if (CATALOG_VARIANTS > 0) {
+    const started = Date.now();
+    let reported = 0;
+    const generated = await generateLargeCatalog(supergraph.databases.catalog.db, {
+      variants: CATALOG_VARIANTS,
+      locations: 20,
+      onProgress: (done) => {
+        if (done - reported >= CATALOG_VARIANTS / 10 || done === CATALOG_VARIANTS) {
+          reported = done;
+          console.log(`generating catalog: ${done}/${CATALOG_VARIANTS} variants`);
+        }
+      },
+    });
+    await supergraph.databases.catalog.db.execute('vacuum analyze');
+    console.log(
+      `catalog: +${generated.products} products, +${generated.variants} variants, ${generated.locations} locations ` +
+        `in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
+  }
   console.log(`database: ${database.kind}, node ${process.version}, ${DURATION_SECONDS}s per run`);
   const rows = [];
   for (const scenario of SCENARIOS.filter((candidate) => !ONLY || candidate.name.includes(ONLY))) {

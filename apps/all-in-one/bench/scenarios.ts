@@ -1,4 +1,22 @@
+import { DEMO_LOCATIONS } from '@omni/demo-data';
 import type { DemoTokenRole } from '../src/demo-tokens';
+
+const BERLIN = DEMO_LOCATIONS[0]!.id;
+
+/**
+ * A product listing page as a storefront renders it: products with their variants, prices and
+ * availability at the shopper's store. NEWEST puts a generated large catalog (when there is one)
+ * on the page, not the demo products.
+ */
+const listingPage = (first: number, filter = '') => /* GraphQL */ `query($store: ID!) {
+  products(first: ${first}, sort: NEWEST${filter}) {
+    edges { node {
+      id title slug imageUrls priceRange { min { amount currencyCode } max { amount } }
+      variants { sku title price { amount currencyCode } compareAtPrice { amount } availability(locationId: $store) { available } }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
 
 export interface Scenario {
   name: string;
@@ -26,6 +44,30 @@ export const SCENARIOS: Scenario[] = [
         conversations(first: 5) { edges { node { subject messages(first: 10) { edges { node { body } } } } } }
       }
     }`,
+  },
+  {
+    name: 'catalog: listing page, 24 products + variants + store stock',
+    role: 'guest',
+    query: listingPage(24),
+    variables: { store: BERLIN },
+  },
+  {
+    name: 'catalog: listing page, 96 products + variants + store stock',
+    role: 'guest',
+    query: listingPage(96),
+    variables: { store: BERLIN },
+  },
+  {
+    name: 'catalog: in stock at the store, 24 per page',
+    role: 'guest',
+    query: listingPage(24, `, filter: { inStockAt: "${BERLIN}" }`),
+    variables: { store: BERLIN },
+  },
+  {
+    name: 'catalog: search "sweater", 24 per page',
+    role: 'guest',
+    query: listingPage(24, ', filter: { search: "sweater" }'),
+    variables: { store: BERLIN },
   },
   {
     name: 'product listing, 24 per page',

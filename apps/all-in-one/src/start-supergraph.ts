@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { sharedView, type DatabaseClient } from '@omni/db';
 import { createGateway, SUPERGRAPH_FILE, type SubgraphName } from '@omni/gateway';
+import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
-import { createCartSubgraph, openCartDatabase, seedCartDemoData } from '@omni/subgraph-cart';
+import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData } from '@omni/subgraph-cart';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData } from '@omni/subgraph-catalog';
 import { createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
-import { createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
+import { createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
 
 export interface SupergraphOptions {
   /** One client shared by every subgraph (each keeps to its own schema), or one per subgraph. */
@@ -18,6 +19,8 @@ export interface SupergraphOptions {
   host?: string;
   seedDemoData?: boolean;
   logSql?: boolean;
+  /** How often the outbox relays look for new domain events; tests poll faster. */
+  eventPollIntervalMs?: number;
 }
 
 const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
@@ -52,6 +55,8 @@ export interface RunningSupergraph {
   databases: SupergraphDatabases;
   /** SQL statements sent by all subgraphs so far; read before and after a request to count its cost. */
   totalStatements(): number;
+  /** Resolves once every domain event written so far has been delivered (tests measure after it). */
+  settleEvents(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +70,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   const databases = await openDatabases(options);
   const { signingSecret } = options;
   const running: RunningServer[] = [];
+  const relays: OutboxRelay[] = [];
   const listen = async (server: { listen(port: number, host?: string): Promise<RunningServer> }, port: number) => {
     const started = await server.listen(port, host);
     running.push(started);
@@ -72,12 +78,18 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   };
 
   try {
-    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret }), ports.customer);
+    // Customer asks cart and support during data export and erasure; they listen after it.
+    const siblingUrls = { cart: () => cart, support: () => support };
+    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret }), ports.customer);
     const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
     const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog }), ports.cart);
     const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret }), ports.promotions);
     const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };
+    // Domain events from the cart and support outboxes feed the customer timeline.
+    const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };
+    relays.push(createCartEventRelay({ client: databases.cart.client, ...relayOptions }), createSupportEventRelay({ client: databases.support.client, ...relayOptions }));
+    for (const relay of relays) relay.start();
     const gatewayUrl = await listen(
       createGateway({
         supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
@@ -92,12 +104,23 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
       subgraphUrls,
       databases,
       totalStatements: () => Object.values(databases).reduce((sum, database) => sum + database.statements.total, 0),
+      async settleEvents(timeoutMs = 10_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const pending = (await Promise.all(relays.map((relay) => relay.pending()))).reduce((sum, count) => sum + count, 0);
+          if (pending === 0) return;
+          if (Date.now() > deadline) throw new Error(`${pending} domain events still undelivered after ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      },
       async stop() {
+        for (const relay of relays) await relay.stop();
         // Gateway first, so no request reaches a subgraph that is already gone.
         for (const server of running.reverse()) await server.stop();
       },
     };
   } catch (error) {
+    for (const relay of relays) await relay.stop();
     for (const server of running.reverse()) await server.stop();
     throw error;
   }

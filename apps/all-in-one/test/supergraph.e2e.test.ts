@@ -116,6 +116,8 @@ describe('no N+1 across the supergraph', () => {
   }
 
   async function statementsFor(client: ReturnType<typeof gatewayClient>) {
+    // The cart changes above feed the customer timeline in the background; let that finish first.
+    await supergraph.settleEvents();
     const before = supergraph.totalStatements();
     const data = expectData(await client(CUSTOMER_360));
     return { statements: supergraph.totalStatements() - before, lines: data.me.cart.lines.edges.length };

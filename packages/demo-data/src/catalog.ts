@@ -13,8 +13,16 @@ export interface DemoVariant {
   options: { name: string; value: string }[];
   /** Minor units of DEMO_CURRENCY. */
   priceMinor: number;
+  /** The struck-through "was" price while on sale, minor units; null when not on sale. */
+  compareAtMinor: number | null;
+  /** Prices in further currencies for shoppers abroad. */
+  otherPrices: { currencyCode: string; amountMinor: number; compareAtMinor: number | null }[];
   position: number;
 }
+
+/** Every sales channel; a demo product is published to all of them unless it says otherwise. */
+export const DEMO_CHANNELS = ['WEB', 'MOBILE_APP', 'POS', 'SOCIAL', 'MESSENGER', 'CALL_CENTER', 'EMAIL', 'MARKETPLACE'] as const;
+export type DemoChannel = (typeof DEMO_CHANNELS)[number];
 
 export interface DemoProduct {
   id: string;
@@ -23,6 +31,9 @@ export interface DemoProduct {
   description: string;
   category: string;
   vendor: string;
+  /** Channels the product is published to. */
+  channels: DemoChannel[];
+  imageUrls: string[];
   variants: DemoVariant[];
 }
 
@@ -40,6 +51,42 @@ const CATEGORIES = [
   { name: 'Bags', nouns: ['Backpack', 'Tote', 'Duffel', 'Messenger Bag', 'Belt Bag'], price: [1990, 12900], sized: false },
   { name: 'Home', nouns: ['Mug', 'Blanket', 'Candle', 'Cushion', 'Vase'], price: [590, 6900], sized: false },
 ] as const;
+
+/** Russian names, so search in both languages has something to find. */
+const RUSSIAN_NOUNS: Record<string, string> = {
+  Parka: 'Парка', Windbreaker: 'Ветровка', 'Rain Jacket': 'Дождевик', 'Down Jacket': 'Пуховик', 'Denim Jacket': 'Джинсовая куртка',
+  'Oxford Shirt': 'Оксфордская рубашка', 'Linen Shirt': 'Льняная рубашка', 'Flannel Shirt': 'Фланелевая рубашка', Polo: 'Поло', 'T-Shirt': 'Футболка',
+  Chinos: 'Чиносы', Jeans: 'Джинсы', 'Cargo Pants': 'Брюки карго', Joggers: 'Джоггеры', Shorts: 'Шорты',
+  Sneakers: 'Кроссовки', Boots: 'Ботинки', Loafers: 'Лоферы', Sandals: 'Сандалии', 'Trail Runners': 'Трейловые кроссовки',
+  Backpack: 'Рюкзак', Tote: 'Сумка-шоппер', Duffel: 'Дорожная сумка', 'Messenger Bag': 'Сумка через плечо', 'Belt Bag': 'Поясная сумка',
+  Mug: 'Кружка', Blanket: 'Плед', Candle: 'Свеча', Cushion: 'Подушка', Vase: 'Ваза',
+};
+const RUSSIAN_CATEGORIES: Record<string, string> = {
+  Jackets: 'куртки', Shirts: 'рубашки', Trousers: 'брюки', Shoes: 'обувь', Bags: 'сумки', Home: 'товары для дома',
+};
+
+/** Image host of the demo data; the reserved example domain, so nothing real is ever fetched. */
+const DEMO_IMAGE_HOST = 'https://images.example.com/products';
+
+const ONLINE_CHANNELS: DemoChannel[] = ['WEB', 'MOBILE_APP', 'SOCIAL', 'MESSENGER', 'CALL_CENTER', 'EMAIL'];
+
+/**
+ * The first 200 products are offered everywhere (other subgraphs' demo data and tests use them);
+ * among the rest some are store-only, some online-only and some kept off marketplaces.
+ */
+function demoChannels(index: number): DemoChannel[] {
+  if (index < 200) return [...DEMO_CHANNELS];
+  if (index % 20 === 5) return ['POS'];
+  if (index % 20 === 15) return ONLINE_CHANNELS;
+  if (index % 10 === 9) return DEMO_CHANNELS.filter((channel) => channel !== 'MARKETPLACE');
+  return [...DEMO_CHANNELS];
+}
+
+/** US dollar prices: a tenth above the euro price, ending in .90 like the euro ones. */
+function usdPrice(eurMinor: number, onSale: boolean) {
+  const amountMinor = Math.round((eurMinor * 1.1) / 100) * 100 - 10;
+  return { currencyCode: 'USD', amountMinor, compareAtMinor: onSale ? Math.round(amountMinor * 1.25) : null };
+}
 
 const ADJECTIVES = ['Classic', 'Urban', 'Alpine', 'Coastal', 'Everyday', 'Heritage', 'Nordic', 'Studio', 'Field', 'Harbor'];
 const VENDORS = ['Northwind', 'Kestrel & Co', 'Fjell', 'Oakline', 'Tideworks'];
@@ -77,16 +124,25 @@ function buildCatalog(): DemoProduct[] {
           ...(option.size ? [{ name: 'Size', value: option.size }] : []),
         ],
         priceMinor: basePrice + (option.size === 'XL' ? 500 : 0),
+        // Every seventh product is on sale: its "was" price is a quarter higher.
+        compareAtMinor: index % 7 === 3 ? Math.round((basePrice + (option.size === 'XL' ? 500 : 0)) * 1.25) : null,
+        otherPrices: [usdPrice(basePrice + (option.size === 'XL' ? 500 : 0), index % 7 === 3)],
         position,
       };
     });
+    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const vendor = VENDORS[index % VENDORS.length]!;
     products.push({
       id: productId,
-      slug: title.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      slug,
       title,
-      description: `${title} by ${VENDORS[index % VENDORS.length]}: part of our ${category.name.toLowerCase()} range.`,
+      description:
+        `${title} by ${vendor}: part of our ${category.name.toLowerCase()} range. ` +
+        `${RUSSIAN_NOUNS[noun]} ${adjective} от ${vendor}, ${RUSSIAN_CATEGORIES[category.name]}.`,
       category: category.name,
-      vendor: VENDORS[index % VENDORS.length]!,
+      vendor,
+      channels: demoChannels(index),
+      imageUrls: [`${DEMO_IMAGE_HOST}/${slug}-1.jpg`, `${DEMO_IMAGE_HOST}/${slug}-2.jpg`],
       variants,
     });
   }

@@ -8,13 +8,24 @@ export interface DemoIdentity {
   verified: boolean;
 }
 
+export interface DemoConsent {
+  purpose: 'MARKETING' | 'PERSONALISATION' | 'ANALYTICS';
+  contactChannel: 'ANY' | 'EMAIL' | 'SMS' | 'PHONE_CALL' | 'PUSH' | 'TELEGRAM' | 'VK' | 'WHATSAPP' | 'POST';
+  granted: boolean;
+  source: string;
+}
+
 export interface DemoCustomer {
   id: string;
   key: string;
-  firstName: string;
-  lastName: string;
-  locale: string;
+  /** Null for a record known only by an identifier, e.g. a caller nobody has asked for a name yet. */
+  firstName: string | null;
+  lastName: string | null;
+  locale: string | null;
   identities: DemoIdentity[];
+  /** Loyalty points earned, one ledger entry each. */
+  loyalty?: { points: number; reason: string; channel: DemoIdentity['channel'] }[];
+  consents?: DemoConsent[];
 }
 
 export interface DemoStaffMember {
@@ -38,12 +49,25 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
       { kind: 'PHONE', value: '+4915112345001', channel: 'CALL_CENTER', verified: true },
       { kind: 'TELEGRAM', value: '100200301', channel: 'MESSENGER', verified: true },
     ],
+    loyalty: [
+      { points: 200, reason: 'welcome bonus', channel: 'WEB' },
+      { points: 1000, reason: 'first orders', channel: 'POS' },
+    ],
+    consents: [
+      { purpose: 'MARKETING', contactChannel: 'EMAIL', granted: true, source: 'web-signup-checkbox' },
+      { purpose: 'PERSONALISATION', contactChannel: 'ANY', granted: true, source: 'web-signup-checkbox' },
+    ],
   }),
   customer(2, {
     key: 'ben', firstName: 'Ben', lastName: 'Schulz', locale: 'de',
     identities: [
       { kind: 'EMAIL', value: 'ben.schulz@example.com', channel: 'MOBILE_APP', verified: true },
       { kind: 'LOYALTY_CARD', value: 'LC-000002', channel: 'POS', verified: true },
+    ],
+    loyalty: [{ points: 300, reason: 'in-store purchase', channel: 'POS' }],
+    consents: [
+      { purpose: 'MARKETING', contactChannel: 'ANY', granted: true, source: 'pos-loyalty-form' },
+      { purpose: 'MARKETING', contactChannel: 'SMS', granted: false, source: 'pos-loyalty-form' },
     ],
   }),
   customer(3, {
@@ -59,6 +83,16 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
       { kind: 'VK', value: 'id5550004', channel: 'SOCIAL', verified: true },
       { kind: 'EMAIL', value: 'd.orlov@example.com', channel: 'EMAIL', verified: false },
     ],
+  }),
+  // One person as two records (J12): known on Telegram, and as a caller whose number is not yet
+  // linked to the Telegram account. A verified link, or staff merging by hand, makes them one.
+  customer(5, {
+    key: 'elena', firstName: 'Elena', lastName: 'Sokolova', locale: 'ru',
+    identities: [{ kind: 'TELEGRAM', value: '100200305', channel: 'MESSENGER', verified: true }],
+  }),
+  customer(6, {
+    key: 'elena-caller', firstName: null, lastName: null, locale: null,
+    identities: [{ kind: 'PHONE', value: '+4917612345006', channel: 'CALL_CENTER', verified: false }],
   }),
 ];
 

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { loadSubgraphEnv, parseEnv } from '@omni/config';
 
-const cartEnvSchema = z.object({ CATALOG_URL: z.url().default('http://127.0.0.1:4002/') });
+const cartEnvSchema = z.object({
+  CATALOG_URL: z.url().default('http://127.0.0.1:4002/'),
+  CUSTOMER_URL: z.url().default('http://127.0.0.1:4001/'),
+});
 
 /** The cart subgraph's configuration, read once from the environment. */
 export function loadCartEnv(source: Record<string, string | undefined> = process.env) {
   const env = parseEnv(cartEnvSchema, source);
-  return { ...loadSubgraphEnv('cart', 4003, source), catalogUrl: env.CATALOG_URL };
+  return { ...loadSubgraphEnv('cart', 4003, source), catalogUrl: env.CATALOG_URL, customerUrl: env.CUSTOMER_URL };
 }

@@ -1,6 +1,7 @@
 import { runStandaloneSubgraph } from '@omni/graphql';
 import { openCartDatabase } from './db/database';
 import { loadCartEnv } from './env';
+import { createCartEventRelay } from './events';
 import { createCartSubgraph } from './server';
 import { seedCartDemoData } from './seed';
 
@@ -11,5 +12,10 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCartDatabase,
   seed: seedCartDemoData,
-  createServer: (database) => createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl }),
+  createServer: (database) => {
+    // The relay needs no graceful stop: a batch it was delivering when the process ends is
+    // delivered again by the next relay, and consumers apply it once.
+    createCartEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
+    return createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl });
+  },
 });

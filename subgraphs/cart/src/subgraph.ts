@@ -2,3 +2,4 @@
 export { createCartSubgraph, CART_SUBGRAPH_NAME, cartSchemaFile, type CartSubgraphOptions } from './server';
 export { openCartDatabase, CART_SCHEMA, type CartDatabase } from './db/database';
 export { seedCartDemoData } from './seed';
+export { createCartEventRelay } from './events';

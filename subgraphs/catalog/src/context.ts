@@ -12,3 +12,10 @@ export interface CatalogContext {
 export function createCatalogContext(caller: Caller, db: CatalogDb): CatalogContext {
   return { caller, db, loaders: createLoaders(db) };
 }
+
+/** After a stock write, later reads in the same request must not see the levels cached before it. */
+export function forgetStock(ctx: CatalogContext): void {
+  ctx.loaders.stockLevelsByVariantId.clearAll();
+  ctx.loaders.stockLevelAt.clearAll();
+  ctx.loaders.availableTotalByVariantId.clearAll();
+}

@@ -3,6 +3,7 @@ import { openCatalogDatabase } from './db/database';
 import { loadCatalogEnv } from './env';
 import { createCatalogSubgraph } from './server';
 import { seedCatalogDemoData } from './seed';
+import { startReservationSweeper } from './services/reservation-service';
 
 /** Runs the catalog subgraph alone, e.g. as one container of docker-compose. */
 const env = loadCatalogEnv();
@@ -11,5 +12,8 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCatalogDatabase,
   seed: seedCatalogDemoData,
-  createServer: (database) => createCatalogSubgraph({ database, signingSecret: env.signingSecret }),
+  createServer: (database) => {
+    startReservationSweeper(database.db);
+    return createCatalogSubgraph({ database, signingSecret: env.signingSecret });
+  },
 });

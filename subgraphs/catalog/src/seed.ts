@@ -1,7 +1,13 @@
 import { DEMO_CURRENCY, DEMO_EPOCH, DEMO_LOCATIONS, demoCatalog } from '@omni/demo-data';
 import { demoId } from '@omni/db';
 import type { CatalogDb } from './db/database';
-import { categories, inventoryLevels, locations, products, variants } from './db/schema';
+import { catalogFeed, categories, inventoryLevels, locations, products, variantPrices, variants, type OpeningHours } from './db/schema';
+
+/** Stores open Monday to Saturday 10:00–20:00; warehouses work weekdays and do not serve customers. */
+export function demoOpeningHours(kind: 'STORE' | 'WAREHOUSE'): OpeningHours[] {
+  const days = kind === 'STORE' ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5];
+  return days.map((weekday) => (kind === 'STORE' ? { weekday, opens: '10:00', closes: '20:00' } : { weekday, opens: '07:00', closes: '18:00' }));
+}
 
 /** Rows per INSERT: well under Postgres' 65,535 bind parameters for the widest table. */
 const CHUNK_SIZE = 500;
@@ -41,6 +47,10 @@ export async function seedCatalogDemoData(db: CatalogDb): Promise<void> {
           postalCode: location.postalCode,
           countryCode: location.countryCode,
           pickupEnabled: location.pickupEnabled,
+          openingHours: demoOpeningHours(location.kind),
+          // The warehouse restocks stores in two days and ships parcels to customers.
+          transferLeadDays: location.kind === 'WAREHOUSE' ? 2 : null,
+          deliveryLeadDays: location.kind === 'WAREHOUSE' ? 3 : null,
           createdAt: DEMO_EPOCH,
         })),
       )
@@ -53,6 +63,9 @@ export async function seedCatalogDemoData(db: CatalogDb): Promise<void> {
         description: product.description,
         vendor: product.vendor,
         categoryId: categoryIds.get(product.category)!,
+        imageUrls: product.imageUrls,
+        channels: product.channels,
+        minPriceMinor: Math.min(...product.variants.map((variant) => variant.priceMinor)),
         createdAt: DEMO_EPOCH,
         updatedAt: DEMO_EPOCH,
       })),
@@ -68,6 +81,7 @@ export async function seedCatalogDemoData(db: CatalogDb): Promise<void> {
           title: variant.title,
           options: variant.options,
           priceMinor: variant.priceMinor,
+          compareAtMinor: variant.compareAtMinor,
           currencyCode: DEMO_CURRENCY,
           position: variant.position,
           createdAt: DEMO_EPOCH,
@@ -77,8 +91,20 @@ export async function seedCatalogDemoData(db: CatalogDb): Promise<void> {
       (chunk) => tx.insert(variants).values(chunk).onConflictDoNothing(),
     );
     await insertInChunks(
+      demoProducts.flatMap((product) =>
+        product.variants.flatMap((variant) =>
+          variant.otherPrices.map((price) => ({ variantId: variant.id, ...price, updatedAt: DEMO_EPOCH })),
+        ),
+      ),
+      (chunk) => tx.insert(variantPrices).values(chunk).onConflictDoNothing(),
+    );
+    await insertInChunks(
       stock.map((level) => ({ variantId: level.variantId, locationId: level.locationId, onHand: level.onHand, reserved: 0, updatedAt: DEMO_EPOCH })),
       (chunk) => tx.insert(inventoryLevels).values(chunk).onConflictDoNothing(),
+    );
+    await insertInChunks(
+      demoProducts.map((product) => ({ productId: product.id, changedAt: DEMO_EPOCH })),
+      (chunk) => tx.insert(catalogFeed).values(chunk).onConflictDoNothing(),
     );
   });
 }

@@ -2,3 +2,5 @@
 export { createCatalogSubgraph, CATALOG_SUBGRAPH_NAME, catalogSchemaFile } from './server';
 export { openCatalogDatabase, CATALOG_SCHEMA, type CatalogDatabase } from './db/database';
 export { seedCatalogDemoData } from './seed';
+export { generateLargeCatalog, type LargeCatalogOptions } from './large-catalog';
+export { releaseExpiredReservations, startReservationSweeper } from './services/reservation-service';

@@ -5,7 +5,9 @@ import { expectData } from '@omni/testing';
 import { callers, startCatalog, type CatalogHarness } from './harness';
 
 let catalog: CatalogHarness;
-const { products } = demoCatalog();
+const { products: allProducts } = demoCatalog();
+/** What an anonymous shopper on the web sees: products published to WEB. */
+const products = allProducts.filter((product) => product.channels.includes('WEB'));
 const shopper = () => catalog.as(callers.anonymous());
 
 beforeAll(async () => {
@@ -66,11 +68,12 @@ describe('browsing the catalog', () => {
 
   it.each([100, 37])('pages through all products %i at a time with no duplicates or gaps', async (first) => {
     const { ids, pages } = await walkAllPages(first);
-    expect(ids).toHaveLength(DEMO_PRODUCT_COUNT);
-    expect(new Set(ids).size).toBe(DEMO_PRODUCT_COUNT);
+    expect(ids).toHaveLength(products.length);
+    expect(products.length).toBeGreaterThan(DEMO_PRODUCT_COUNT * 0.9);
+    expect(new Set(ids).size).toBe(products.length);
     // Creation order: the demo ids were minted in catalog order.
     expect(ids).toEqual(products.map((product) => product.id));
-    expect(pages).toHaveLength(Math.ceil(DEMO_PRODUCT_COUNT / first));
+    expect(pages).toHaveLength(Math.ceil(products.length / first));
     expect(pages[0]!.pageInfo.hasPreviousPage).toBe(false);
     expect(pages[1]!.pageInfo.hasPreviousPage).toBe(true);
     expect(pages.at(-1)!.pageInfo.hasNextPage).toBe(false);
@@ -92,7 +95,7 @@ describe('browsing the catalog', () => {
 
   it('searches the description too (vendors are only named there)', async () => {
     const expected = expectedMatches('fjell');
-    expect(expected.length).toBe(DEMO_PRODUCT_COUNT / 5);
+    expect(expected.length).toBe(products.filter((product) => product.vendor === 'Fjell').length);
     const { ids } = await walkAllPages(25, { search: 'FJELL' });
     expect(ids).toEqual(expected.map((product) => product.id));
   });
@@ -245,8 +248,8 @@ describe('SQL statements per request (no N+1)', () => {
     expect(few.products.edges).toHaveLength(1);
     expect(many.products.edges).toHaveLength(100);
     expect(many.products.edges[99].node.variants.length).toBeGreaterThan(0);
-    // Page, categories, variants, stock levels, locations: one statement each.
-    expect(forOne).toBe(5);
+    // Page, categories, variants, stock levels, available totals, locations: one statement each.
+    expect(forOne).toBe(6);
     expect(forHundred).toBe(forOne);
   });
 

@@ -36,8 +36,9 @@ describe('seedCatalogDemoData', () => {
   it('loads the whole demo catalog in batched statements', async () => {
     const before = database.statements.total;
     await seedCatalogDemoData(database.db);
-    // 5 tables, products/variants/stock in chunks of 500 rows.
-    const expectedStatements = 2 + Math.ceil(DEMO_PRODUCT_COUNT / 500) + Math.ceil(variantCount / 500) + Math.ceil(stock.length / 500);
+    // 7 tables, products/variants/other prices/stock/feed in chunks of 500 rows.
+    const expectedStatements =
+      2 + 2 * Math.ceil(DEMO_PRODUCT_COUNT / 500) + 2 * Math.ceil(variantCount / 500) + Math.ceil(stock.length / 500);
     expect(database.statements.total - before).toBe(expectedStatements);
     expect(await rowCounts()).toEqual({
       categories: 6,

@@ -1,4 +1,6 @@
 import type { Caller } from '@omni/auth';
+import type { CodeSender } from './clients/code-sender';
+import type { PersonalDataHolder } from './clients/personal-data-clients';
 import type { CustomerDb } from './db/database';
 import { createLoaders, type CustomerLoaders } from './loaders';
 
@@ -7,8 +9,17 @@ export interface CustomerContext {
   caller: Caller;
   db: CustomerDb;
   loaders: CustomerLoaders;
+  /** Sibling subgraphs asked by data export and erasure. */
+  personalDataHolders: readonly PersonalDataHolder[];
+  /** Signs customer access tokens after a sign-in; the gateway verifies them with the same secret. */
+  tokenSecret: string;
+  codeSender: CodeSender;
 }
 
-export function createCustomerContext(caller: Caller, db: CustomerDb): CustomerContext {
-  return { caller, db, loaders: createLoaders(db) };
+export function createCustomerContext(
+  caller: Caller,
+  db: CustomerDb,
+  services: Pick<CustomerContext, 'personalDataHolders' | 'tokenSecret' | 'codeSender'>,
+): CustomerContext {
+  return { caller, db, loaders: createLoaders(db), ...services };
 }

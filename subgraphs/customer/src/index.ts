@@ -11,5 +11,5 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCustomerDatabase,
   seed: seedCustomerDemoData,
-  createServer: (database) => createCustomerSubgraph({ database, signingSecret: env.signingSecret }),
+  createServer: (database) => createCustomerSubgraph({ database, signingSecret: env.signingSecret, siblingUrls: env.siblingUrls, tokenSecret: env.tokenSecret }),
 });

@@ -1,4 +1,6 @@
 /** What other workspaces (the all-in-one runner, tests) use of the customer subgraph. */
-export { createCustomerSubgraph, CUSTOMER_SUBGRAPH_NAME, customerSchemaFile } from './server';
+export { createCustomerSubgraph, CUSTOMER_SUBGRAPH_NAME, customerSchemaFile, type CustomerSubgraphOptions } from './server';
 export { openCustomerDatabase, CUSTOMER_SCHEMA, type CustomerDatabase } from './db/database';
 export { seedCustomerDemoData } from './seed';
+export { createConsoleCodeSender, type CodeSender } from './clients/code-sender';
+export type { SiblingUrls } from './clients/personal-data-clients';

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS, DEMO_STAFF, demoCustomer } from '@omni/demo-data';
-import { callers, createTestDatabase, signedSubgraphClient, TEST_SIGNING_SECRET, type TestDatabase } from '@omni/testing';
+import { callers, createTestDatabase, signedSubgraphClient, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET, type TestDatabase } from '@omni/testing';
 import { openCustomerDatabase, type CustomerDatabase } from '../src/db/database';
 import { createCustomerSubgraph } from '../src/server';
 import { seedCustomerDemoData } from '../src/seed';
 import type { RunningServer } from '@omni/graphql';
+import { NO_SIBLINGS } from './support/customer-harness';
 
 let testDb: TestDatabase;
 let database: CustomerDatabase;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   database = await openCustomerDatabase(testDb.client);
   await seedCustomerDemoData(database.db);
-  server = await createCustomerSubgraph({ database, signingSecret: TEST_SIGNING_SECRET }).listen(0);
+  server = await createCustomerSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, siblingUrls: NO_SIBLINGS, tokenSecret: TEST_TOKEN_SECRET }).listen(0);
 });
 
 afterAll(async () => {

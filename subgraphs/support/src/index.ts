@@ -1,6 +1,7 @@
 import { runStandaloneSubgraph } from '@omni/graphql';
 import { openSupportDatabase } from './db/database';
 import { loadSupportEnv } from './env';
+import { createSupportEventRelay } from './events';
 import { createSupportSubgraph } from './server';
 import { seedSupportDemoData } from './seed';
 
@@ -11,5 +12,10 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openSupportDatabase,
   seed: seedSupportDemoData,
-  createServer: (database) => createSupportSubgraph({ database, signingSecret: env.signingSecret }),
+  createServer: (database) => {
+    // The relay needs no graceful stop: a batch it was delivering when the process ends is
+    // delivered again by the next relay, and consumers apply it once.
+    createSupportEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
+    return createSupportSubgraph({ database, signingSecret: env.signingSecret });
+  },
 });

@@ -2,3 +2,4 @@
 export { createSupportSubgraph, SUPPORT_SUBGRAPH_NAME, supportSchemaFile } from './server';
 export { openSupportDatabase, SUPPORT_SCHEMA, type SupportDatabase } from './db/database';
 export { seedSupportDemoData } from './seed';
+export { createSupportEventRelay } from './events';

@@ -20,6 +20,7 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
     tokenSecret: TEST_TOKEN_SECRET,
     ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
     seedDemoData: true,
+    eventPollIntervalMs: 50,
   });
   const token = (role: DemoTokenRole, key?: string, channel?: Channel) => mintDemoToken(TEST_TOKEN_SECRET, role, key, channel);
   return {

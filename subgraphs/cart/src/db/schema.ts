@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Channel } from '@omni/auth';
 import { bigint, check, index, integer, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createOutboxTable } from '@omni/events';
 
 /** Everything the cart subgraph stores lives in its own Postgres schema. */
 export const cartSchema = pgSchema('cart');
@@ -66,6 +67,9 @@ export const cartLines = cartSchema.table(
   ],
 );
 
-export const tables = { carts, cartLines };
+/** Domain events (`cart.changed`) written with the change they describe; see @omni/events. */
+export const outboxEvents = createOutboxTable(cartSchema);
+
+export const tables = { carts, cartLines, outboxEvents };
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;

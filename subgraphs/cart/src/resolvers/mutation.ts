@@ -11,11 +11,13 @@ import {
   type RemoveCartLinesInput,
   type UpdateCartLinesInput,
 } from '../services/cart-service';
+import { eraseCustomerCarts } from '../services/personal-data-service';
 
 const toPayload = (outcome: Outcome<CartRow>) =>
   outcome.ok ? { cart: outcome.value, userErrors: [] } : { cart: null, userErrors: outcome.userErrors };
 
 export const Mutation = {
+  eraseCustomerCarts: async (_: unknown, args: { customerIds: string[] }, ctx: CartContext) => ({ erased: await eraseCustomerCarts(ctx, args.customerIds) }),
   createCart: async (_: unknown, args: { input: CreateCartInput }, ctx: CartContext) => toPayload(await createCart(ctx, args.input)),
   addCartLines: async (_: unknown, args: { input: AddCartLinesInput }, ctx: CartContext) => toPayload(await addCartLines(ctx, args.input)),
   updateCartLines: async (_: unknown, args: { input: UpdateCartLinesInput }, ctx: CartContext) =>

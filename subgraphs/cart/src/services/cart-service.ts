@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, type Caller } from '@omni/auth';
 import { isIdOf, newId } from '@omni/db';
+import { publishEvent } from '@omni/events';
 import {
   fail,
   forbidden,
@@ -29,7 +30,7 @@ import {
   setCartLineQuantities,
   upsertCartLines,
 } from '../db/cart-queries';
-import { MAX_LINE_QUANTITY, type CartRow } from '../db/schema';
+import { MAX_LINE_QUANTITY, outboxEvents, type CartRow } from '../db/schema';
 import { assertAccess, cartAccess, customerCartAccess } from './cart-access';
 import { planLineAdditions, planQuantityChanges, planRemovals } from './line-changes';
 
@@ -192,7 +193,22 @@ async function changeCart(
     }
     const errors = await apply(tx, cart);
     if (errors.length > 0) return fail(...errors);
-    return succeed(await bumpCart(tx, cart.id));
+    const changed = await bumpCart(tx, cart.id);
+    // In the same transaction: the event exists exactly when the change committed.
+    await publishEvent(tx, outboxEvents, {
+      type: 'cart.changed',
+      aggregateId: changed.id,
+      payload: {
+        cartId: changed.id,
+        customerId: changed.customerId,
+        guestId: changed.guestId,
+        channel: ctx.caller.channel,
+        version: changed.version,
+        totalQuantity: changed.totalQuantity,
+      },
+      occurredAt: changed.updatedAt,
+    });
+    return succeed(changed);
   });
   if (outcome.ok) ctx.loaders.cartById.clear(cartId).prime(cartId, outcome.value);
   return outcome;

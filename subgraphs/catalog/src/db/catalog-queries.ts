@@ -1,38 +1,73 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import {
+  catalogFeed,
   categories,
+  inventoryLevels,
   locations,
   products,
+  variantPrices,
   variants,
   type CategoryRow,
+  type VariantPriceRow,
   type LocationRow,
   type ProductRow,
   type VariantRow,
 } from './schema';
 import type { CatalogDb } from './database';
 
+const { searchVector: _searchVector, ...productColumns } = getTableColumns(products);
+/** Every product column but the search vector, which only the database needs. */
+export { productColumns };
+
 /**
- * Full-text match over title and description. The expression is the one `products_search_idx` is
- * built on, character for character, so Postgres answers it from the GIN index.
+ * Full-text match: every word must match, as a prefix of a word as written ('simple'), or as an
+ * English or Russian stem. Words arrive as `word:*` terms built by toPrefixTerms(), so no input
+ * can break the tsquery syntax.
  */
-export function productSearchMatches(tsQuery: string): SQL {
-  return sql`to_tsvector('simple', ${products.title} || ' ' || ${products.description}) @@ to_tsquery('simple', ${tsQuery})`;
+export function productSearchQuery(terms: readonly string[]): SQL {
+  const perTerm = terms.map(
+    (term) =>
+      sql`(to_tsquery('simple'::regconfig, ${term}) || to_tsquery('english'::regconfig, ${term}) || to_tsquery('russian'::regconfig, ${term}))`,
+  );
+  return sql.join(perTerm, sql` && `);
 }
+
+export type ProductSort = 'CREATED' | 'NEWEST' | 'PRICE_ASC' | 'PRICE_DESC' | 'RELEVANCE';
+
+/** Where the previous page ended: the sort value (price or rank) and the id. */
+export type ProductCursor = { value: number | null; id: string };
 
 export interface ProductPageQuery {
-  after: string | null;
+  after: ProductCursor | null;
   /** Rows to fetch: the page size plus one, to tell whether a next page exists. */
   limit: number;
-  /** A `to_tsquery` expression built by toPrefixTsQuery, or null for no search. */
-  tsQuery: string | null;
+  /** Search terms built by toPrefixTerms, or null for no search. */
+  terms: string[] | null;
   /** Category slug or name, compared case-insensitively. */
   category: string | null;
+  /** Null: every product, drafts included (admins, sibling services). */
+  channel: string | null;
+  /** Cheapest variant price bounds in minor units of `currencyCode`. */
+  price: { currencyCode: string; minMinor: number | null; maxMinor: number | null } | null;
+  /** Only products with a variant available to sell at this location. */
+  inStockAt: string | null;
+  sort: ProductSort;
 }
 
-export function findProductPage(db: CatalogDb, query: ProductPageQuery): Promise<ProductRow[]> {
+export interface ProductPageRow extends ProductRow {
+  /** The sort value the cursor carries: price in minor units or search rank; null for id sorts. */
+  sortValue: number | null;
+}
+
+const minPrice = sql<number>`coalesce(${products.minPriceMinor}, 0)`;
+
+export function findProductPage(db: CatalogDb, query: ProductPageQuery): Promise<ProductPageRow[]> {
+  const tsQuery = query.terms === null ? null : productSearchQuery(query.terms);
+  const sort = query.sort === 'RELEVANCE' && tsQuery === null ? 'CREATED' : query.sort;
+  const rank = tsQuery === null ? null : sql<number>`ts_rank(${products.searchVector}, ${tsQuery})`;
   const conditions: (SQL | undefined)[] = [
-    query.after === null ? undefined : gt(products.id, query.after),
-    query.tsQuery === null ? undefined : productSearchMatches(query.tsQuery),
+    tsQuery === null ? undefined : sql`${products.searchVector} @@ (${tsQuery})`,
+    query.channel === null ? undefined : sql`${products.channels} @> array[${query.channel}]::text[]`,
   ];
   if (query.category !== null) {
     const wanted = query.category.toLowerCase();
@@ -42,24 +77,79 @@ export function findProductPage(db: CatalogDb, query: ProductPageQuery): Promise
       .where(or(eq(categories.slug, wanted), sql`lower(${categories.name}) = ${wanted}`));
     conditions.push(inArray(products.categoryId, matchingCategories));
   }
+  if (query.price !== null) {
+    const { currencyCode, minMinor, maxMinor } = query.price;
+    conditions.push(
+      sql`exists (select 1 from ${variants} where ${variants.productId} = ${products.id} and ${variants.currencyCode} = ${currencyCode})`,
+      minMinor === null ? undefined : sql`${products.minPriceMinor} >= ${minMinor}`,
+      maxMinor === null ? undefined : sql`${products.minPriceMinor} <= ${maxMinor}`,
+    );
+  }
+  if (query.inStockAt !== null) {
+    conditions.push(sql`exists (
+      select 1 from ${variants} inner join ${inventoryLevels} on ${inventoryLevels.variantId} = ${variants.id}
+      where ${variants.productId} = ${products.id} and ${inventoryLevels.locationId} = ${query.inStockAt}
+        and ${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock} > 0)`);
+  }
+
+  let sortValue: SQL<number | null> = sql<null>`null::real`;
+  let order: SQL[] = [asc(products.id)];
+  const after = query.after;
+  switch (sort) {
+    case 'CREATED':
+      if (after) conditions.push(gt(products.id, after.id));
+      break;
+    case 'NEWEST':
+      order = [desc(products.id)];
+      if (after) conditions.push(lt(products.id, after.id));
+      break;
+    case 'PRICE_ASC':
+    case 'PRICE_DESC': {
+      const ascending = sort === 'PRICE_ASC';
+      sortValue = sql<number>`${minPrice}::float8`;
+      order = ascending ? [asc(minPrice), asc(products.id)] : [desc(minPrice), desc(products.id)];
+      if (after) {
+        const value = after.value ?? 0;
+        conditions.push(ascending ? sql`(${minPrice}, ${products.id}) > (${value}, ${after.id})` : sql`(${minPrice}, ${products.id}) < (${value}, ${after.id})`);
+      }
+      break;
+    }
+    case 'RELEVANCE':
+      sortValue = sql<number>`${rank!}::float8`;
+      // Best match first; equal ranks in creation order.
+      order = [sql`${rank!} desc`, asc(products.id)];
+      if (after) {
+        const value = after.value ?? 0;
+        conditions.push(sql`(${rank!} < ${value}::real or (${rank!} = ${value}::real and ${products.id} > ${after.id}))`);
+      }
+      break;
+  }
   return db
-    .select()
+    .select({ ...productColumns, sortValue: sortValue.mapWith((value) => (value === null ? null : Number(value))) })
     .from(products)
     .where(and(...conditions))
-    .orderBy(asc(products.id))
+    .orderBy(...order)
     .limit(query.limit);
 }
 
 export function findProductsByIds(db: CatalogDb, ids: readonly string[]): Promise<ProductRow[]> {
-  return db.select().from(products).where(inArray(products.id, [...ids]));
+  return db.select(productColumns).from(products).where(inArray(products.id, [...ids]));
 }
 
 export function findProductsBySlugs(db: CatalogDb, slugs: readonly string[]): Promise<ProductRow[]> {
-  return db.select().from(products).where(inArray(products.slug, [...slugs]));
+  return db.select(productColumns).from(products).where(inArray(products.slug, [...slugs]));
 }
 
 export function findCategoriesByIds(db: CatalogDb, ids: readonly string[]): Promise<CategoryRow[]> {
   return db.select().from(categories).where(inArray(categories.id, [...ids]));
+}
+
+export function findCategoriesBySlugOrName(db: CatalogDb, value: string): Promise<CategoryRow[]> {
+  const wanted = value.toLowerCase();
+  return db
+    .select()
+    .from(categories)
+    .where(or(eq(categories.id, value), eq(categories.slug, wanted), sql`lower(${categories.name}) = ${wanted}`));
 }
 
 export function findAllCategories(db: CatalogDb): Promise<CategoryRow[]> {
@@ -96,4 +186,116 @@ export function findLocations(db: CatalogDb, filter: { kind: string | null }): P
     .from(locations)
     .where(filter.kind === null ? undefined : eq(locations.kind, filter.kind))
     .orderBy(asc(locations.id));
+}
+
+// --- Writes -------------------------------------------------------------------------------------
+
+export type NewProduct = typeof products.$inferInsert;
+export type NewVariant = typeof variants.$inferInsert;
+
+export async function insertProduct(db: CatalogDb, product: NewProduct): Promise<ProductRow> {
+  const [row] = await db.insert(products).values(product).returning(productColumns);
+  if (!row) throw new Error('Product insert returned no row');
+  return row;
+}
+
+export async function insertVariants(db: CatalogDb, rows: NewVariant[]): Promise<VariantRow[]> {
+  if (rows.length === 0) return [];
+  return db.insert(variants).values(rows).returning();
+}
+
+/** Locks the product so concurrent edits of it and its variants apply one after the other. */
+export async function lockProduct(db: CatalogDb, id: string): Promise<ProductRow | null> {
+  const [row] = await db.select(productColumns).from(products).where(eq(products.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function updateProductRow(db: CatalogDb, id: string, changes: Partial<NewProduct>): Promise<ProductRow> {
+  const [row] = await db
+    .update(products)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(products.id, id))
+    .returning(productColumns);
+  if (!row) throw new Error(`Product ${id} vanished while locked`);
+  return row;
+}
+
+export async function updateVariantRow(db: CatalogDb, id: string, changes: Partial<NewVariant>): Promise<VariantRow> {
+  const [row] = await db
+    .update(variants)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(variants.id, id))
+    .returning();
+  if (!row) throw new Error(`Variant ${id} vanished while its product was locked`);
+  return row;
+}
+
+/** Keeps `min_price_minor` in step with the variants after any price change. */
+export async function refreshMinPrice(db: CatalogDb, productId: string): Promise<void> {
+  await db
+    .update(products)
+    .set({ minPriceMinor: sql`(select min(${variants.priceMinor}) from ${variants} where ${variants.productId} = ${productId})` })
+    .where(eq(products.id, productId));
+}
+
+/**
+ * Moves the products to the end of the partner feed. Must run in the transaction that makes the
+ * change, so the feed position and the change become visible together.
+ */
+export async function touchFeed(db: CatalogDb, productIds: readonly string[]): Promise<void> {
+  // Sorted, so two transactions touching the same products lock their feed rows in the same order.
+  const unique = [...new Set(productIds)].sort();
+  if (unique.length === 0) return;
+  await db
+    .insert(catalogFeed)
+    .values(unique.map((productId) => ({ productId })))
+    .onConflictDoUpdate({ target: catalogFeed.productId, set: { txId: sql`pg_current_xact_id()`, changedAt: sql`now()` } });
+}
+
+/** Feed position: the writing transaction (as text, it outgrows JS numbers in theory) and the product id. */
+export type FeedCursor = { tx: string; id: string };
+
+export interface FeedRow {
+  productId: string;
+  txId: string;
+  changedAt: Date;
+  product: ProductRow;
+}
+
+/**
+ * The next feed entries after the cursor, with their products. Only rows written by transactions
+ * older than every transaction still running are served: anything committing later lands behind
+ * the partner's cursor position, never before it.
+ */
+export function findFeedPage(db: CatalogDb, page: { after: FeedCursor | null; limit: number }): Promise<FeedRow[]> {
+  return db
+    .select({ productId: catalogFeed.productId, txId: sql<string>`${catalogFeed.txId}::text`, changedAt: catalogFeed.changedAt, product: productColumns })
+    .from(catalogFeed)
+    .innerJoin(products, eq(products.id, catalogFeed.productId))
+    .where(
+      and(
+        sql`${catalogFeed.txId} < pg_snapshot_xmin(pg_current_snapshot())`,
+        page.after === null ? undefined : sql`(${catalogFeed.txId}, ${catalogFeed.productId}) > (${page.after.tx}::xid8, ${page.after.id})`,
+      ),
+    )
+    .orderBy(asc(catalogFeed.txId), asc(catalogFeed.productId))
+    .limit(page.limit);
+}
+
+export function findVariantPricesByVariantIds(db: CatalogDb, variantIds: readonly string[]): Promise<VariantPriceRow[]> {
+  return db
+    .select()
+    .from(variantPrices)
+    .where(inArray(variantPrices.variantId, [...variantIds]))
+    .orderBy(asc(variantPrices.variantId), asc(variantPrices.currencyCode));
+}
+
+export async function upsertVariantPrice(db: CatalogDb, price: typeof variantPrices.$inferInsert): Promise<void> {
+  await db
+    .insert(variantPrices)
+    .values(price)
+    .onConflictDoUpdate({
+      target: [variantPrices.variantId, variantPrices.currencyCode],
+      set: { amountMinor: price.amountMinor, compareAtMinor: price.compareAtMinor ?? null, updatedAt: new Date() },
+    });
 }

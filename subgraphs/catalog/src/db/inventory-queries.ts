@@ -1,7 +1,9 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import {
   inventoryAdjustments,
   inventoryLevels,
+  inventoryReservations,
+  type InventoryReservationRow,
   locations,
   products,
   variants,
@@ -16,6 +18,7 @@ export interface StockLevelRecord {
   locationId: string;
   onHand: number;
   reserved: number;
+  safetyStock: number;
 }
 
 /**
@@ -29,6 +32,7 @@ export function findStockLevelsByVariantIds(db: CatalogDb, variantIds: readonly 
       locationId: locations.id,
       onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`.mapWith(Number),
       reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`.mapWith(Number),
+      safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
     })
     .from(variants)
     .crossJoin(locations)
@@ -42,7 +46,7 @@ export async function findStockLevel(db: CatalogDb, variantId: string, locationI
     .select()
     .from(inventoryLevels)
     .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)));
-  return row ? toStockLevel(row) : { variantId, locationId, onHand: 0, reserved: 0 };
+  return row ? toStockLevel(row) : { variantId, locationId, onHand: 0, reserved: 0, safetyStock: 0 };
 }
 
 /** Takes the row lock every writer of this level queues on; null when no row exists yet. */
@@ -126,14 +130,16 @@ export interface VariantSnapshotRecord {
   title: string;
   productTitle: string;
   priceMinor: number;
+  compareAtMinor: number | null;
   currencyCode: string;
+  productId: string;
   totalAvailable: number;
 }
 
 /** Everything the cart needs to price and check a line, for many variants in one statement. */
 export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[]): Promise<VariantSnapshotRecord[]> {
   const available = sql<number>`coalesce((
-      select sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved}, 0))
+      select sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))
       from ${inventoryLevels}
       where ${inventoryLevels.variantId} = ${variants.id}
     ), 0)`.mapWith(Number);
@@ -144,7 +150,9 @@ export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[
       title: variants.title,
       productTitle: products.title,
       priceMinor: variants.priceMinor,
+      compareAtMinor: variants.compareAtMinor,
       currencyCode: variants.currencyCode,
+      productId: variants.productId,
       totalAvailable: available,
     })
     .from(variants)
@@ -153,5 +161,131 @@ export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[
 }
 
 function toStockLevel(row: InventoryLevelRow): StockLevelRecord {
-  return { variantId: row.variantId, locationId: row.locationId, onHand: row.onHand, reserved: row.reserved };
+  return { variantId: row.variantId, locationId: row.locationId, onHand: row.onHand, reserved: row.reserved, safetyStock: row.safetyStock };
+}
+
+/**
+ * Locks the levels of many variants at one location in variant id order. Every multi-level writer
+ * locks in this order, so two checkouts holding overlapping variants queue instead of deadlocking.
+ */
+export async function lockInventoryLevels(db: CatalogDb, locationId: string, variantIds: readonly string[]): Promise<InventoryLevelRow[]> {
+  if (variantIds.length === 0) return [];
+  return db
+    .select()
+    .from(inventoryLevels)
+    .where(and(eq(inventoryLevels.locationId, locationId), inArray(inventoryLevels.variantId, [...variantIds])))
+    .orderBy(asc(inventoryLevels.variantId))
+    .for('update');
+}
+
+/** Moves reserved (and on hand, when stock leaves) of one locked level. */
+export async function changeLevel(
+  db: CatalogDb,
+  level: { variantId: string; locationId: string },
+  change: { reserved: number; onHand?: number },
+): Promise<StockLevelRecord> {
+  const [row] = await db
+    .update(inventoryLevels)
+    .set({
+      reserved: sql`${inventoryLevels.reserved} + ${change.reserved}`,
+      onHand: sql`${inventoryLevels.onHand} + ${change.onHand ?? 0}`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(inventoryLevels.variantId, level.variantId), eq(inventoryLevels.locationId, level.locationId)))
+    .returning();
+  if (!row) throw new Error(`Inventory level ${level.variantId}@${level.locationId} vanished while locked`);
+  return toStockLevel(row);
+}
+
+export async function setSafetyStockOf(db: CatalogDb, variantId: string, locationId: string, safetyStock: number): Promise<StockLevelRecord> {
+  const [row] = await db
+    .update(inventoryLevels)
+    .set({ safetyStock, updatedAt: new Date() })
+    .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)))
+    .returning();
+  if (!row) throw new Error(`Inventory level ${variantId}@${locationId} vanished while locked`);
+  return toStockLevel(row);
+}
+
+export type NewInventoryReservation = typeof inventoryReservations.$inferInsert;
+
+export async function insertReservation(db: CatalogDb, reservation: NewInventoryReservation): Promise<InventoryReservationRow> {
+  const [row] = await db.insert(inventoryReservations).values(reservation).returning();
+  if (!row) throw new Error('Reservation insert returned no row');
+  return row;
+}
+
+export async function findReservationByKey(db: CatalogDb, service: string, idempotencyKey: string): Promise<InventoryReservationRow | null> {
+  const [row] = await db
+    .select()
+    .from(inventoryReservations)
+    .where(and(eq(inventoryReservations.service, service), eq(inventoryReservations.idempotencyKey, idempotencyKey)));
+  return row ?? null;
+}
+
+export async function findReservation(db: CatalogDb, id: string): Promise<InventoryReservationRow | null> {
+  const [row] = await db.select().from(inventoryReservations).where(eq(inventoryReservations.id, id));
+  return row ?? null;
+}
+
+export async function lockReservation(db: CatalogDb, id: string): Promise<InventoryReservationRow | null> {
+  const [row] = await db.select().from(inventoryReservations).where(eq(inventoryReservations.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function setReservationStatus(db: CatalogDb, id: string, status: InventoryReservationRow['status']): Promise<InventoryReservationRow> {
+  const [row] = await db
+    .update(inventoryReservations)
+    .set({ status, updatedAt: new Date() })
+    .where(eq(inventoryReservations.id, id))
+    .returning();
+  if (!row) throw new Error(`Reservation ${id} vanished while locked`);
+  return row;
+}
+
+/** Active reservations past their expiry; skips rows another sweeper or writer holds right now. */
+export function lockExpiredReservations(db: CatalogDb, now: Date, limit: number): Promise<InventoryReservationRow[]> {
+  return db
+    .select()
+    .from(inventoryReservations)
+    .where(and(eq(inventoryReservations.status, 'ACTIVE'), lte(inventoryReservations.expiresAt, now)))
+    .orderBy(asc(inventoryReservations.expiresAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/**
+ * Stock of many (variant, location) pairs in one statement: what a listing page asks for
+ * ("available at my store") without reading every location of every variant. Pairs whose variant
+ * or location does not exist are left out; pairs never stocked come back as zeros.
+ */
+export async function findStockLevelsAt(db: CatalogDb, keys: readonly string[]): Promise<StockLevelRecord[]> {
+  const pairs = keys.map((key) => key.split('|'));
+  const variantList = pairs.map(([variantId = '']) => variantId).join(',');
+  const locationList = pairs.map(([, locationId = '']) => locationId).join(',');
+  const wanted = sql`unnest(string_to_array(${variantList}, ','), string_to_array(${locationList}, ',')) as wanted(variant_id, location_id)`;
+  return db
+    .select({
+      variantId: variants.id,
+      locationId: locations.id,
+      onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`.mapWith(Number),
+      reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`.mapWith(Number),
+      safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
+    })
+    .from(wanted)
+    .innerJoin(variants, sql`${variants.id} = wanted.variant_id`)
+    .innerJoin(locations, sql`${locations.id} = wanted.location_id`)
+    .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)));
+}
+
+/** Units available to sell per variant, summed over every location, for many variants in one statement. */
+export function findAvailableTotals(db: CatalogDb, variantIds: readonly string[]): Promise<{ variantId: string; available: number }[]> {
+  return db
+    .select({
+      variantId: inventoryLevels.variantId,
+      available: sql<number>`sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))`.mapWith(Number),
+    })
+    .from(inventoryLevels)
+    .where(inArray(inventoryLevels.variantId, [...variantIds]))
+    .groupBy(inventoryLevels.variantId);
 }

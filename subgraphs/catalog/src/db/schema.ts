@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -20,6 +21,24 @@ export interface SelectedOption {
   name: string;
   value: string;
 }
+
+/** One day of a location's week; `opens`/`closes` are local `HH:MM`. */
+export interface OpeningHours {
+  /** ISO weekday, 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  opens: string;
+  closes: string;
+}
+
+/** One variant and how many units of it a reservation holds. */
+export interface ReservationLine {
+  variantId: string;
+  quantity: number;
+}
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** A transaction id that never wraps around; orders the partner feed by commit visibility. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 export const categories = catalogSchema.table(
   'categories',
@@ -43,14 +62,29 @@ export const products = catalogSchema.table(
     categoryId: text('category_id')
       .notNull()
       .references(() => categories.id),
+    imageUrls: jsonb('image_urls').$type<string[]>().notNull().default([]),
+    /** Channels the product is offered in; empty means a draft nobody but admins sees. */
+    channels: text('channels').array().notNull().default(sql`'{}'::text[]`),
+    /** Cheapest variant price, kept with every variant write so price sorting can use an index. */
+    minPriceMinor: bigint('min_price_minor', { mode: 'number' }),
+    /**
+     * 'simple' keeps every word as typed (prefix matching while typing, brand names); the English
+     * and Russian configs add stems, so `jackets` finds `Jacket` and `куртки` finds `Куртка`.
+     */
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('simple'::regconfig, "title"), 'A') || setweight(to_tsvector('english'::regconfig, "title"), 'A') || setweight(to_tsvector('russian'::regconfig, "title"), 'A') || setweight(to_tsvector('simple'::regconfig, "description"), 'B') || setweight(to_tsvector('english'::regconfig, "description"), 'B') || setweight(to_tsvector('russian'::regconfig, "description"), 'B')`,
+      ),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('products_slug_key').on(table.slug),
     index('products_category_id_idx').on(table.categoryId, table.id),
-    // Must stay the exact expression of productSearchMatches() or the planner cannot use it.
-    index('products_search_idx').using('gin', sql`to_tsvector('simple', ${table.title} || ' ' || ${table.description})`),
+    index('products_search_vector_idx').using('gin', table.searchVector),
+    index('products_channels_idx').using('gin', table.channels),
+    index('products_min_price_idx').on(table.minPriceMinor, table.id),
   ],
 );
 
@@ -66,6 +100,8 @@ export const variants = catalogSchema.table(
     title: text('title').notNull(),
     options: jsonb('options').$type<SelectedOption[]>().notNull().default([]),
     priceMinor: bigint('price_minor', { mode: 'number' }).notNull(),
+    /** The "was" price shown struck through; null when the variant is not on sale. */
+    compareAtMinor: bigint('compare_at_minor', { mode: 'number' }),
     currencyCode: text('currency_code').notNull(),
     position: integer('position').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -78,6 +114,30 @@ export const variants = catalogSchema.table(
     uniqueIndex('variants_product_id_position_key').on(table.productId, table.position),
     check('variants_price_minor_check', sql`${table.priceMinor} >= 0`),
     check('variants_currency_code_check', sql`${table.currencyCode} ~ '^[A-Z]{3}$'`),
+    check('variants_compare_at_minor_check', sql`${table.compareAtMinor} is null or ${table.compareAtMinor} > ${table.priceMinor}`),
+  ],
+);
+
+/**
+ * The price of a variant in further currencies, beside its own price in the product's currency
+ * (`variants.price_minor`), for shops that sell across borders.
+ */
+export const variantPrices = catalogSchema.table(
+  'variant_prices',
+  {
+    variantId: text('variant_id')
+      .notNull()
+      .references(() => variants.id),
+    currencyCode: text('currency_code').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    compareAtMinor: bigint('compare_at_minor', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.variantId, table.currencyCode], name: 'variant_prices_pkey' }),
+    check('variant_prices_amount_minor_check', sql`${table.amountMinor} >= 0`),
+    check('variant_prices_currency_code_check', sql`${table.currencyCode} ~ '^[A-Z]{3}$'`),
+    check('variant_prices_compare_at_minor_check', sql`${table.compareAtMinor} is null or ${table.compareAtMinor} > ${table.amountMinor}`),
   ],
 );
 
@@ -90,6 +150,11 @@ export const locations = catalogSchema.table('locations', {
   postalCode: text('postal_code').notNull(),
   countryCode: text('country_code').notNull(),
   pickupEnabled: boolean('pickup_enabled').notNull().default(false),
+  openingHours: jsonb('opening_hours').$type<OpeningHours[]>().notNull().default([]),
+  /** Warehouses: days a transfer to a store takes. Null for stores, which do not send transfers. */
+  transferLeadDays: integer('transfer_lead_days'),
+  /** Days a parcel from here takes to a customer's address; null when this location does not ship to customers. */
+  deliveryLeadDays: integer('delivery_lead_days'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -104,6 +169,8 @@ export const inventoryLevels = catalogSchema.table(
       .references(() => locations.id),
     onHand: integer('on_hand').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
+    /** Units kept back from sale (display items, counting errors); not part of `available`. */
+    safetyStock: integer('safety_stock').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -112,6 +179,7 @@ export const inventoryLevels = catalogSchema.table(
     // The last line of defence against overselling, whatever code path writes stock.
     check('inventory_levels_on_hand_check', sql`${table.onHand} >= 0`),
     check('inventory_levels_reserved_check', sql`${table.reserved} >= 0 and ${table.reserved} <= ${table.onHand}`),
+    check('inventory_levels_safety_stock_check', sql`${table.safetyStock} >= 0`),
   ],
 );
 
@@ -143,10 +211,69 @@ export const inventoryAdjustments = catalogSchema.table(
   ],
 );
 
-export const tables = { categories, products, variants, locations, inventoryLevels, inventoryAdjustments };
+export const RESERVATION_STATUSES = ['ACTIVE', 'RELEASED', 'EXPIRED', 'COMMITTED'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** Stock held at one location for a checkout until it is committed, released or lapses. */
+export const inventoryReservations = catalogSchema.table(
+  'inventory_reservations',
+  {
+    id: text('id').primaryKey(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    lines: jsonb('lines').$type<ReservationLine[]>().notNull(),
+    status: text('status').$type<ReservationStatus>().notNull(),
+    /** What the hold is for, e.g. a cart or order id of the calling service. */
+    reference: text('reference'),
+    service: text('service').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestFingerprint: text('request_fingerprint').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('inventory_reservations_idempotency_key_key').on(table.service, table.idempotencyKey),
+    index('inventory_reservations_active_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'ACTIVE'`),
+    check('inventory_reservations_status_check', sql`${table.status} in ('ACTIVE', 'RELEASED', 'EXPIRED', 'COMMITTED')`),
+  ],
+);
+
+/**
+ * One row per product: the transaction that last changed what a partner mirrors of it (fields,
+ * prices, publication, stock). The partner feed reads it in (tx_id, product_id) order and only
+ * below the oldest running transaction, so a change can never commit behind a partner's cursor.
+ */
+export const catalogFeed = catalogSchema.table(
+  'catalog_feed',
+  {
+    productId: text('product_id')
+      .primaryKey()
+      .references(() => products.id),
+    txId: xid8('tx_id').notNull().default(sql`pg_current_xact_id()`),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('catalog_feed_position_idx').on(table.txId, table.productId)],
+);
+
+export const tables = {
+  categories,
+  products,
+  variants,
+  variantPrices,
+  locations,
+  inventoryLevels,
+  inventoryAdjustments,
+  inventoryReservations,
+  catalogFeed,
+};
 export type CategoryRow = typeof categories.$inferSelect;
-export type ProductRow = typeof products.$inferSelect;
+/** A product as the services see it: the search vector stays in the database. */
+export type ProductRow = Omit<typeof products.$inferSelect, 'searchVector'>;
 export type VariantRow = typeof variants.$inferSelect;
 export type LocationRow = typeof locations.$inferSelect;
+export type VariantPriceRow = typeof variantPrices.$inferSelect;
 export type InventoryLevelRow = typeof inventoryLevels.$inferSelect;
 export type InventoryAdjustmentRow = typeof inventoryAdjustments.$inferSelect;
+export type InventoryReservationRow = typeof inventoryReservations.$inferSelect;

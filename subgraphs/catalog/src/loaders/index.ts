@@ -2,15 +2,17 @@ import { createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@
 import type { CatalogDb } from '../db/database';
 import {
   findCategoriesByIds,
+  findLocations,
   findLocationsByIds,
   findProductsByIds,
   findProductsBySlugs,
   findVariantsByBarcodes,
   findVariantsByIds,
+  findVariantPricesByVariantIds,
   findVariantsByProductIds,
   findVariantsBySkus,
 } from '../db/catalog-queries';
-import { findAdjustmentPages, findStockLevelsByVariantIds, stockLevelKey } from '../db/inventory-queries';
+import { findAdjustmentPages, findAvailableTotals, findStockLevelsAt, findStockLevelsByVariantIds, stockLevelKey } from '../db/inventory-queries';
 
 /** Fresh per request: nothing cached across callers. */
 export function createLoaders(db: CatalogDb) {
@@ -28,9 +30,27 @@ export function createLoaders(db: CatalogDb) {
       (ids: readonly string[]) => findVariantsByProductIds(db, ids),
       (row) => row.productId,
     ),
+    /** Every location under the one key 'all': one statement however many variants ask. */
+    allLocations: createGroupedLoader(
+      (_keys: readonly string[]) => findLocations(db, { kind: null }),
+      () => 'all',
+    ),
+    otherPricesByVariantId: createGroupedLoader(
+      (ids: readonly string[]) => findVariantPricesByVariantIds(db, ids),
+      (row) => row.variantId,
+    ),
     locationById: createKeyedLoader((ids: readonly string[]) => findLocationsByIds(db, ids), (row) => row.id),
     stockLevelsByVariantId: createGroupedLoader(
       (ids: readonly string[]) => findStockLevelsByVariantIds(db, ids),
+      (row) => row.variantId,
+    ),
+    /** Keyed by stockLevelKey(variantId, locationId); null when the variant or the location does not exist. */
+    stockLevelAt: createKeyedLoader(
+      (keys: readonly string[]) => findStockLevelsAt(db, keys),
+      (row) => stockLevelKey(row.variantId, row.locationId),
+    ),
+    availableTotalByVariantId: createKeyedLoader(
+      (ids: readonly string[]) => findAvailableTotals(db, ids),
       (row) => row.variantId,
     ),
     adjustmentPagesByStockLevel: createChildPageLoader(

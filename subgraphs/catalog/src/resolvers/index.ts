@@ -2,8 +2,20 @@ import { commonResolvers } from '@omni/graphql';
 import { Query } from './query';
 import { Mutation } from './mutation';
 import { Category, Product } from './product';
-import { Variant } from './variant';
+import { Variant, VariantFulfillment } from './variant';
 import { Location } from './location';
-import { InventoryAdjustment, StockLevel } from './inventory';
+import { InventoryAdjustment, InventoryReservation, StockLevel } from './inventory';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Product, Category, Variant, Location, StockLevel, InventoryAdjustment };
+export const resolvers = {
+  ...commonResolvers,
+  Query,
+  Mutation,
+  Product,
+  Category,
+  Variant,
+  VariantFulfillment,
+  Location,
+  StockLevel,
+  InventoryAdjustment,
+  InventoryReservation,
+};

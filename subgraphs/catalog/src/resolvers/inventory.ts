@@ -1,7 +1,7 @@
 import type { ConnectionArgs } from '@omni/graphql';
 import type { CatalogContext } from '../context';
 import type { StockLevelRecord } from '../db/inventory-queries';
-import { listAdjustments, stockAvailable, stockOnHand, stockReserved } from '../services/inventory-service';
+import { listAdjustments, stockAvailable, stockOnHand, stockReserved, stockSafetyStock } from '../services/inventory-service';
 import { getLocation } from '../services/location-service';
 import { getVariant } from '../services/variant-service';
 
@@ -16,6 +16,7 @@ export const StockLevel = {
   available: (level: StockLevelRecord) => stockAvailable(level),
   onHand: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockOnHand(ctx, level),
   reserved: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockReserved(ctx, level),
+  safetyStock: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockSafetyStock(ctx, level),
   adjustments: (level: StockLevelRecord, args: ConnectionArgs, ctx: CatalogContext) => listAdjustments(ctx, level, args),
 };
 
@@ -24,4 +25,8 @@ export const InventoryAdjustment = {
   location: locationOf,
   adjustedBy: (adjustment: { staffId: string | null }) =>
     adjustment.staffId ? { __typename: 'StaffMember', id: adjustment.staffId } : null,
+};
+
+export const InventoryReservation = {
+  location: (reservation: { locationId: string }, _: unknown, ctx: CatalogContext) => getLocation(ctx, reservation.locationId),
 };

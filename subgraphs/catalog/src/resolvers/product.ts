@@ -15,6 +15,7 @@ export const Product = {
   variants: (product: ProductRow, _: unknown, ctx: CatalogContext) => listVariants(ctx, product),
   priceRange: (product: ProductRow, _: unknown, ctx: CatalogContext) => productPriceRange(ctx, product),
   availableForSale: (product: ProductRow, _: unknown, ctx: CatalogContext) => productAvailableForSale(ctx, product),
+  publishedChannels: (product: ProductRow) => product.channels,
 };
 
 export const Category = {

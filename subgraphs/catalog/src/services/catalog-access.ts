@@ -17,3 +17,17 @@ export function requireCatalogRead(caller: Caller): void {
 export function canSeeInventoryInternals(caller: Caller): boolean {
   return hasScope(caller, 'inventory:read');
 }
+
+/**
+ * The channel whose publication decides what the caller sees; null for callers who see drafts and
+ * every channel's products (catalog managers and sibling services).
+ */
+export function visibilityChannel(caller: Caller): string | null {
+  if (hasScope(caller, 'internal') || hasScope(caller, 'catalog:write')) return null;
+  return caller.channel;
+}
+
+export function isVisibleTo(caller: Caller, product: { channels: readonly string[] }): boolean {
+  const channel = visibilityChannel(caller);
+  return channel === null || product.channels.includes(channel);
+}

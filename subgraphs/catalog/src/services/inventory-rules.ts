@@ -7,11 +7,13 @@ export const MAX_ADJUSTMENT = 1_000_000;
 export interface StockQuantities {
   onHand: number;
   reserved: number;
+  /** Units kept back from sale; 0 when omitted. */
+  safetyStock?: number;
 }
 
-/** What can still be sold: reserved units belong to orders already placed. */
+/** What can still be sold: reserved units belong to orders already placed, safety stock is kept back. */
 export function availableQuantity(level: StockQuantities): number {
-  return Math.max(level.onHand - level.reserved, 0);
+  return Math.max(level.onHand - level.reserved - (level.safetyStock ?? 0), 0);
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type ConnectionArgs,
   type Outcome,
 } from '@omni/graphql';
-import type { CatalogContext } from '../context';
+import { forgetStock, type CatalogContext } from '../context';
 import {
   ensureInventoryLevel,
   findAdjustmentByIdempotencyKey,
@@ -21,10 +21,12 @@ import {
   insertInventoryAdjustment,
   lockInventoryLevel,
   setOnHand,
+  setSafetyStockOf,
   stockLevelKey,
   type StockLevelRecord,
 } from '../db/inventory-queries';
 import type { InventoryAdjustmentRow } from '../db/schema';
+import { touchFeed } from '../db/catalog-queries';
 import { canSeeInventoryInternals } from './catalog-access';
 import {
   ADJUSTMENT_REASONS,
@@ -45,6 +47,43 @@ export function stockOnHand(ctx: CatalogContext, level: StockLevelRecord): numbe
 
 export function stockReserved(ctx: CatalogContext, level: StockLevelRecord): number | null {
   return canSeeInventoryInternals(ctx.caller) ? level.reserved : null;
+}
+
+export function stockSafetyStock(ctx: CatalogContext, level: StockLevelRecord): number | null {
+  return canSeeInventoryInternals(ctx.caller) ? level.safetyStock : null;
+}
+
+const setSafetyStockInput = z.object({
+  variantId: z.string().refine((value) => isIdOf('var', value), 'is not a variant id'),
+  locationId: z.string().refine((value) => isIdOf('loc', value), 'is not a location id'),
+  safetyStock: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_ADJUSTMENT, `must be at most ${MAX_ADJUSTMENT}`),
+});
+export type SetSafetyStockInput = z.input<typeof setSafetyStockInput>;
+
+/** Keeps units back from sale at one location (display pieces, shrinkage buffer). */
+export async function setSafetyStock(ctx: CatalogContext, rawInput: SetSafetyStockInput): Promise<Outcome<StockLevelRecord>> {
+  requireScope(ctx.caller, 'inventory:write');
+  const parsed = setSafetyStockInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  if (ctx.caller.kind !== 'admin' && ctx.caller.locationId !== input.locationId) {
+    return fail(userError('FORBIDDEN', 'You may only change stock settings at your own location', ['input', 'locationId']));
+  }
+  const [variant, location] = await Promise.all([
+    ctx.loaders.variantById.load(input.variantId),
+    ctx.loaders.locationById.load(input.locationId),
+  ]);
+  if (!variant) return fail(userError('NOT_FOUND', 'No such variant', ['input', 'variantId']));
+  if (!location) return fail(userError('NOT_FOUND', 'No such location', ['input', 'locationId']));
+  const level = await ctx.db.transaction(async (tx) => {
+    await ensureInventoryLevel(tx, input.variantId, input.locationId);
+    await lockInventoryLevel(tx, input.variantId, input.locationId);
+    const updated = await setSafetyStockOf(tx, input.variantId, input.locationId, input.safetyStock);
+    await touchFeed(tx, [variant.productId]);
+    return updated;
+  });
+  forgetStock(ctx);
+  return succeed(level);
 }
 
 /** The audit trail of one level, newest first; null for callers who may not see inventory internals. */
@@ -154,6 +193,7 @@ export async function adjustInventory(ctx: CatalogContext, rawInput: AdjustInven
         // now() would be the transaction start, before the wait for the lock: record when it happened.
         createdAt: new Date(),
       });
+      await touchFeed(tx, [variant.productId]);
       return succeed({ stockLevel, adjustment });
     });
   } catch (error) {
@@ -163,7 +203,7 @@ export async function adjustInventory(ctx: CatalogContext, rawInput: AdjustInven
     if (!winner) throw error;
     return winner;
   }
-  ctx.loaders.stockLevelsByVariantId.clear(input.variantId);
+  forgetStock(ctx);
   return outcome;
 }
 

@@ -9,8 +9,14 @@ export const MAX_SEARCH_LENGTH = 200;
  * searchable is left, which callers treat as no search at all.
  */
 export function toPrefixTsQuery(search: string): string | null {
+  const terms = toPrefixTerms(search);
+  return terms === null ? null : terms.join(' & ');
+}
+
+/** The same words as separate `word:*` terms, each matched in every search language. */
+export function toPrefixTerms(search: string): string[] | null {
   const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const distinct = [...new Set(words)].slice(0, MAX_SEARCH_TERMS);
   if (distinct.length === 0) return null;
-  return distinct.map((word) => `${word}:*`).join(' & ');
+  return distinct.map((word) => `${word}:*`);
 }

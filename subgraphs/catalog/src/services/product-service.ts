@@ -1,23 +1,42 @@
 import { z } from 'zod';
 import { isIdOf } from '@omni/db';
-import { badUserInput, isIdKey, pageRequest, toConnection, type ConnectionArgs, type Connection, type Money } from '@omni/graphql';
+import {
+  badUserInput,
+  isCurrencyCode,
+  MoneyFormatError,
+  pageRequest,
+  toConnection,
+  toMinorUnits,
+  toMoney,
+  type ConnectionArgs,
+  type Connection,
+  type Money,
+} from '@omni/graphql';
 import type { CatalogContext } from '../context';
-import { findAllCategories, findProductPage } from '../db/catalog-queries';
+import { findAllCategories, findProductPage, type ProductCursor, type ProductPageRow, type ProductSort } from '../db/catalog-queries';
 import type { CategoryRow, ProductRow, VariantRow } from '../db/schema';
-import { requireCatalogRead } from './catalog-access';
+import { isVisibleTo, requireCatalogRead, visibilityChannel } from './catalog-access';
 import { priceRangeOf } from './price-range';
-import { MAX_SEARCH_LENGTH, toPrefixTsQuery } from './product-search';
-import { listStockLevels } from './variant-service';
-import { availableQuantity } from './inventory-rules';
+import { MAX_SEARCH_LENGTH, toPrefixTerms } from './product-search';
+import { variantAvailableForSale } from './variant-service';
 
 export async function getProduct(ctx: CatalogContext, args: { id?: string | null; slug?: string | null }): Promise<ProductRow | null> {
   const byId = args.id !== undefined && args.id !== null;
   const bySlug = args.slug !== undefined && args.slug !== null;
   if (byId === bySlug) throw badUserInput('Pass exactly one of id or slug');
-  return byId ? getProductById(ctx, args.id!) : getProductBySlug(ctx, args.slug!);
+  const product = byId ? await loadProductById(ctx, args.id!) : await getProductBySlug(ctx, args.slug!);
+  return product && isVisibleTo(ctx.caller, product) ? product : null;
 }
 
+/**
+ * A product another subgraph holds a reference to (a cart line, a conversation). Publication
+ * governs browsing; a product a shopper already has in their cart stays readable there.
+ */
 export async function getProductById(ctx: CatalogContext, id: string): Promise<ProductRow | null> {
+  return loadProductById(ctx, id);
+}
+
+async function loadProductById(ctx: CatalogContext, id: string): Promise<ProductRow | null> {
   requireCatalogRead(ctx.caller);
   if (!isIdOf('prod', id)) return null;
   return ctx.loaders.productById.load(id);
@@ -30,33 +49,83 @@ async function getProductBySlug(ctx: CatalogContext, slug: string): Promise<Prod
   return product;
 }
 
+export const PRODUCT_SORTS = ['CREATED', 'NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'RELEVANCE'] as const satisfies readonly ProductSort[];
+
 const productFilter = z.object({
   search: z.string().max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`).nullish(),
   category: z.string().trim().max(100, 'must be at most 100 characters').nullish(),
+  priceRange: z
+    .object({
+      currencyCode: z.string().refine(isCurrencyCode, 'is not an ISO 4217 currency code'),
+      min: z.string().nullish(),
+      max: z.string().nullish(),
+    })
+    .nullish(),
+  inStockAt: z
+    .string()
+    .refine((value) => isIdOf('loc', value), 'is not a location id')
+    .nullish(),
 });
 
 export type ProductFilterInput = z.input<typeof productFilter>;
 
-/** Keyset pages in creation order (ids are ULIDs), optionally narrowed by search and category. */
+/** A cursor is the id for id orders, and [value, id] for price and relevance orders. */
+const isProductCursorKey = (value: unknown): value is string | [number, string] =>
+  (typeof value === 'string' && value.length < 100) ||
+  (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && Number.isFinite(value[0]) && typeof value[1] === 'string' && value[1].length < 100);
+
+function toMinorBound(amount: string | null | undefined, currencyCode: string, field: string): number | null {
+  if (amount === null || amount === undefined) return null;
+  try {
+    const minor = toMinorUnits(amount, currencyCode);
+    if (minor < 0) throw badUserInput(`filter.priceRange.${field} must not be negative`);
+    return minor;
+  } catch (error) {
+    if (error instanceof MoneyFormatError) throw badUserInput(`filter.priceRange.${field}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Keyset pages of what the caller's channel offers (admins see drafts too), narrowed by search,
+ * category, price and stock at a location, in the order asked. Relevance needs a search and falls
+ * back to creation order without one.
+ */
 export async function listProducts(
   ctx: CatalogContext,
-  args: ConnectionArgs & { filter?: ProductFilterInput | null },
-): Promise<Connection<ProductRow>> {
+  args: ConnectionArgs & { filter?: ProductFilterInput | null; sort?: ProductSort | null },
+): Promise<Connection<ProductPageRow>> {
   requireCatalogRead(ctx.caller);
-  const page = pageRequest(args, isIdKey);
+  const page = pageRequest(args, isProductCursorKey);
   const parsed = productFilter.safeParse(args.filter ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw badUserInput(`filter.${issue.path.join('.')} ${issue.message}`);
   }
+  const filter = parsed.data;
+  const sort = args.sort ?? 'CREATED';
+  const after: ProductCursor | null =
+    page.after === null ? null : typeof page.after === 'string' ? { value: null, id: page.after } : { value: page.after[0], id: page.after[1] };
+  const priceRange = filter.priceRange
+    ? {
+        currencyCode: filter.priceRange.currencyCode,
+        minMinor: toMinorBound(filter.priceRange.min, filter.priceRange.currencyCode, 'min'),
+        maxMinor: toMinorBound(filter.priceRange.max, filter.priceRange.currencyCode, 'max'),
+      }
+    : null;
+  const terms = filter.search ? toPrefixTerms(filter.search) : null;
   const rows = await findProductPage(ctx.db, {
-    after: page.after,
+    after,
     limit: page.limit + 1,
-    tsQuery: parsed.data.search ? toPrefixTsQuery(parsed.data.search) : null,
-    category: parsed.data.category || null,
+    terms,
+    category: filter.category || null,
+    channel: visibilityChannel(ctx.caller),
+    price: priceRange,
+    inStockAt: filter.inStockAt ?? null,
+    sort,
   });
   for (const row of rows) ctx.loaders.productById.prime(row.id, row);
-  return toConnection(rows, page, (row) => row.id);
+  return toConnection(rows, page, (row) => (row.sortValue === null ? row.id : [row.sortValue, row.id]));
 }
 
 export async function productCategory(ctx: CatalogContext, product: ProductRow): Promise<CategoryRow | null> {
@@ -64,7 +133,7 @@ export async function productCategory(ctx: CatalogContext, product: ProductRow):
 }
 
 /** Variants in the order the merchant arranged them. */
-export async function listVariants(ctx: CatalogContext, product: ProductRow): Promise<VariantRow[]> {
+export async function listVariants(ctx: CatalogContext, product: Pick<ProductRow, 'id'>): Promise<VariantRow[]> {
   const variants = await ctx.loaders.variantsByProductId.load(product.id);
   for (const variant of variants) ctx.loaders.variantById.prime(variant.id, variant);
   return variants;
@@ -76,8 +145,12 @@ export async function productPriceRange(ctx: CatalogContext, product: ProductRow
 
 export async function productAvailableForSale(ctx: CatalogContext, product: ProductRow): Promise<boolean> {
   const variants = await listVariants(ctx, product);
-  const levels = await Promise.all(variants.map((variant) => listStockLevels(ctx, variant)));
-  return levels.some((forVariant) => forVariant.some((level) => availableQuantity(level) > 0));
+  const forSale = await Promise.all(variants.map((variant) => variantAvailableForSale(ctx, variant)));
+  return forSale.some(Boolean);
+}
+
+export function variantCompareAtPrice(variant: VariantRow): Money | null {
+  return variant.compareAtMinor === null ? null : toMoney(variant.compareAtMinor, variant.currencyCode);
 }
 
 export async function getCategory(ctx: CatalogContext, id: string): Promise<CategoryRow | null> {
@@ -91,4 +164,28 @@ export async function listCategories(ctx: CatalogContext): Promise<CategoryRow[]
   const rows = await findAllCategories(ctx.db);
   for (const row of rows) ctx.loaders.categoryById.prime(row.id, row);
   return rows;
+}
+
+export interface VariantPriceView {
+  price: Money;
+  compareAtPrice: Money | null;
+}
+
+/** Every price of a variant: its own currency first, then the others alphabetically. */
+export async function variantPrices(ctx: CatalogContext, variant: VariantRow): Promise<VariantPriceView[]> {
+  const others = await ctx.loaders.otherPricesByVariantId.load(variant.id);
+  return [
+    { price: toMoney(variant.priceMinor, variant.currencyCode), compareAtPrice: variantCompareAtPrice(variant) },
+    ...others
+      .filter((other) => other.currencyCode !== variant.currencyCode)
+      .map((other) => ({
+        price: toMoney(other.amountMinor, other.currencyCode),
+        compareAtPrice: other.compareAtMinor === null ? null : toMoney(other.compareAtMinor, other.currencyCode),
+      })),
+  ];
+}
+
+export async function variantPriceIn(ctx: CatalogContext, variant: VariantRow, currencyCode: string): Promise<VariantPriceView | null> {
+  const prices = await variantPrices(ctx, variant);
+  return prices.find((price) => price.price.currencyCode === currencyCode.trim().toUpperCase()) ?? null;
 }

@@ -1,14 +1,18 @@
 import { isIdOf } from '@omni/db';
 import type { CatalogContext } from '../context';
-import type { StockLevelRecord } from '../db/inventory-queries';
+import { stockLevelKey, type StockLevelRecord } from '../db/inventory-queries';
 import type { ProductRow, VariantRow } from '../db/schema';
-import { requireCatalogRead } from './catalog-access';
-import { availableQuantity } from './inventory-rules';
+import { isVisibleTo, requireCatalogRead } from './catalog-access';
 
 export async function getVariant(ctx: CatalogContext, id: string): Promise<VariantRow | null> {
   requireCatalogRead(ctx.caller);
   if (!isIdOf('var', id)) return null;
   return ctx.loaders.variantById.load(id);
+}
+
+/** A variant looked up directly: only when its product is published in the caller's channel. */
+export async function findVisibleVariant(ctx: CatalogContext, id: string): Promise<VariantRow | null> {
+  return onlyVisible(ctx, await getVariant(ctx, id));
 }
 
 /** SKUs and barcodes are matched exactly: a scanner or a POS sends them as printed. */
@@ -18,7 +22,7 @@ export async function getVariantBySku(ctx: CatalogContext, sku: string): Promise
   if (!trimmed) return null;
   const variant = await ctx.loaders.variantBySku.load(trimmed);
   if (variant) ctx.loaders.variantById.prime(variant.id, variant);
-  return variant;
+  return onlyVisible(ctx, variant);
 }
 
 export async function getVariantByBarcode(ctx: CatalogContext, barcode: string): Promise<VariantRow | null> {
@@ -27,7 +31,13 @@ export async function getVariantByBarcode(ctx: CatalogContext, barcode: string):
   if (!trimmed) return null;
   const variant = await ctx.loaders.variantByBarcode.load(trimmed);
   if (variant) ctx.loaders.variantById.prime(variant.id, variant);
-  return variant;
+  return onlyVisible(ctx, variant);
+}
+
+async function onlyVisible(ctx: CatalogContext, variant: VariantRow | null): Promise<VariantRow | null> {
+  if (!variant) return null;
+  const product = await ctx.loaders.productById.load(variant.productId);
+  return product && isVisibleTo(ctx.caller, product) ? variant : null;
 }
 
 export async function variantProduct(ctx: CatalogContext, variant: VariantRow): Promise<ProductRow | null> {
@@ -39,13 +49,13 @@ export function listStockLevels(ctx: CatalogContext, variant: Pick<VariantRow, '
   return ctx.loaders.stockLevelsByVariantId.load(variant.id);
 }
 
-/** Null only when the location does not exist. */
+/** Null only when the location does not exist. One row per variant, however many locations there are. */
 export async function variantAvailability(ctx: CatalogContext, variant: VariantRow, locationId: string): Promise<StockLevelRecord | null> {
-  const levels = await listStockLevels(ctx, variant);
-  return levels.find((level) => level.locationId === locationId) ?? null;
+  if (!isIdOf('loc', locationId)) return null;
+  return ctx.loaders.stockLevelAt.load(stockLevelKey(variant.id, locationId));
 }
 
-export async function variantAvailableForSale(ctx: CatalogContext, variant: VariantRow): Promise<boolean> {
-  const levels = await listStockLevels(ctx, variant);
-  return levels.some((level) => availableQuantity(level) > 0);
+export async function variantAvailableForSale(ctx: CatalogContext, variant: Pick<VariantRow, 'id'>): Promise<boolean> {
+  const total = await ctx.loaders.availableTotalByVariantId.load(variant.id);
+  return (total?.available ?? 0) > 0;
 }

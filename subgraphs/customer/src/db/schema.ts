@@ -1,4 +1,6 @@
-import { boolean, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createOutboxTable, createProcessedEventsTable } from '@omni/events';
 
 /** Everything the customer subgraph stores lives in its own Postgres schema. */
 export const customerSchema = pgSchema('customer');
@@ -8,6 +10,13 @@ export const customers = customerSchema.table('customers', {
   firstName: text('first_name'),
   lastName: text('last_name'),
   locale: text('locale'),
+  /**
+   * Set when this record was merged into another: the id keeps resolving to the survivor.
+   * Always points at a record that is not merged itself (merges rewrite older pointers).
+   */
+  mergedIntoId: text('merged_into_id'),
+  /** Set by `eraseCustomer`: personal data is gone, the id stays for financial records. */
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -40,7 +49,184 @@ export const staffMembers = customerSchema.table('staff_members', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const tables = { customers, identities, staffMembers };
+/** Every merge, automatic or by hand; `merged_id` is unique, so a replayed merge finds its record. */
+export const customerMerges = customerSchema.table(
+  'customer_merges',
+  {
+    id: text('id').primaryKey(),
+    survivorId: text('survivor_id')
+      .notNull()
+      .references(() => customers.id),
+    mergedId: text('merged_id')
+      .notNull()
+      .references(() => customers.id),
+    reason: text('reason').notNull(),
+    /** Staff id, service name or `identity-resolution`. */
+    mergedBy: text('merged_by').notNull(),
+    /** How many rows of each kind moved to the survivor. */
+    moved: jsonb('moved').$type<Record<string, number>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('customer_merges_merged_id_key').on(table.mergedId), index('customer_merges_survivor_id_idx').on(table.survivorId)],
+);
+
+export const TOUCHPOINT_KINDS = ['PRODUCT_VIEWED', 'CART_CHANGED', 'ORDER_PLACED', 'MESSAGE_SENT', 'CALL_LOGGED', 'STORE_VISIT', 'FORM_SUBMITTED'] as const;
+export type TouchpointKind = (typeof TOUCHPOINT_KINDS)[number];
+
+export const timelineEntries = customerSchema.table(
+  'timeline_entries',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    kind: text('kind').$type<TouchpointKind>().notNull(),
+    channel: text('channel').notNull(),
+    /** Messenger or social provider (TELEGRAM, VK…) when the touchpoint came through one. */
+    provider: text('provider'),
+    summary: text('summary').notNull(),
+    productId: text('product_id'),
+    /** Order total of ORDER_PLACED entries, in minor units of `currency_code`; feeds spend segments. */
+    amountMinor: bigint('amount_minor', { mode: 'number' }),
+    currencyCode: text('currency_code'),
+    /** The domain event this entry came from; unique, a second line of defence against duplicates. */
+    sourceEventId: text('source_event_id'),
+    // Written from the application clock at millisecond precision so keyset cursors compare exactly.
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('timeline_entries_customer_time_idx').on(table.customerId, table.occurredAt, table.id),
+    uniqueIndex('timeline_entries_source_event_key').on(table.sourceEventId),
+    // Serves the product-interest segment: touchpoints about a product in a recent window.
+    index('timeline_entries_customer_product_idx').on(table.customerId, table.productId, table.occurredAt).where(sql`product_id is not null`),
+  ],
+);
+
+export const recentlyViewed = customerSchema.table(
+  'recently_viewed',
+  {
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    productId: text('product_id').notNull(),
+    channel: text('channel').notNull(),
+    viewedAt: timestamp('viewed_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.customerId, table.productId] }), index('recently_viewed_customer_time_idx').on(table.customerId, table.viewedAt)],
+);
+
+export const CONSENT_PURPOSES = ['MARKETING', 'PERSONALISATION', 'ANALYTICS'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export const CONTACT_CHANNELS = ['ANY', 'EMAIL', 'SMS', 'PHONE_CALL', 'PUSH', 'TELEGRAM', 'VK', 'WHATSAPP', 'POST'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+/** Append-only: the current consent is the latest record per purpose and contact channel. */
+export const consentRecords = customerSchema.table(
+  'consent_records',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    purpose: text('purpose').$type<ConsentPurpose>().notNull(),
+    contactChannel: text('contact_channel').$type<ContactChannel>().notNull(),
+    granted: boolean('granted').notNull(),
+    /** Where the decision was taken, e.g. `web-checkout-checkbox`, `call-center`. */
+    source: text('source').notNull(),
+    channel: text('channel').notNull(),
+    /** Customer, staff or service id that recorded it. */
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('consent_records_customer_idx').on(table.customerId, table.id)],
+);
+
+export const loyaltyAccounts = customerSchema.table(
+  'loyalty_accounts',
+  {
+    customerId: text('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    balance: integer('balance').notNull().default(0),
+    lifetimeEarned: integer('lifetime_earned').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check('loyalty_accounts_balance_check', sql`${table.balance} >= 0`)],
+);
+
+export const LOYALTY_ENTRY_KINDS = ['EARN', 'REDEEM', 'EXPIRE'] as const;
+export type LoyaltyEntryKind = (typeof LOYALTY_ENTRY_KINDS)[number];
+
+/** The points ledger; the account balance is the sum of `points` and is kept with it in one transaction. */
+export const loyaltyEntries = customerSchema.table(
+  'loyalty_entries',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    kind: text('kind').$type<LoyaltyEntryKind>().notNull(),
+    /** Signed: positive for EARN, negative for REDEEM and EXPIRE. */
+    points: integer('points').notNull(),
+    /** EARN lots only: points of this lot not yet redeemed or expired (redemptions use the lots expiring first). */
+    remaining: integer('remaining').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    reason: text('reason').notNull(),
+    channel: text('channel').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('loyalty_entries_kind_check', sql`${table.kind} in ('EARN', 'REDEEM', 'EXPIRE')`),
+    check('loyalty_entries_remaining_check', sql`${table.remaining} >= 0`),
+    uniqueIndex('loyalty_entries_idempotency_key').on(table.idempotencyKey),
+    index('loyalty_entries_customer_idx').on(table.customerId, table.id),
+  ],
+);
+
+/** One-time sign-in codes: only a hash is stored; a challenge is consumed once and allows few attempts. */
+export const signInChallenges = customerSchema.table(
+  'sign_in_challenges',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    codeHash: text('code_hash').notNull(),
+    channel: text('channel').notNull(),
+    /** The guest's anonymous id when a guest asked: linked to the customer on sign-in. */
+    guestId: text('guest_id'),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('sign_in_challenges_identifier_idx').on(table.kind, table.value, table.createdAt)],
+);
+
+export const outboxEvents = createOutboxTable(customerSchema);
+export const processedEvents = createProcessedEventsTable(customerSchema);
+
+export const tables = {
+  customers,
+  identities,
+  staffMembers,
+  customerMerges,
+  timelineEntries,
+  recentlyViewed,
+  consentRecords,
+  loyaltyAccounts,
+  loyaltyEntries,
+  signInChallenges,
+  outboxEvents,
+  processedEvents,
+};
+export type SignInChallengeRow = typeof signInChallenges.$inferSelect;
 export type CustomerRow = typeof customers.$inferSelect;
 export type IdentityRow = typeof identities.$inferSelect;
 export type StaffMemberRow = typeof staffMembers.$inferSelect;
+export type CustomerMergeRow = typeof customerMerges.$inferSelect;
+export type TimelineEntryRow = typeof timelineEntries.$inferSelect;
+export type RecentlyViewedRow = typeof recentlyViewed.$inferSelect;
+export type ConsentRecordRow = typeof consentRecords.$inferSelect;
+export type LoyaltyAccountRow = typeof loyaltyAccounts.$inferSelect;
+export type LoyaltyEntryRow = typeof loyaltyEntries.$inferSelect;

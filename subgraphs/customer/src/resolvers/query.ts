@@ -1,9 +1,14 @@
 import type { CustomerContext } from '../context';
 import { getCustomer, getSignedInCustomer } from '../services/customer-service';
+import { previewMerge } from '../services/identity-service';
+import { exportCustomerData } from '../services/personal-data-service';
 import { getStaffMember } from '../services/staff-service';
 
 export const Query = {
   me: (_: unknown, __: unknown, ctx: CustomerContext) => getSignedInCustomer(ctx),
   customer: (_: unknown, args: { id: string }, ctx: CustomerContext) => getCustomer(ctx, args.id),
   staffMember: (_: unknown, args: { id: string }, ctx: CustomerContext) => getStaffMember(ctx, args.id),
+  customerMergePreview: (_: unknown, args: { survivorId: string; mergedId: string }, ctx: CustomerContext) =>
+    previewMerge(ctx, args.survivorId, args.mergedId),
+  exportCustomerData: (_: unknown, args: { customerId?: string | null }, ctx: CustomerContext) => exportCustomerData(ctx, args.customerId),
 };

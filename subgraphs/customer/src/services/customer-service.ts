@@ -1,20 +1,20 @@
 import { z } from 'zod';
-import {
-  canActForCustomer,
-  fail,
-  forbidden,
-  requireScope,
-  succeed,
-  userError,
-  userErrorsFromIssues,
-  type Outcome,
-} from '@omni/graphql';
+import { canActForCustomer, fail, forbidden, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import { updateCustomer } from '../db/customer-queries';
-import type { CustomerRow, IdentityRow } from '../db/schema';
+import type { CustomerMergeRow, CustomerRow, IdentityRow } from '../db/schema';
+import { selfId, targetCustomer } from './customer-access';
 
-/** A customer's personal data is visible to that customer and to staff acting for them. */
+/**
+ * A customer's personal data is visible to that customer and to staff acting for them. A merged
+ * id resolves to the survivor, for staff and for a customer still holding a token of the old id.
+ */
 export async function getCustomer(ctx: CustomerContext, id: string): Promise<CustomerRow | null> {
+  if (ctx.caller.kind === 'customer') {
+    const [self, row] = await Promise.all([selfId(ctx), ctx.loaders.customerById.load(id)]);
+    if (!row || row.id !== self) throw forbidden('You may only read your own profile');
+    return row;
+  }
   if (!canActForCustomer(ctx.caller, id)) throw forbidden('You may only read your own profile');
   return ctx.loaders.customerById.load(id);
 }
@@ -53,12 +53,9 @@ export async function updateCustomerProfile(ctx: CustomerContext, rawInput: Upda
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
 
-  const customerId = input.customerId ?? ctx.caller.customerId;
-  if (!customerId) return fail(userError('INVALID', 'customerId is required when acting for a customer', ['input', 'customerId']));
-  if (ctx.caller.kind !== 'customer') requireScope(ctx.caller, 'customers:write');
-  if (!canActForCustomer(ctx.caller, customerId)) {
-    return fail(userError('FORBIDDEN', 'You may only update your own profile', ['input', 'customerId']));
-  }
+  const target = await targetCustomer(ctx, input.customerId, ['input', 'customerId']);
+  if (!target.ok) return target;
+  const customerId = target.value;
 
   // Only keys present in the input change; an explicit null clears the field.
   const changes: Partial<Pick<CustomerRow, 'firstName' | 'lastName' | 'locale'>> = {};
@@ -70,4 +67,8 @@ export async function updateCustomerProfile(ctx: CustomerContext, rawInput: Upda
   if (!updated) return fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
   ctx.loaders.customerById.clear(customerId).prime(customerId, updated);
   return succeed(updated);
+}
+
+export function listMerges(ctx: CustomerContext, customer: CustomerRow): Promise<CustomerMergeRow[]> {
+  return ctx.loaders.mergesBySurvivorId.load(customer.id);
 }

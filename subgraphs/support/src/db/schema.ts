@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createOutboxTable } from '@omni/events';
 
 /** Everything the support subgraph stores lives in its own Postgres schema. */
 export const supportSchema = pgSchema('support');
@@ -64,7 +65,10 @@ export const messages = supportSchema.table(
   ],
 );
 
-export const tables = { conversations, messages };
+/** Domain events (`message.sent`) written with the change they describe; see @omni/events. */
+export const outboxEvents = createOutboxTable(supportSchema);
+
+export const tables = { conversations, messages, outboxEvents };
 export type ConversationRow = typeof conversations.$inferSelect;
 export type NewConversationRow = typeof conversations.$inferInsert;
 export type MessageRow = typeof messages.$inferSelect;

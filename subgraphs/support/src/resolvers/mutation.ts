@@ -6,8 +6,12 @@ import {
   type StartConversationInput,
 } from '../services/conversation-service';
 import { sendMessage, type SendMessageInput } from '../services/message-service';
+import { eraseCustomerConversations } from '../services/personal-data-service';
 
 export const Mutation = {
+  async eraseCustomerConversations(_: unknown, args: { customerIds: string[] }, ctx: SupportContext) {
+    return { erased: await eraseCustomerConversations(ctx, args.customerIds) };
+  },
   async startConversation(_: unknown, args: { input: StartConversationInput }, ctx: SupportContext) {
     const outcome = await startConversation(ctx, args.input);
     return outcome.ok ? { ...outcome.value, userErrors: [] } : { conversation: null, message: null, userErrors: outcome.userErrors };

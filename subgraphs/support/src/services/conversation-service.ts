@@ -14,6 +14,7 @@ import {
   type Outcome,
 } from '@omni/graphql';
 import type { SupportContext } from '../context';
+import { publishMessageSent } from './message-events';
 import { findConversationsByIds, insertConversation, insertMessage, setConversationStatus, type ConversationCursor } from '../db/support-queries';
 import { MAX_MESSAGE_LENGTH, type ConversationRow, type MessageRow } from '../db/schema';
 import { assertCanReadSupportOf, authorOf, mayWriteFor } from './support-access';
@@ -120,6 +121,7 @@ export async function startConversation(
       channel,
       sentAt: now,
     });
+    await publishMessageSent(tx, conversation, message);
     return { conversation, message };
   });
   ctx.loaders.conversationById.prime(created.conversation.id, created.conversation);

@@ -5,6 +5,7 @@ import type { SupportContext } from '../context';
 import { findMessageByIdempotencyKey, insertMessage, lockConversation, updateConversation } from '../db/support-queries';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { messageBody } from './conversation-service';
+import { publishMessageSent } from './message-events';
 import { assertCanReadSupportOf, authorOf, mayWriteFor } from './support-access';
 
 const isSeqCursor = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -84,6 +85,7 @@ export async function sendMessage(
       status: author.kind === 'CUSTOMER' ? 'WAITING_FOR_AGENT' : 'OPEN',
       assigneeStaffId: conversation.assigneeStaffId ?? author.staffId,
     });
+    await publishMessageSent(tx, updated, message);
     return succeed({ conversation: updated, message });
   });
 

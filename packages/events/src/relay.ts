@@ -1,0 +1,148 @@
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { DomainEvent, EventDb } from './domain-event';
+import type { OutboxRow, OutboxTable } from './tables';
+
+/** Hands a batch to the consumers; resolves only when every consumer accepted it. */
+export type DeliverEvents = (events: DomainEvent[]) => Promise<void>;
+
+export interface OutboxRelayOptions {
+  db: EventDb;
+  outbox: OutboxTable;
+  producer: string;
+  deliver: DeliverEvents;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** How long a claimed batch stays invisible to other relays; a relay that dies frees it after this. */
+  leaseMs?: number;
+  /** Wait before retrying a batch a consumer refused, by attempt number (1, 2, …). */
+  retryDelayMs?: (attempt: number) => number;
+  onError?: (error: unknown) => void;
+}
+
+export interface OutboxRelay {
+  /** Claims and delivers one batch; returns how many events were delivered. */
+  runOnce(): Promise<number>;
+  /** Delivers until nothing is due (or a batch fails); returns how many were delivered. */
+  drain(): Promise<number>;
+  /** Events not yet delivered, including a batch being delivered right now. */
+  pending(): Promise<number>;
+  /** Polls in the background until stop(). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const defaultRetryDelay = (attempt: number) => Math.min(60_000, 250 * 2 ** Math.min(attempt, 8));
+
+export function toDomainEvent(row: OutboxRow, producer: string): DomainEvent {
+  return { id: row.id, type: row.type, producer, aggregateId: row.aggregateId, occurredAt: row.occurredAt, payload: row.payload };
+}
+
+/**
+ * Delivers the outbox at least once. A batch is claimed in a short transaction
+ * (`for update skip locked`, so replicas never claim the same rows) by pushing its
+ * `next_attempt_at` one lease ahead; delivery happens outside any transaction (a consumer may
+ * share this database, and an HTTP call must not hold locks); success marks the rows delivered.
+ * A relay that dies between claim and mark leaves the rows due again once the lease ends, so
+ * they are delivered again: consumers must deduplicate on the event id (see `applyOnce`).
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { db, outbox, producer, deliver } = options;
+  const batchSize = options.batchSize ?? 100;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
+  const onError = options.onError ?? ((error: unknown) => console.error(`[${producer} outbox]`, error));
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = true;
+
+  async function claim(): Promise<OutboxRow[]> {
+    return db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(outbox)
+        .where(and(isNull(outbox.deliveredAt), lte(outbox.nextAttemptAt, sql`now()`)))
+        .orderBy(asc(outbox.id))
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      if (due.length === 0) return [];
+      await tx
+        .update(outbox)
+        .set({
+          attempts: sql`${outbox.attempts} + 1`,
+          nextAttemptAt: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
+        })
+        .where(inArray(outbox.id, due.map((row) => row.id)));
+      return due;
+    });
+  }
+
+  async function runOnce(): Promise<number> {
+    const batch = await claim();
+    if (batch.length === 0) return 0;
+    const ids = batch.map((row) => row.id);
+    try {
+      await deliver(batch.map((row) => toDomainEvent(row, producer)));
+    } catch (error) {
+      const attempt = Math.max(...batch.map((row) => row.attempts + 1));
+      await db
+        .update(outbox)
+        .set({
+          lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000),
+          nextAttemptAt: sql`now() + make_interval(secs => ${retryDelay(attempt) / 1000})`,
+        })
+        .where(and(inArray(outbox.id, ids), isNull(outbox.deliveredAt)));
+      throw error;
+    }
+    await db.update(outbox).set({ deliveredAt: sql`now()`, lastError: null }).where(inArray(outbox.id, ids));
+    return batch.length;
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const delivered = await runOnce();
+      if (delivered === 0) return total;
+      total += delivered;
+    }
+  }
+
+  function schedule(delay: number) {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = drain()
+        .catch(onError)
+        .finally(() => {
+          running = null;
+          schedule(options.pollIntervalMs ?? 250);
+        });
+    }, delay);
+  }
+
+  return {
+    runOnce,
+    drain,
+    pending: () => pendingEventCount(db, outbox),
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+/** Rows still waiting for delivery; for health checks and tests. */
+export async function pendingEventCount(db: EventDb, outbox: OutboxTable): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.deliveredAt));
+  return row?.count ?? 0;
+}
+
+export async function findOutboxEvent(db: EventDb, outbox: OutboxTable, id: string): Promise<OutboxRow | null> {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  return row ?? null;
+}

@@ -1,0 +1,26 @@
+import { createHttpDelivery, createOutboxRelay, type OutboxRelay } from '@omni/events';
+import { createServiceClient } from '@omni/graphql';
+import { createDatabase, type DatabaseClient } from '@omni/db';
+import { outboxEvents } from './db/schema';
+
+/**
+ * Delivers the cart's outbox: `cart.changed` to the customer subgraph's timeline. At least once;
+ * the customer subgraph applies each event once.
+ */
+export function createCartEventRelay(options: {
+  /** The subgraph's database client; the relay keeps its own statement count, apart from request costs. */
+  client: DatabaseClient;
+  signingSecret: string;
+  /** The customer subgraph; a function when its port is picked later. */
+  customerUrl: string | (() => string);
+  pollIntervalMs?: number;
+}): OutboxRelay {
+  const customer = createServiceClient({ service: 'cart', url: options.customerUrl, signingSecret: options.signingSecret });
+  return createOutboxRelay({
+    db: createDatabase(options.client, { outboxEvents }).db,
+    outbox: outboxEvents,
+    producer: 'cart',
+    pollIntervalMs: options.pollIntervalMs,
+    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', inputType: 'CustomerDomainEventInput', types: ['cart.changed'] }),
+  });
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { CHANNELS } from '@omni/auth';
+import { isIdOf, newId } from '@omni/db';
+import { consumeEvents, fromWire, type DomainEvent, type DomainEventWire } from '@omni/events';
+import { badUserInput, fail, pageRequest, requireInternalCall, succeed, toConnection, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
+import type { CustomerContext } from '../context';
+import type { CustomerDb } from '../db/database';
+import { resolveCustomerId } from '../db/customer-queries';
+import { processedEvents, TOUCHPOINT_KINDS, type CustomerRow, type TimelineEntryRow, type TouchpointKind } from '../db/schema';
+import { insertTimelineEntry, MAX_RECENTLY_VIEWED, upsertRecentlyViewed, type TimelineCursor } from '../db/timeline-queries';
+import { requireCustomerWriter, targetCustomer } from './customer-access';
+
+const isTimelineCursor = (value: unknown): value is TimelineCursor =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string' && value[1].length < 100;
+
+export async function listTimeline(
+  ctx: CustomerContext,
+  customer: CustomerRow,
+  args: ConnectionArgs & { kinds?: TouchpointKind[] | null; channels?: string[] | null },
+) {
+  const page = pageRequest(args, isTimelineCursor);
+  const filter = { kinds: args.kinds?.length ? [...args.kinds].sort() : null, channels: args.channels?.length ? [...args.channels].sort() : null };
+  const rows = await ctx.loaders.timelinePage.load(customer.id, { ...page, filter });
+  return toConnection(rows, page, (row) => [row.occurredAt.toISOString(), row.id]);
+}
+
+export async function listRecentlyViewed(ctx: CustomerContext, customer: CustomerRow, first: number | null | undefined) {
+  const limit = first ?? 10;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_RECENTLY_VIEWED) {
+    throw badUserInput(`first must be between 0 and ${MAX_RECENTLY_VIEWED}`);
+  }
+  const rows = await ctx.loaders.recentlyViewedByCustomerId.load(customer.id);
+  return rows.slice(0, limit).map((row) => ({ __typename: 'Product', id: row.productId }));
+}
+
+export const productIdSchema = z.string().refine((id) => isIdOf('prod', id), 'must be a product id (`prod_…`)');
+const occurredAt = z.date().nullish().refine((date) => !date || date.getTime() <= Date.now() + 60_000, 'must not be in the future');
+const touchpointInput = z.object({
+  customerId: z.string().min(1),
+  kind: z.enum(TOUCHPOINT_KINDS),
+  summary: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  provider: z.string().trim().min(1).max(40).nullish(),
+  productId: productIdSchema.nullish(),
+  occurredAt,
+});
+export type RecordTouchpointInput = z.input<typeof touchpointInput>;
+
+export async function recordTouchpoint(ctx: CustomerContext, rawInput: RecordTouchpointInput): Promise<Outcome<TimelineEntryRow>> {
+  requireCustomerWriter(ctx.caller);
+  const parsed = touchpointInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  const target = await targetCustomer(ctx, input.customerId, ['input', 'customerId']);
+  if (!target.ok) return target;
+  const entry = await insertTimelineEntry(ctx.db, {
+    id: newId('tl'),
+    customerId: target.value,
+    kind: input.kind,
+    channel: ctx.caller.channel,
+    provider: input.provider ?? null,
+    summary: input.summary,
+    productId: input.productId ?? null,
+    occurredAt: input.occurredAt ?? new Date(),
+  });
+  return succeed(entry!);
+}
+
+const productViewInput = z.object({
+  customerId: z.string().min(1).nullish(),
+  productId: productIdSchema,
+});
+export type RecordProductViewInput = z.input<typeof productViewInput>;
+
+/** The view goes to the shared recently-viewed list and the timeline together. */
+export async function recordProductView(ctx: CustomerContext, rawInput: RecordProductViewInput): Promise<Outcome<CustomerRow>> {
+  const parsed = productViewInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  const target = await targetCustomer(ctx, input.customerId, ['input', 'customerId']);
+  if (!target.ok) return target;
+  const now = new Date();
+  await ctx.db.transaction(async (tx) => {
+    await upsertRecentlyViewed(tx, { customerId: target.value, productId: input.productId, channel: ctx.caller.channel, viewedAt: now });
+    await insertTimelineEntry(tx, {
+      id: newId('tl'),
+      customerId: target.value,
+      kind: 'PRODUCT_VIEWED',
+      channel: ctx.caller.channel,
+      summary: 'Viewed a product',
+      productId: input.productId,
+      occurredAt: now,
+    });
+  });
+  const customer = await ctx.loaders.customerById.load(target.value);
+  return customer ? succeed(customer) : fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
+}
+
+/** The name this subgraph records applied events under in its inbox. */
+export const TIMELINE_CONSUMER = 'customer-timeline';
+/** Event types of sibling subgraphs that become timeline entries. */
+export const TIMELINE_EVENT_TYPES = ['cart.changed', 'order.placed', 'message.sent'] as const;
+
+const channel = z.enum(CHANNELS).catch('WEB');
+const eventPayloads = {
+  'cart.changed': z.object({ customerId: z.string(), cartId: z.string(), channel, totalQuantity: z.number().int().optional() }),
+  'order.placed': z.object({ customerId: z.string(), orderId: z.string(), channel, totalMinor: z.number().int().nonnegative(), currencyCode: z.string().regex(/^[A-Z]{3}$/) }),
+  'message.sent': z.object({ customerId: z.string(), conversationId: z.string(), channel, provider: z.string().nullish(), authorKind: z.string() }),
+};
+
+interface EventEntry {
+  customerId: string;
+  kind: TouchpointKind;
+  channel: string;
+  provider: string | null;
+  summary: string;
+  amountMinor?: number;
+  currencyCode?: string;
+}
+
+function timelineEntryOf(event: DomainEvent): EventEntry | null {
+  switch (event.type) {
+    case 'cart.changed': {
+      const payload = eventPayloads['cart.changed'].safeParse(event.payload);
+      if (!payload.success) return null;
+      const quantity = payload.data.totalQuantity;
+      return { customerId: payload.data.customerId, kind: 'CART_CHANGED', channel: payload.data.channel, provider: null, summary: quantity === undefined ? 'Changed the cart' : `Changed the cart (${quantity} items)` };
+    }
+    case 'order.placed': {
+      const payload = eventPayloads['order.placed'].safeParse(event.payload);
+      if (!payload.success) return null;
+      const { customerId, orderId, totalMinor, currencyCode } = payload.data;
+      return { customerId, kind: 'ORDER_PLACED', channel: payload.data.channel, provider: null, summary: `Placed order ${orderId}`, amountMinor: totalMinor, currencyCode };
+    }
+    case 'message.sent': {
+      const payload = eventPayloads['message.sent'].safeParse(event.payload);
+      if (!payload.success) return null;
+      const who = payload.data.authorKind === 'CUSTOMER' ? 'Sent a message' : `Received a message (${payload.data.authorKind.toLowerCase()})`;
+      return { customerId: payload.data.customerId, kind: 'MESSAGE_SENT', channel: payload.data.channel, provider: payload.data.provider ?? null, summary: who };
+    }
+    default:
+      return null;
+  }
+}
+
+async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent): Promise<void> {
+  const entry = timelineEntryOf(event);
+  if (!entry) return;
+  // Events name the id the producer knew; after a merge it resolves to the survivor. Guests
+  // have no profile here, so their events have nothing to attach to.
+  const customerId = await resolveCustomerId(tx, entry.customerId);
+  if (!customerId) return;
+  await insertTimelineEntry(tx, { id: newId('tl'), ...entry, customerId, sourceEventId: event.id, occurredAt: event.occurredAt });
+}
+
+/** Applies events delivered by sibling outboxes, each once however often it arrives. */
+export async function receiveCustomerEvents(ctx: CustomerContext, events: readonly DomainEventWire[]): Promise<number> {
+  requireInternalCall(ctx.caller);
+  return consumeEvents(ctx.db, processedEvents, TIMELINE_CONSUMER, events.map(fromWire), applyTimelineEvent);
+}
