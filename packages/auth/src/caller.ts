@@ -11,6 +11,9 @@ export type CallerKind = (typeof CALLER_KINDS)[number];
  */
 export const SCOPES = [
   'catalog:read',
+  // Everything a shopper-facing client may read besides the catalog (promotions, staff names on
+  // receipts and chats). Partners lack it: a partner key reads the catalog and nothing else.
+  'storefront:read',
   'catalog:write',
   'inventory:read',
   'inventory:write',
@@ -41,11 +44,12 @@ export type Caller = z.infer<typeof callerSchema>;
 
 /** Scopes each kind of caller gets; partner keys read the published catalog and nothing else. */
 export const SCOPES_BY_KIND: Record<CallerKind, readonly Scope[]> = {
-  anonymous: ['catalog:read'],
-  guest: ['catalog:read'],
-  customer: ['catalog:read'],
+  anonymous: ['catalog:read', 'storefront:read'],
+  guest: ['catalog:read', 'storefront:read'],
+  customer: ['catalog:read', 'storefront:read'],
   staff: [
     'catalog:read',
+    'storefront:read',
     'inventory:read',
     'inventory:write',
     'customers:read',

@@ -1,7 +1,12 @@
+import { requireScope } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import type { StaffMemberRow } from '../db/schema';
 
-/** Staff names and roles are not personal data in this sense: they appear on receipts and chats. */
+/**
+ * Staff names and roles are not personal data in this sense: they appear on receipts and chats,
+ * so shopper-facing callers may read them; partner keys may not.
+ */
 export function getStaffMember(ctx: CustomerContext, id: string): Promise<StaffMemberRow | null> {
+  requireScope(ctx.caller, 'storefront:read');
   return ctx.loaders.staffMemberById.load(id);
 }

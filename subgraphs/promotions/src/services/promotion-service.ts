@@ -22,8 +22,12 @@ import type { PromotionsContext } from '../context';
 import { findPromotionsByIds, insertPromotion, listPromotions, updatePromotionStatus, type PromotionListFilter } from '../db/promotion-queries';
 import { PROMOTION_KINDS, PROMOTION_STATUSES, type NewPromotionRow, type PromotionRow } from '../db/schema';
 
-/** Promotions are public marketing terms without personal data: every caller may read them. */
+/**
+ * Promotions are public marketing terms without personal data: every shopper-facing caller may
+ * read them. Partner keys may not: they read the catalog and nothing else.
+ */
 export function getPromotion(ctx: PromotionsContext, id: string): Promise<PromotionRow | null> {
+  requireScope(ctx.caller, 'storefront:read');
   return ctx.loaders.promotionById.load(id);
 }
 
@@ -31,6 +35,7 @@ export async function listPromotionsPage(
   ctx: PromotionsContext,
   args: ConnectionArgs & { filter?: PromotionListFilter | null },
 ): Promise<Connection<PromotionRow>> {
+  requireScope(ctx.caller, 'storefront:read');
   const page = pageRequest(args, isIdKey);
   const rows = await listPromotions(ctx.db, args.filter ?? {}, page);
   for (const row of rows) ctx.loaders.promotionById.prime(row.id, row);
