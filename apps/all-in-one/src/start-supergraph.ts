@@ -4,7 +4,7 @@ import { createGateway, SUPERGRAPH_FILE, type SubgraphName } from '@omni/gateway
 import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
 import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData } from '@omni/subgraph-cart';
-import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData } from '@omni/subgraph-catalog';
+import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
 import { createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
 import { createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
@@ -71,6 +71,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   const { signingSecret } = options;
   const running: RunningServer[] = [];
   const relays: OutboxRelay[] = [];
+  let stopSweeper = () => {};
   const listen = async (server: { listen(port: number, host?: string): Promise<RunningServer> }, port: number) => {
     const started = await server.listen(port, host);
     running.push(started);
@@ -90,6 +91,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };
     relays.push(createCartEventRelay({ client: databases.cart.client, ...relayOptions }), createSupportEventRelay({ client: databases.support.client, ...relayOptions }));
     for (const relay of relays) relay.start();
+    // Stock held by reservations nobody committed goes back on sale once they lapse.
+    stopSweeper = startReservationSweeper(databases.catalog.db);
     const gatewayUrl = await listen(
       createGateway({
         supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
@@ -114,12 +117,14 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         }
       },
       async stop() {
+        stopSweeper();
         for (const relay of relays) await relay.stop();
         // Gateway first, so no request reaches a subgraph that is already gone.
         for (const server of running.reverse()) await server.stop();
       },
     };
   } catch (error) {
+    stopSweeper();
     for (const relay of relays) await relay.stop();
     for (const server of running.reverse()) await server.stop();
     throw error;
