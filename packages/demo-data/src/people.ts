@@ -26,6 +26,8 @@ export interface DemoCustomer {
   /** Loyalty points earned, one ledger entry each. */
   loyalty?: { points: number; reason: string; channel: DemoIdentity['channel'] }[];
   consents?: DemoConsent[];
+  /** Touchpoints on the timeline, in order. */
+  touchpoints?: { kind: 'STORE_VISIT' | 'CALL_LOGGED' | 'FORM_SUBMITTED'; channel: DemoIdentity['channel']; summary: string }[];
 }
 
 export interface DemoStaffMember {
@@ -56,6 +58,10 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     consents: [
       { purpose: 'MARKETING', contactChannel: 'EMAIL', granted: true, source: 'web-signup-checkbox' },
       { purpose: 'PERSONALISATION', contactChannel: 'ANY', granted: true, source: 'web-signup-checkbox' },
+    ],
+    touchpoints: [
+      { kind: 'STORE_VISIT', channel: 'POS', summary: 'Tried on jackets in Berlin Mitte' },
+      { kind: 'CALL_LOGGED', channel: 'CALL_CENTER', summary: 'Asked about delivery to Leipzig' },
     ],
   }),
   customer(2, {

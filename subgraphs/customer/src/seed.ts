@@ -1,7 +1,7 @@
 import { DEMO_CUSTOMERS, DEMO_EPOCH, DEMO_STAFF } from '@omni/demo-data';
 import { demoId } from '@omni/db';
 import type { CustomerDb } from './db/database';
-import { consentRecords, customers, identities, loyaltyAccounts, loyaltyEntries, staffMembers } from './db/schema';
+import { consentRecords, customers, identities, loyaltyAccounts, loyaltyEntries, staffMembers, timelineEntries } from './db/schema';
 
 const minutes = (n: number) => new Date(DEMO_EPOCH.getTime() + n * 60_000);
 /** Demo points last long enough that a demo never sees them expire. */
@@ -77,5 +77,15 @@ export async function seedCustomerDemoData(db: CustomerDb): Promise<void> {
       })),
     );
     if (consents.length) await tx.insert(consentRecords).values(consents).onConflictDoNothing();
+
+    const touchpoints = DEMO_CUSTOMERS.flatMap((c) =>
+      (c.touchpoints ?? []).map((touchpoint, index) => ({
+        id: demoId('tl', `${c.key}-${index}`, index),
+        customerId: c.id,
+        ...touchpoint,
+        occurredAt: minutes(60 * (index + 1)),
+      })),
+    );
+    if (touchpoints.length) await tx.insert(timelineEntries).values(touchpoints).onConflictDoNothing();
   });
 }

@@ -67,5 +67,8 @@ describe('sign-in with a one-time code', () => {
     const malformed = expectData(await guest('device-x-000001')(REQUEST, { input: { kind: 'PHONE', value: '12' } })).requestSignInCode;
     expect(malformed).toEqual({ challengeId: null, expiresAt: null, userErrors: [{ code: 'INVALID', field: ['input', 'value'] }] });
     expect(sent.length).toBe(sentBefore);
+    const byPartner = await h.as(callers.partner())(REQUEST, { input: { kind: 'EMAIL', value: 'someone@example.com' } });
+    expect(byPartner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(sent.length).toBe(sentBefore);
   });
 });

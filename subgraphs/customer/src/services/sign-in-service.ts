@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mintAccessToken } from '@omni/auth';
 import { newId } from '@omni/db';
 import { publishEvent } from '@omni/events';
-import { fail, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { fail, requireScope, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import { consumeSignInChallenge, countFailedAttempt, findSignInChallenge, insertSignInChallenge, lockSignInChallenge } from '../db/sign-in-queries';
 import { outboxEvents, type CustomerRow } from '../db/schema';
@@ -29,6 +29,8 @@ export type RequestSignInCodeInput = z.input<typeof requestInput>;
  * how a guest signs in); the answer does not reveal whether the identifier belongs to anyone.
  */
 export async function requestSignInCode(ctx: CustomerContext, rawInput: RequestSignInCodeInput): Promise<Outcome<{ challengeId: string; expiresAt: Date }>> {
+  // Shopper-facing clients only: a partner key reads the catalog and nothing else.
+  requireScope(ctx.caller, 'storefront:read');
   const parsed = requestInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
@@ -65,6 +67,7 @@ class SignInRefused extends Error {
  * linked to them. Returns a customer access token the gateway accepts.
  */
 export async function signInWithCode(ctx: CustomerContext, rawInput: SignInWithCodeInput): Promise<Outcome<{ accessToken: string; customer: CustomerRow }>> {
+  requireScope(ctx.caller, 'storefront:read');
   const parsed = signInInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
