@@ -3,12 +3,16 @@ import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omn
 import { generateLargeCatalog } from '@omni/subgraph-catalog';
 import { mintDemoToken } from '../src/demo-tokens';
 import { startSupergraph } from '../src/start-supergraph';
+import { runCartBench } from './cart-scenarios';
 import { SCENARIOS, type Scenario } from './scenarios';
 
 /**
  * npm run bench: the whole supergraph in this process on a fresh seeded database (PGlite, or a new
  * database on the server at DATABASE_URL), loaded over loopback HTTP. Prints throughput, latency
  * and SQL statements per request; it asserts nothing.
+ *
+ * The cart scenarios (add-to-cart on distinct carts and on one shared cart, checkout) report
+ * user errors and, for the shared cart, updates lost (accepted adds missing from the cart).
  *
  * --catalog-variants=100000 first adds a generated catalog of that many variants across 20
  * locations, so the catalog scenarios run against a large catalog.
@@ -95,7 +99,13 @@ try {
   for (const scenario of SCENARIOS.filter((candidate) => !ONLY || candidate.name.includes(ONLY))) {
     for (const connections of CONNECTIONS) rows.push(await measure(scenario, connections));
   }
-  console.table(rows);
+  if (rows.length > 0) console.table(rows);
+  // Write paths: add-to-cart and checkout, with their own load loop (each request needs its own cart or key).
+  const cartRows = await runCartBench(
+    { gatewayUrl: supergraph.gatewayUrl, totalStatements: () => supergraph.totalStatements(), settle },
+    { seconds: DURATION_SECONDS, connections: CONNECTIONS, only: ONLY },
+  );
+  if (cartRows.length > 0) console.table(cartRows);
 } finally {
   await supergraph.stop();
   await database.drop();

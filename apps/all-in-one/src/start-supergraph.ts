@@ -3,7 +3,7 @@ import { sharedView, type DatabaseClient } from '@omni/db';
 import { createGateway, SUPERGRAPH_FILE, type SubgraphName } from '@omni/gateway';
 import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
-import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData } from '@omni/subgraph-cart';
+import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData, startAbandonedCartSweeper } from '@omni/subgraph-cart';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
 import { createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
@@ -71,7 +71,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   const { signingSecret } = options;
   const running: RunningServer[] = [];
   const relays: OutboxRelay[] = [];
-  let stopSweeper = () => {};
+  const sweepers: (() => void)[] = [];
+  const stopSweepers = () => sweepers.splice(0).forEach((stop) => stop());
   const listen = async (server: { listen(port: number, host?: string): Promise<RunningServer> }, port: number) => {
     const started = await server.listen(port, host);
     running.push(started);
@@ -92,7 +93,9 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     relays.push(createCartEventRelay({ client: databases.cart.client, ...relayOptions }), createSupportEventRelay({ client: databases.support.client, ...relayOptions }));
     for (const relay of relays) relay.start();
     // Stock held by reservations nobody committed goes back on sale once they lapse.
-    stopSweeper = startReservationSweeper(databases.catalog.db);
+    sweepers.push(startReservationSweeper(databases.catalog.db));
+    // Idle carts of known customers are announced once, for staff lists and reminders.
+    sweepers.push(startAbandonedCartSweeper(databases.cart.db));
     const gatewayUrl = await listen(
       createGateway({
         supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
@@ -117,14 +120,14 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         }
       },
       async stop() {
-        stopSweeper();
+        stopSweepers();
         for (const relay of relays) await relay.stop();
         // Gateway first, so no request reaches a subgraph that is already gone.
         for (const server of running.reverse()) await server.stop();
       },
     };
   } catch (error) {
-    stopSweeper();
+    stopSweepers();
     for (const relay of relays) await relay.stop();
     for (const server of running.reverse()) await server.stop();
     throw error;

@@ -2,6 +2,8 @@ import type { Caller } from '@omni/auth';
 import type { CatalogClient } from './clients/catalog-client';
 import type { CartDb } from './db/database';
 import { createLoaders, type CartLoaders } from './loaders';
+import type { PaymentProviders } from './payments/payment-providers';
+import type { PricingPort } from './services/pricing';
 
 /** Built once per request from the verified caller. */
 export interface CartContext {
@@ -9,8 +11,24 @@ export interface CartContext {
   db: CartDb;
   loaders: CartLoaders;
   catalog: CatalogClient;
+  /** Decides the final price of a checkout. */
+  pricing: PricingPort;
+  payments: PaymentProviders;
+  settings: CartSettings;
 }
 
-export function createCartContext(caller: Caller, db: CartDb, catalog: CatalogClient): CartContext {
-  return { caller, db, loaders: createLoaders(db), catalog };
+/** Per-deployment settings of the cart subgraph. */
+export interface CartSettings {
+  /** Idle minutes after which a customer's cart counts as abandoned. */
+  abandonedAfterMinutes: number;
+}
+
+export function createCartContext(
+  caller: Caller,
+  db: CartDb,
+  catalog: CatalogClient,
+  checkoutPorts: { pricing: PricingPort; payments: PaymentProviders },
+  settings: CartSettings,
+): CartContext {
+  return { caller, db, loaders: createLoaders(db), catalog, ...checkoutPorts, settings };
 }

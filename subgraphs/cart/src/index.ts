@@ -3,6 +3,7 @@ import { openCartDatabase } from './db/database';
 import { loadCartEnv } from './env';
 import { createCartEventRelay } from './events';
 import { createCartSubgraph } from './server';
+import { startAbandonedCartSweeper } from './services/abandoned-cart-service';
 import { seedCartDemoData } from './seed';
 
 /** Runs the cart subgraph alone, e.g. as one container of docker-compose. */
@@ -16,6 +17,7 @@ await runStandaloneSubgraph({
     // The relay needs no graceful stop: a batch it was delivering when the process ends is
     // delivered again by the next relay, and consumers apply it once.
     createCartEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
-    return createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl });
+    startAbandonedCartSweeper(database.db, { idleMinutes: env.abandonedAfterMinutes });
+    return createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl, abandonedAfterMinutes: env.abandonedAfterMinutes });
   },
 });

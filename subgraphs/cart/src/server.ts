@@ -2,6 +2,9 @@ import { createSubgraphServer, loadSubgraphTypeDefs } from '@omni/graphql';
 import { createCatalogClient } from './clients/catalog-client';
 import { createCartContext, type CartContext } from './context';
 import type { CartDatabase } from './db/database';
+import { createDefaultPaymentProviders, type PaymentProviders } from './payments/payment-providers';
+import { listPricing, type PricingPort } from './services/pricing';
+import { DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 import { resolvers } from './resolvers';
 
 export const CART_SUBGRAPH_NAME = 'cart';
@@ -12,15 +15,23 @@ export interface CartSubgraphOptions {
   signingSecret: string;
   /** The catalog subgraph, asked for variant prices and stock; a function when its port is picked later. */
   catalogUrl: string | (() => string);
+  /** Final price of a checkout; list prices without discounts when omitted. */
+  pricing?: PricingPort;
+  /** Ways to pay; the built-in providers when omitted. */
+  paymentProviders?: PaymentProviders;
+  /** Idle minutes after which `abandonedCarts` lists a cart when the query does not say; 60 when omitted. */
+  abandonedAfterMinutes?: number;
 }
 
 export function createCartSubgraph(options: CartSubgraphOptions) {
   const catalog = createCatalogClient({ url: options.catalogUrl, signingSecret: options.signingSecret });
+  const checkoutPorts = { pricing: options.pricing ?? listPricing, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
+  const settings = { abandonedAfterMinutes: options.abandonedAfterMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES };
   return createSubgraphServer<CartContext>({
     name: CART_SUBGRAPH_NAME,
     typeDefs: loadSubgraphTypeDefs(cartSchemaFile),
     resolvers,
     signingSecret: options.signingSecret,
-    createContext: ({ caller }) => createCartContext(caller, options.database.db, catalog),
+    createContext: ({ caller }) => createCartContext(caller, options.database.db, catalog, checkoutPorts, settings),
   });
 }

@@ -3,3 +3,6 @@ export { createCartSubgraph, CART_SUBGRAPH_NAME, cartSchemaFile, type CartSubgra
 export { openCartDatabase, CART_SCHEMA, type CartDatabase } from './db/database';
 export { seedCartDemoData } from './seed';
 export { createCartEventRelay } from './events';
+export { announceAbandonedCarts, startAbandonedCartSweeper, DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
+export { createDefaultPaymentProviders, createTestCardProvider, type PaymentProvider, type PaymentProviders } from './payments/payment-providers';
+export { listPricing, type PricingPort, type PricingRequest, type PriceQuote } from './services/pricing';

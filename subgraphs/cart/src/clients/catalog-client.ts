@@ -20,9 +20,44 @@ const VARIANT_SNAPSHOTS = /* GraphQL */ `
   }
 `;
 
+const userErrorSchema = z.object({ code: z.string(), message: z.string(), field: z.array(z.string()).nullable() });
+const reservationSchema = z.object({ id: z.string(), status: z.enum(['ACTIVE', 'RELEASED', 'EXPIRED', 'COMMITTED']) });
+const reservationPayload = z.object({ reservation: reservationSchema.nullable(), userErrors: z.array(userErrorSchema) });
+export type ReservationResult = z.infer<typeof reservationPayload>;
+
+const locationSchema = z.object({ id: z.string(), kind: z.enum(['STORE', 'WAREHOUSE']), pickupEnabled: z.boolean() });
+export type CatalogLocation = z.infer<typeof locationSchema>;
+
+const RESERVATION_FIELDS = 'reservation { id status } userErrors { code message field }';
+const RESERVE = `mutation CartReserve($input: ReserveInventoryInput!) { reserveInventory(input: $input) { ${RESERVATION_FIELDS} } }`;
+const RELEASE = `mutation CartRelease($input: ReservationIdInput!) { releaseInventoryReservation(input: $input) { ${RESERVATION_FIELDS} } }`;
+const COMMIT = `mutation CartCommit($input: ReservationIdInput!) { commitInventoryReservation(input: $input) { ${RESERVATION_FIELDS} } }`;
+const RESTOCK = `mutation CartRestock($input: RestockReturnedInventoryInput!) { restockReturnedInventory(input: $input) { userErrors { code message field } } }`;
+const restockPayload = z.object({ userErrors: z.array(userErrorSchema) });
+const LOCATION = `query CartLocation($id: ID!) { location(id: $id) { id kind pickupEnabled } }`;
+
 export interface CatalogClient {
   /** Snapshots keyed by variant id; unknown ids map to null. Priced for `channel`. */
   variantSnapshots(ids: readonly string[], channel: Channel): Promise<Map<string, VariantSnapshot | null>>;
+  /** A location's kind and whether it offers pickup; null when there is none with this id. */
+  location(id: string): Promise<CatalogLocation | null>;
+  /** Holds stock at one location for all lines or none; short lines come back as OUT_OF_STOCK user errors. */
+  reserveInventory(input: {
+    locationId: string;
+    lines: readonly { variantId: string; quantity: number }[];
+    reference: string;
+    idempotencyKey: string;
+  }): Promise<ReservationResult>;
+  releaseReservation(reservationId: string): Promise<ReservationResult>;
+  commitReservation(reservationId: string): Promise<ReservationResult>;
+  /** Returned units back on hand where they were handed in; the same key restocks once. */
+  restockReturned(input: { variantId: string; locationId: string; quantity: number; staffId: string | null; note: string; idempotencyKey: string }): Promise<{ userErrors: ReservationResult['userErrors'] }>;
+}
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ServiceCallError(`The catalog returned a malformed ${what}`);
+  return result.data;
 }
 
 export function createCatalogClient(options: { url: string | (() => string); signingSecret: string }): CatalogClient {
@@ -42,6 +77,26 @@ export function createCatalogClient(options: { url: string | (() => string); sig
         byId.set(id, snapshot);
       });
       return byId;
+    },
+    async location(id) {
+      const data = await client.request<{ location: unknown }>(LOCATION, { id });
+      return parsed(locationSchema.nullable(), data.location, 'location');
+    },
+    async reserveInventory(input) {
+      const data = await client.request<{ reserveInventory: unknown }>(RESERVE, { input: { ...input, lines: [...input.lines] } });
+      return parsed(reservationPayload, data.reserveInventory, 'reservation');
+    },
+    async releaseReservation(reservationId) {
+      const data = await client.request<{ releaseInventoryReservation: unknown }>(RELEASE, { input: { reservationId } });
+      return parsed(reservationPayload, data.releaseInventoryReservation, 'reservation');
+    },
+    async restockReturned(input) {
+      const data = await client.request<{ restockReturnedInventory: unknown }>(RESTOCK, { input });
+      return parsed(restockPayload, data.restockReturnedInventory, 'restock');
+    },
+    async commitReservation(reservationId) {
+      const data = await client.request<{ commitInventoryReservation: unknown }>(COMMIT, { input: { reservationId } });
+      return parsed(reservationPayload, data.commitInventoryReservation, 'reservation');
     },
   };
 }

@@ -1,5 +1,5 @@
-import { asc, inArray } from 'drizzle-orm';
-import { cartLines, carts, type CartLineRow, type CartRow } from './schema';
+import { asc, inArray, sql } from 'drizzle-orm';
+import { cartLines, carts, orderLines, orders, type CartLineRow, type CartRow, type OrderLineRow, type OrderRow } from './schema';
 import type { CartDb } from './database';
 
 export async function findCartsWithLinesOfCustomers(db: CartDb, customerIds: readonly string[]): Promise<{ carts: CartRow[]; lines: CartLineRow[] }> {
@@ -13,4 +13,19 @@ export async function findCartsWithLinesOfCustomers(db: CartDb, customerIds: rea
 export async function deleteCartsOfCustomers(db: CartDb, customerIds: readonly string[]): Promise<number> {
   const deleted = await db.delete(carts).where(inArray(carts.customerId, [...customerIds])).returning({ id: carts.id });
   return deleted.length;
+}
+
+export async function findOrdersWithLinesOfCustomers(db: CartDb, customerIds: readonly string[]): Promise<{ orders: OrderRow[]; lines: OrderLineRow[] }> {
+  const found = await db.select().from(orders).where(inArray(orders.customerId, [...customerIds])).orderBy(asc(orders.id));
+  if (found.length === 0) return { orders: [], lines: [] };
+  const lines = await db.select().from(orderLines).where(inArray(orderLines.orderId, found.map((order) => order.id))).orderBy(asc(orderLines.orderId), asc(orderLines.id));
+  return { orders: found, lines };
+}
+
+/** Orders stay (they are the financial record); the address they shipped to is personal and goes. */
+export async function eraseShippingAddressesOfCustomers(db: CartDb, customerIds: readonly string[]): Promise<void> {
+  await db
+    .update(orders)
+    .set({ shippingAddress: null, updatedAt: sql`now()` })
+    .where(inArray(orders.customerId, [...customerIds]));
 }

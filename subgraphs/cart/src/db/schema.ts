@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Channel } from '@omni/auth';
-import { bigint, check, index, integer, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createOutboxTable } from '@omni/events';
 
 /** Everything the cart subgraph stores lives in its own Postgres schema. */
 export const cartSchema = pgSchema('cart');
 
-export const CART_STATUSES = ['ACTIVE'] as const;
+export const CART_STATUSES = ['ACTIVE', 'CHECKED_OUT', 'MERGED'] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
 
 /** Largest quantity one line may hold; also the bound of every quantity in the API. */
@@ -29,13 +29,17 @@ export const carts = cartSchema.table(
     subtotalMinor: bigint('subtotal_minor', { mode: 'number' }).notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // The version `cart.abandoned` was last published for; a newer version may be announced again.
+    abandonedAnnouncedVersion: integer('abandoned_announced_version'),
   },
   (table) => [
+    // Abandoned carts: active, non-empty carts of known customers by last activity.
+    index('carts_idle_idx').on(table.updatedAt).where(sql`status = 'ACTIVE' and customer_id is not null and line_count > 0`),
     // One active cart per shopper is what makes the cart the same in every channel.
     uniqueIndex('carts_active_customer_key').on(table.customerId).where(sql`status = 'ACTIVE' and customer_id is not null`),
     uniqueIndex('carts_active_guest_key').on(table.guestId).where(sql`status = 'ACTIVE' and guest_id is not null`),
     check('carts_owner_check', sql`customer_id is null or guest_id is null`),
-    check('carts_status_check', sql`status in ('ACTIVE')`),
+    check('carts_status_check', sql`status in ('ACTIVE', 'CHECKED_OUT', 'MERGED')`),
     check('carts_version_check', sql`version >= 1`),
     check('carts_totals_check', sql`line_count >= 0 and total_quantity >= 0 and subtotal_minor >= 0`),
   ],
@@ -67,9 +71,158 @@ export const cartLines = cartSchema.table(
   ],
 );
 
-/** Domain events (`cart.changed`) written with the change they describe; see @omni/events. */
+export const FULFILLMENT_METHODS = ['DELIVERY', 'PICKUP', 'SHIP_FROM_STORE'] as const;
+export type FulfillmentMethod = (typeof FULFILLMENT_METHODS)[number];
+export const FULFILLMENT_STATUSES = ['UNFULFILLED', 'READY_FOR_PICKUP', 'PICKED_UP', 'SHIPPED'] as const;
+export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
+export const PAYMENT_PROVIDERS = ['PAY_AT_PICKUP', 'CASH', 'TEST_CARD'] as const;
+export type PaymentProviderId = (typeof PAYMENT_PROVIDERS)[number];
+export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+export const RESERVATION_STATES = ['ACTIVE', 'COMMITTED'] as const;
+export type ReservationState = (typeof RESERVATION_STATES)[number];
+
+const inList = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
+
+/** Where a delivery goes; kept as written on the order. */
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string | null;
+  postalCode: string;
+  city: string;
+  countryCode: string;
+}
+
+export const orders = cartSchema.table(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    cartId: text('cart_id').notNull(),
+    // The checkout's idempotency key, unique per cart: a replay finds the order it made.
+    idempotencyKey: text('idempotency_key').notNull(),
+    // What the key was first used for; the same key with another request is refused.
+    requestHash: text('request_hash').notNull(),
+    customerId: text('customer_id'),
+    guestId: text('guest_id'),
+    channel: text('channel').$type<Channel>().notNull(),
+    staffId: text('staff_id'),
+    currencyCode: text('currency_code').notNull(),
+    subtotalMinor: bigint('subtotal_minor', { mode: 'number' }).notNull(),
+    discountMinor: bigint('discount_minor', { mode: 'number' }).notNull(),
+    shippingMinor: bigint('shipping_minor', { mode: 'number' }).notNull(),
+    totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
+    fulfillmentMethod: text('fulfillment_method').$type<FulfillmentMethod>().notNull(),
+    fulfillmentLocationId: text('fulfillment_location_id').notNull(),
+    fulfillmentStatus: text('fulfillment_status').$type<FulfillmentStatus>().notNull(),
+    shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
+    readyBy: timestamp('ready_by', { withTimezone: true }),
+    reservationId: text('reservation_id').notNull(),
+    reservationState: text('reservation_state').$type<ReservationState>().notNull(),
+    paymentProvider: text('payment_provider').$type<PaymentProviderId>().notNull(),
+    paymentStatus: text('payment_status').$type<PaymentStatus>().notNull(),
+    paymentReference: text('payment_reference'),
+    capturedMinor: bigint('captured_minor', { mode: 'number' }).notNull().default(0),
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    placedAt: timestamp('placed_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('orders_cart_idempotency_key').on(table.cartId, table.idempotencyKey),
+    // `Customer.orders`: keyset pages of a customer's orders, oldest first.
+    index('orders_customer_id_id_idx').on(table.customerId, table.id),
+    check('orders_fulfillment_method_check', sql`fulfillment_method in (${inList(FULFILLMENT_METHODS)})`),
+    check('orders_fulfillment_status_check', sql`fulfillment_status in (${inList(FULFILLMENT_STATUSES)})`),
+    check('orders_payment_provider_check', sql`payment_provider in (${inList(PAYMENT_PROVIDERS)})`),
+    check('orders_payment_status_check', sql`payment_status in (${inList(PAYMENT_STATUSES)})`),
+    check('orders_reservation_state_check', sql`reservation_state in (${inList(RESERVATION_STATES)})`),
+    check('orders_totals_check', sql`subtotal_minor >= 0 and discount_minor >= 0 and shipping_minor >= 0 and total_minor = subtotal_minor - discount_minor + shipping_minor and total_minor >= 0`),
+    check('orders_payment_amounts_check', sql`captured_minor between 0 and total_minor and refunded_minor between 0 and captured_minor`),
+  ],
+);
+
+export const orderLines = cartSchema.table(
+  'order_lines',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    variantId: text('variant_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }).notNull(),
+    discountMinor: bigint('discount_minor', { mode: 'number' }).notNull(),
+    // What the shopper paid for the whole line: the ceiling of every refund on it.
+    paidMinor: bigint('paid_minor', { mode: 'number' }).notNull(),
+    currencyCode: text('currency_code').notNull(),
+    addedInChannel: text('added_in_channel').$type<Channel>().notNull(),
+    addedByStaffId: text('added_by_staff_id'),
+    returnedQuantity: integer('returned_quantity').notNull().default(0),
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+  },
+  (table) => [
+    index('order_lines_order_id_id_idx').on(table.orderId, table.id),
+    // The ceiling of every return: never more units than bought, never more money than paid.
+    check('order_lines_returns_check', sql`returned_quantity between 0 and quantity and refunded_minor between 0 and paid_minor`),
+    check('order_lines_quantity_check', sql`quantity between 1 and ${sql.raw(String(MAX_LINE_QUANTITY))}`),
+    check('order_lines_amounts_check', sql`unit_price_minor >= 0 and discount_minor >= 0 and paid_minor = unit_price_minor * quantity - discount_minor and paid_minor >= 0`),
+  ],
+);
+
+/** A return taken at one location: what came back and what was refunded for it. */
+export const orderReturns = cartSchema.table(
+  'order_returns',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    locationId: text('location_id').notNull(),
+    staffId: text('staff_id'),
+    channel: text('channel').$type<Channel>().notNull(),
+    reason: text('reason'),
+    refundMinor: bigint('refund_minor', { mode: 'number' }).notNull(),
+    currencyCode: text('currency_code').notNull(),
+    // Set once the money went back and the units were restocked; until then a replay finishes it.
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('order_returns_order_idempotency_key').on(table.orderId, table.idempotencyKey),
+    index('order_returns_order_id_id_idx').on(table.orderId, table.id),
+    check('order_returns_refund_check', sql`refund_minor >= 0`),
+  ],
+);
+
+export const orderReturnLines = cartSchema.table(
+  'order_return_lines',
+  {
+    id: text('id').primaryKey(),
+    returnId: text('return_id')
+      .notNull()
+      .references(() => orderReturns.id, { onDelete: 'cascade' }),
+    orderLineId: text('order_line_id')
+      .notNull()
+      .references(() => orderLines.id, { onDelete: 'cascade' }),
+    variantId: text('variant_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    refundMinor: bigint('refund_minor', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    index('order_return_lines_return_id_id_idx').on(table.returnId, table.id),
+    check('order_return_lines_quantity_check', sql`quantity >= 1 and refund_minor >= 0`),
+  ],
+);
+
+/** Domain events (`cart.changed` written with the change they describe; see @omni/events. */
 export const outboxEvents = createOutboxTable(cartSchema);
 
-export const tables = { carts, cartLines, outboxEvents };
+export const tables = { carts, cartLines, orders, orderLines, orderReturns, orderReturnLines, outboxEvents };
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type OrderReturnRow = typeof orderReturns.$inferSelect;
+export type OrderReturnLineRow = typeof orderReturnLines.$inferSelect;

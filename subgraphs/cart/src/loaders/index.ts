@@ -1,6 +1,14 @@
-import { createChildPageLoader, createKeyedLoader } from '@omni/graphql';
+import { createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
 import type { CartDb } from '../db/database';
 import { findActiveCartsByCustomerIds, findCartsByIds, findLinePages } from '../db/cart-queries';
+import {
+  countOrdersOfCustomers,
+  findOrderLinesByOrderIds,
+  findOrderPagesOfCustomers,
+  findOrdersByIds,
+  findReturnLinesByReturnIds,
+  findReturnsByOrderIds,
+} from '../db/order-queries';
 
 /** Fresh per request: nothing cached across callers. */
 export function createLoaders(db: CartDb) {
@@ -12,6 +20,13 @@ export function createLoaders(db: CartDb) {
       (row) => row.customerId!,
     ),
     linePagesByCartId: createChildPageLoader((cartIds, page) => findLinePages(db, cartIds, page), (row) => row.cartId),
+    orderById: createKeyedLoader((ids: readonly string[]) => findOrdersByIds(db, ids), (row) => row.id),
+    orderPagesByCustomerId: createChildPageLoader((customerIds, page) => findOrderPagesOfCustomers(db, customerIds, page), (row) => row.customerId!),
+    // Customers without orders have no row: the loader answers null for them.
+    orderCountByCustomerId: createKeyedLoader((customerIds: readonly string[]) => countOrdersOfCustomers(db, customerIds), (row) => row.customerId),
+    returnsByOrderId: createGroupedLoader((orderIds: readonly string[]) => findReturnsByOrderIds(db, orderIds), (row) => row.orderId),
+    returnLinesByReturnId: createGroupedLoader((returnIds: readonly string[]) => findReturnLinesByReturnIds(db, returnIds), (row) => row.returnId),
+    orderLinesByOrderId: createGroupedLoader((orderIds: readonly string[]) => findOrderLinesByOrderIds(db, orderIds), (row) => row.orderId),
   };
 }
 

@@ -4,5 +4,6 @@ import { Mutation } from './mutation';
 import { Cart } from './cart';
 import { CartLine } from './cart-line';
 import { Customer } from './customer';
+import { Order, OrderLine, OrderReturn, OrderReturnLine } from './order';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, Customer };
+export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, Customer, Order, OrderLine, OrderReturn, OrderReturnLine };

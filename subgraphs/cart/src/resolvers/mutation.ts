@@ -11,10 +11,18 @@ import {
   type RemoveCartLinesInput,
   type UpdateCartLinesInput,
 } from '../services/cart-service';
+import { checkout, type CheckoutInput } from '../services/checkout-service';
+import { advanceOrderFulfillment, FULFILLMENT_STEPS, type OrderIdInput } from '../services/order-service';
 import { eraseCustomerCarts } from '../services/personal-data-service';
+import { returnOrderLines, type ReturnOrderLinesInput } from '../services/return-service';
+import { mergeGuestCart, type MergeGuestCartInput } from '../services/guest-merge-service';
+import type { OrderRow } from '../db/schema';
 
 const toPayload = (outcome: Outcome<CartRow>) =>
   outcome.ok ? { cart: outcome.value, userErrors: [] } : { cart: null, userErrors: outcome.userErrors };
+
+const toOrderPayload = (outcome: Outcome<OrderRow>) =>
+  outcome.ok ? { order: outcome.value, userErrors: [] } : { order: null, userErrors: outcome.userErrors };
 
 export const Mutation = {
   eraseCustomerCarts: async (_: unknown, args: { customerIds: string[] }, ctx: CartContext) => ({ erased: await eraseCustomerCarts(ctx, args.customerIds) }),
@@ -24,4 +32,23 @@ export const Mutation = {
     toPayload(await updateCartLines(ctx, args.input)),
   removeCartLines: async (_: unknown, args: { input: RemoveCartLinesInput }, ctx: CartContext) =>
     toPayload(await removeCartLines(ctx, args.input)),
+  mergeGuestCart: async (_: unknown, args: { input: MergeGuestCartInput }, ctx: CartContext) => {
+    const outcome = await mergeGuestCart(ctx, args.input);
+    return outcome.ok
+      ? { cart: outcome.value.cart, droppedVariants: outcome.value.droppedVariantIds.map((id) => ({ __typename: 'Variant', id })), userErrors: [] }
+      : { cart: null, droppedVariants: [], userErrors: outcome.userErrors };
+  },
+  checkout: async (_: unknown, args: { input: CheckoutInput }, ctx: CartContext) => toOrderPayload(await checkout(ctx, args.input)),
+  markOrderReadyForPickup: async (_: unknown, args: { input: OrderIdInput }, ctx: CartContext) =>
+    toOrderPayload(await advanceOrderFulfillment(ctx, FULFILLMENT_STEPS.readyForPickup, args.input)),
+  markOrderPickedUp: async (_: unknown, args: { input: OrderIdInput }, ctx: CartContext) =>
+    toOrderPayload(await advanceOrderFulfillment(ctx, FULFILLMENT_STEPS.pickedUp, args.input)),
+  markOrderShipped: async (_: unknown, args: { input: OrderIdInput }, ctx: CartContext) =>
+    toOrderPayload(await advanceOrderFulfillment(ctx, FULFILLMENT_STEPS.shipped, args.input)),
+  returnOrderLines: async (_: unknown, args: { input: ReturnOrderLinesInput }, ctx: CartContext) => {
+    const outcome = await returnOrderLines(ctx, args.input);
+    return outcome.ok
+      ? { orderReturn: outcome.value.orderReturn, order: outcome.value.order, userErrors: [] }
+      : { orderReturn: null, order: null, userErrors: outcome.userErrors };
+  },
 };

@@ -162,7 +162,7 @@ export async function createCart(ctx: CartContext, rawInput: CreateCartInput): P
 }
 
 /** Whether the caller may change this cart now: user errors where the shopper can act on them, errors otherwise. */
-function changeableCart(caller: Caller, cart: CartRow | null): Outcome<CartRow> {
+export function changeableCart(caller: Caller, cart: CartRow | null): Outcome<CartRow> {
   if (!cart) return fail(userError('NOT_FOUND', 'No such cart', ['input', 'cartId']));
   const access = cartAccess(caller, 'write', cart);
   if (access === 'not-owner') return fail(userError('FORBIDDEN', 'You may only change your own cart', ['input', 'cartId']));
@@ -178,7 +178,7 @@ function changeableCart(caller: Caller, cart: CartRow | null): Outcome<CartRow> 
  * each sees the lines and version the previous one left. `apply` validates everything before it
  * writes, so returning user errors leaves the cart untouched.
  */
-async function changeCart(
+export async function changeCart(
   ctx: CartContext,
   cartId: string,
   expected: number | null | undefined,
@@ -215,7 +215,7 @@ async function changeCart(
 }
 
 /** Lines added by staff are credited to them (a sale closed with help counts for the helper). */
-function staffIdOf(caller: Caller): string | null {
+export function staffIdOf(caller: Caller): string | null {
   return caller.kind === 'staff' || caller.kind === 'admin' ? (caller.staffId ?? null) : null;
 }
 

@@ -1,6 +1,7 @@
 import type { Outcome } from '@omni/graphql';
 import type { CatalogContext } from '../context';
 import { adjustInventory, setSafetyStock, type AdjustInventoryInput, type SetSafetyStockInput } from '../services/inventory-service';
+import { restockReturnedInventory, type RestockReturnedInventoryInput } from '../services/return-restock-service';
 import {
   changePublication,
   createProduct,
@@ -29,6 +30,12 @@ function payload<T, K extends string>(name: K, outcome: Outcome<T>) {
 export const Mutation = {
   async adjustInventory(_: unknown, args: { input: AdjustInventoryInput }, ctx: CatalogContext) {
     const outcome = await adjustInventory(ctx, args.input);
+    return outcome.ok
+      ? { stockLevel: outcome.value.stockLevel, adjustment: outcome.value.adjustment, userErrors: [] }
+      : { stockLevel: null, adjustment: null, userErrors: outcome.userErrors };
+  },
+  async restockReturnedInventory(_: unknown, args: { input: RestockReturnedInventoryInput }, ctx: CatalogContext) {
+    const outcome = await restockReturnedInventory(ctx, args.input);
     return outcome.ok
       ? { stockLevel: outcome.value.stockLevel, adjustment: outcome.value.adjustment, userErrors: [] }
       : { stockLevel: null, adjustment: null, userErrors: outcome.userErrors };

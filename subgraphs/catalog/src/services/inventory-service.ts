@@ -134,19 +134,51 @@ export async function adjustInventory(ctx: CatalogContext, rawInput: AdjustInven
   const parsed = adjustInventoryInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
-  const reason = input.reason ?? 'CORRECTION';
-  const note = input.note ? input.note : null;
-
-  const wrongDirection = directionError(reason, input.delta);
-  if (wrongDirection) return fail(userError('INVALID', wrongDirection, ['input', 'delta']));
   // Staff are bound to the store their terminal signs in from; only admins adjust anywhere.
   if (ctx.caller.kind !== 'admin' && ctx.caller.locationId !== input.locationId) {
     return fail(userError('FORBIDDEN', 'You may only adjust stock at your own location', ['input', 'locationId']));
   }
+  return recordInventoryAdjustment(ctx, { kind: ctx.caller.kind, staffId: ctx.caller.staffId ?? null }, {
+    variantId: input.variantId,
+    locationId: input.locationId,
+    delta: input.delta,
+    reason: input.reason ?? 'CORRECTION',
+    note: input.note ? input.note : null,
+    idempotencyKey: input.idempotencyKey,
+  });
+}
 
-  const staffId = ctx.caller.staffId ?? null;
+/** Who an adjustment is recorded for; the caller kind takes part in the idempotency fingerprint. */
+export interface AdjustmentActor {
+  kind: string;
+  staffId: string | null;
+}
+
+export interface AdjustmentRequest {
+  variantId: string;
+  locationId: string;
+  delta: number;
+  reason: NonNullable<AdjustInventoryInput['reason']>;
+  note: string | null;
+  idempotencyKey: string;
+}
+
+/**
+ * Applies one validated, authorised adjustment: idempotent by key, never below zero or below
+ * what is reserved, audited. Callers decide who may adjust where before calling it.
+ */
+export async function recordInventoryAdjustment(
+  ctx: CatalogContext,
+  actor: AdjustmentActor,
+  input: AdjustmentRequest,
+): Promise<Outcome<InventoryAdjustmentResult>> {
+  const { reason, note } = input;
+  const wrongDirection = directionError(reason, input.delta);
+  if (wrongDirection) return fail(userError('INVALID', wrongDirection, ['input', 'delta']));
+
+  const staffId = actor.staffId;
   const fingerprint = adjustmentFingerprint({
-    callerKind: ctx.caller.kind,
+    callerKind: actor.kind,
     staffId,
     variantId: input.variantId,
     locationId: input.locationId,

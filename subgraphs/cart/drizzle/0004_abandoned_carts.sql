@@ -1,0 +1,2 @@
+ALTER TABLE "cart"."carts" ADD COLUMN "abandoned_announced_version" integer;--> statement-breakpoint
+CREATE INDEX "carts_idle_idx" ON "cart"."carts" USING btree ("updated_at") WHERE status = 'ACTIVE' and customer_id is not null and line_count > 0;

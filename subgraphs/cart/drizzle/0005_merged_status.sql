@@ -1,0 +1,2 @@
+ALTER TABLE "cart"."carts" DROP CONSTRAINT "carts_status_check";--> statement-breakpoint
+ALTER TABLE "cart"."carts" ADD CONSTRAINT "carts_status_check" CHECK (status in ('ACTIVE', 'CHECKED_OUT', 'MERGED'));

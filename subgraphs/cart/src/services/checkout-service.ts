@@ -1,0 +1,322 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { isIdOf, newId } from '@omni/db';
+import { publishEvents } from '@omni/events';
+import { fail, succeed, toMoney, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
+import type { CartContext } from '../context';
+import { findAllCartLines, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, markCartCheckedOut, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
+import { lockCart } from '../db/cart-queries';
+import { FULFILLMENT_METHODS, PAYMENT_PROVIDERS, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
+import type { Authorization, PaymentProvider } from '../payments/payment-providers';
+import { changeCart, changeableCart, staffIdOf } from './cart-service';
+import { checkQuote, type PricingRequest } from './pricing';
+
+/** How long a store takes to put a pickup order aside once it is placed. */
+export const PICKUP_PREPARATION_MS = 2 * 60 * 60 * 1000;
+
+const shippingAddress = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  line1: z.string().trim().min(1, 'must not be empty').max(200),
+  line2: z.string().trim().max(200).nullish(),
+  postalCode: z.string().trim().min(1, 'must not be empty').max(20),
+  city: z.string().trim().min(1, 'must not be empty').max(100),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as "DE"'),
+});
+
+const checkoutInput = z
+  .object({
+    cartId: z.string().min(1),
+    idempotencyKey: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    expectedVersion: z.int().min(1, 'must be a version the cart has had (1 or more)').nullish(),
+    fulfillment: z.object({
+      method: z.enum(FULFILLMENT_METHODS),
+      locationId: z.string().refine((id) => isIdOf('loc', id), 'must be a location id'),
+      shippingAddress: shippingAddress.nullish(),
+    }),
+    payment: z.object({ provider: z.enum(PAYMENT_PROVIDERS), cardToken: z.string().min(1).max(200).nullish() }),
+  })
+  .superRefine((input, ctx) => {
+    if (input.fulfillment.method !== 'PICKUP' && !input.fulfillment.shippingAddress) {
+      ctx.addIssue({ code: 'custom', message: 'is required to ship an order', path: ['fulfillment', 'shippingAddress'] });
+    }
+    if (input.payment.provider === 'PAY_AT_PICKUP' && input.fulfillment.method !== 'PICKUP') {
+      ctx.addIssue({ code: 'custom', message: 'paying at pickup needs a pickup order', path: ['payment', 'provider'] });
+    }
+    if (input.payment.provider === 'TEST_CARD' && !input.payment.cardToken) {
+      ctx.addIssue({ code: 'custom', message: 'is required to pay by card', path: ['payment', 'cardToken'] });
+    }
+  });
+
+export type CheckoutInput = z.input<typeof checkoutInput>;
+type ParsedCheckout = z.output<typeof checkoutInput>;
+
+/** What an idempotency key promises: the same cart checked out the same way. */
+function requestHashOf(input: ParsedCheckout): string {
+  const { fulfillment, payment } = input;
+  const canonical = JSON.stringify([input.cartId, fulfillment.method, fulfillment.locationId, fulfillment.shippingAddress ?? null, payment.provider, payment.cardToken ?? null]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The staff member credited with the sale: whoever checks the cart out at a till or on the
+ * phone; otherwise the last staff member who added a line (an agent who built the cart in chat);
+ * null when the shopper did it all alone.
+ */
+export function creditedStaffId(checkoutStaffId: string | null, lines: readonly Pick<CartLineRow, 'id' | 'addedByStaffId'>[]): string | null {
+  if (checkoutStaffId) return checkoutStaffId;
+  const assisted = lines.filter((line) => line.addedByStaffId !== null).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return assisted.at(-1)?.addedByStaffId ?? null;
+}
+
+/**
+ * Places the order for a cart. Order of work, so a failure anywhere leaves nothing behind:
+ * read and price the cart (no lock held across calls) → reserve stock in the catalog → authorise
+ * the payment → in one transaction, lock the cart, check it did not change, write the order and
+ * close the cart → commit the reservation and capture. Before the order exists every failure
+ * releases the reservation and voids the payment; after, a replay with the same key finishes it.
+ */
+export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promise<Outcome<OrderRow>> {
+  const parsed = checkoutInput.safeParse(rawInput);
+  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
+  const input = parsed.data;
+  const requestHash = requestHashOf(input);
+
+  const loaded = await ctx.loaders.cartById.load(input.cartId);
+  // A replay must find its order although the cart is closed now, so ownership is checked first.
+  const owned = changeableCart(ctx.caller, loaded ? { ...loaded, status: 'ACTIVE' } : null);
+  if (!owned.ok) return owned;
+  const replayed = await replay(ctx, input, requestHash);
+  if (replayed) return replayed;
+
+  const active = changeableCart(ctx.caller, loaded);
+  if (!active.ok) return active;
+  const cart = active.value;
+  if (input.payment.provider === 'CASH' && !staffIdOf(ctx.caller)) {
+    return fail(userError('FORBIDDEN', 'Cash is taken by staff at a till', ['input', 'payment', 'provider']));
+  }
+  if (input.expectedVersion != null && input.expectedVersion !== cart.version) {
+    return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${input.expectedVersion}; reload it and retry`, ['input', 'expectedVersion']));
+  }
+  const lines = await findAllCartLines(ctx.db, cart.id);
+  if (lines.length === 0) return fail(userError('INVALID_STATE', 'The cart is empty', ['input', 'cartId']));
+
+  const locationError = await checkLocation(ctx, input);
+  if (locationError) return fail(locationError);
+
+  const repriced = await recheckPrices(ctx, cart, lines);
+  if (!repriced.ok) return repriced;
+
+  const pricingRequest: PricingRequest = {
+    cartId: cart.id,
+    customerId: cart.customerId,
+    channel: cart.channel,
+    currencyCode: cart.currencyCode,
+    fulfillmentMethod: input.fulfillment.method,
+    lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
+  };
+  const quote = await ctx.pricing(pricingRequest);
+  checkQuote(pricingRequest, quote);
+
+  const reserved = await ctx.catalog.reserveInventory({
+    locationId: input.fulfillment.locationId,
+    lines: lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
+    reference: cart.id,
+    // Per attempt: a retry after a lapsed or released hold must get a fresh one, not the old answer.
+    idempotencyKey: `checkout:${newId('chk')}`,
+  });
+  if (!reserved.reservation || reserved.userErrors.length > 0) {
+    // A concurrent request with the same key may hold the stock this one asked for.
+    return (await replay(ctx, input, requestHash)) ?? fail(...reservationErrors(reserved.userErrors, lines));
+  }
+  const reservationId = reserved.reservation.id;
+
+  const provider = ctx.payments[input.payment.provider];
+  let authorization: Authorization | null = null;
+  let order: OrderRow | null = null;
+  try {
+    authorization = await provider.authorize({ amountMinor: quote.totalMinor, currencyCode: cart.currencyCode, cardToken: input.payment.cardToken ?? null, reference: cart.id });
+    if (!authorization.ok) {
+      await ctx.catalog.releaseReservation(reservationId);
+      return fail(userError('INVALID', authorization.message, ['input', 'payment', 'cardToken']));
+    }
+    const paid = authorization;
+    const written = await ctx.db.transaction(async (tx): Promise<Outcome<OrderRow> | 'duplicate'> => {
+      const locked = await lockCart(tx, cart.id);
+      if (!locked || locked.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
+      if (locked.version !== cart.version) {
+        return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${locked.version}); review it and retry`, ['input', 'cartId']));
+      }
+      const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
+      const placed = await insertOrderUnlessKeyUsed(tx, {
+        id: newId('ord'),
+        cartId: cart.id,
+        idempotencyKey: input.idempotencyKey,
+        requestHash,
+        customerId: cart.customerId,
+        guestId: cart.guestId,
+        channel: ctx.caller.channel,
+        staffId: creditedStaffId(staffIdOf(ctx.caller), lines),
+        currencyCode: cart.currencyCode,
+        subtotalMinor: quote.subtotalMinor,
+        discountMinor: quote.discountMinor,
+        shippingMinor: quote.shippingMinor,
+        totalMinor: quote.totalMinor,
+        fulfillmentMethod: input.fulfillment.method,
+        fulfillmentLocationId: input.fulfillment.locationId,
+        fulfillmentStatus: 'UNFULFILLED',
+        shippingAddress: input.fulfillment.shippingAddress ?? null,
+        readyBy: input.fulfillment.method === 'PICKUP' ? new Date(Date.now() + PICKUP_PREPARATION_MS) : null,
+        reservationId,
+        reservationState: 'ACTIVE',
+        paymentProvider: provider.id,
+        paymentStatus: paid.status,
+        paymentReference: paid.reference,
+        capturedMinor: paid.status === 'CAPTURED' ? quote.totalMinor : 0,
+      });
+      if (!placed) return 'duplicate';
+      const orderLineIds = lines.map(() => newId('oline'));
+      await insertOrderLines(
+        tx,
+        lines.map((line, index) => {
+          const priced = quoteByLine.get(line.id)!;
+          return {
+            id: orderLineIds[index]!,
+            orderId: placed.id,
+            variantId: line.variantId,
+            quantity: line.quantity,
+            unitPriceMinor: priced.unitPriceMinor,
+            discountMinor: priced.discountMinor,
+            paidMinor: priced.unitPriceMinor * line.quantity - priced.discountMinor,
+            currencyCode: line.currencyCode,
+            addedInChannel: line.addedInChannel,
+            addedByStaffId: line.addedByStaffId,
+          };
+        }),
+      );
+      const closed = await markCartCheckedOut(tx, cart.id);
+      await publishEvents(tx, outboxEvents, [
+        {
+          type: 'cart.changed',
+          aggregateId: closed.id,
+          payload: { cartId: closed.id, customerId: closed.customerId, guestId: closed.guestId, channel: ctx.caller.channel, version: closed.version, totalQuantity: closed.totalQuantity, status: closed.status },
+          occurredAt: closed.updatedAt,
+        },
+        {
+          type: 'order.placed',
+          aggregateId: placed.id,
+          payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId },
+          occurredAt: placed.placedAt,
+        },
+      ]);
+      return succeed(placed);
+    });
+    if (written === 'duplicate' || !written.ok) {
+      await provider.void(paid.reference);
+      await ctx.catalog.releaseReservation(reservationId);
+      // A concurrent request with the same key may have placed the order: answer as its replay would.
+      const replayed = await replay(ctx, input, requestHash);
+      if (replayed) return replayed;
+      return written === 'duplicate' ? fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId'])) : written;
+    }
+    order = written.value;
+  } catch (error) {
+    if (!order) await undo(ctx, provider, authorization, reservationId);
+    throw error;
+  }
+  ctx.loaders.cartById.clear(cart.id);
+  return succeed(await settle(ctx, order));
+}
+
+/** Best effort after an unexpected failure before the order exists; the hold lapses on its own otherwise. */
+async function undo(ctx: CartContext, provider: PaymentProvider, authorization: Authorization | null, reservationId: string) {
+  await Promise.allSettled([
+    authorization?.ok ? provider.void(authorization.reference) : Promise.resolve(),
+    ctx.catalog.releaseReservation(reservationId),
+  ]);
+}
+
+async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: string): Promise<Outcome<OrderRow> | null> {
+  const existing = await findOrderByIdempotencyKey(ctx.db, input.cartId, input.idempotencyKey);
+  if (!existing) return null;
+  if (existing.requestHash !== requestHash) {
+    return fail(userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different checkout of this cart', ['input', 'idempotencyKey']));
+  }
+  return succeed(await settle(ctx, existing));
+}
+
+/**
+ * Finishes a written order: the held units leave stock and a card authorisation is captured.
+ * Replays racing each other may both get here: committing is idempotent in the catalog and the
+ * capture is keyed by the order, so stock and money move once. The sale is final
+ * at this point, so both happen at placement, also for pickup orders.
+ */
+async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
+  let current = order;
+  if (current.reservationState === 'ACTIVE') {
+    const committed = await ctx.catalog.commitReservation(current.reservationId);
+    if (committed.userErrors.length > 0 || committed.reservation?.status !== 'COMMITTED') {
+      throw new Error(`Stock of order ${current.id} could not be committed: ${committed.userErrors.map((e) => e.message).join('; ')}`);
+    }
+    current = await updateOrderSettlement(ctx.db, current.id, { reservationState: 'COMMITTED' });
+  }
+  if (current.paymentStatus === 'AUTHORIZED') {
+    await ctx.payments[current.paymentProvider].capture(current.paymentReference, current.totalMinor, `capture:${current.id}`);
+    current = await updateOrderSettlement(ctx.db, current.id, { paymentStatus: 'CAPTURED', capturedMinor: current.totalMinor });
+  }
+  ctx.loaders.orderById.clear(current.id).prime(current.id, current);
+  return current;
+}
+
+/** The location must exist; pickup needs a store that offers it, shipping from a store needs a store. */
+async function checkLocation(ctx: CartContext, input: ParsedCheckout): Promise<UserError | null> {
+  const field = ['input', 'fulfillment', 'locationId'];
+  const location = await ctx.catalog.location(input.fulfillment.locationId);
+  if (!location) return userError('NOT_FOUND', 'No such location', field);
+  if (input.fulfillment.method === 'PICKUP' && (location.kind !== 'STORE' || !location.pickupEnabled)) {
+    return userError('INVALID', 'This location does not offer pickup', field);
+  }
+  if (input.fulfillment.method === 'SHIP_FROM_STORE' && location.kind !== 'STORE') return userError('INVALID', 'Only a store ships from store', field);
+  return null;
+}
+
+/**
+ * Prices seen when lines were added are checked against the catalog now. A changed price is not
+ * charged silently: the lines take the new price (the cart version moves on) and checkout stops
+ * with a notice per line, so the shopper confirms by checking out again.
+ */
+async function recheckPrices(ctx: CartContext, cart: CartRow, lines: CartLineRow[]): Promise<Outcome<null>> {
+  const snapshots = await ctx.catalog.variantSnapshots(lines.map((line) => line.variantId), cart.channel);
+  const errors: UserError[] = [];
+  const changes: { lineId: string; unitPriceMinor: number }[] = [];
+  lines.forEach((line) => {
+    const snapshot = snapshots.get(line.variantId) ?? null;
+    const field = ['input', 'cartId'];
+    if (!snapshot) errors.push(userError('NOT_FOUND', `Variant ${line.variantId} is no longer sold`, field));
+    else if (!snapshot.availableForSale) errors.push(userError('OUT_OF_STOCK', `Variant ${line.variantId} is not available for sale`, field));
+    else if (snapshot.currencyCode !== line.currencyCode) errors.push(userError('INVALID', `Variant ${line.variantId} is no longer priced in ${line.currencyCode}`, field));
+    else if (snapshot.priceMinor !== line.unitPriceMinor) {
+      changes.push({ lineId: line.id, unitPriceMinor: snapshot.priceMinor });
+      errors.push(userError('INVALID_STATE', `The price of variant ${line.variantId} changed from ${toMoney(line.unitPriceMinor, line.currencyCode).amount} to ${toMoney(snapshot.priceMinor, line.currencyCode).amount} ${line.currencyCode}; check out again to accept it`, field));
+    }
+  });
+  if (errors.length === 0) return succeed(null);
+  if (changes.length > 0) {
+    await changeCart(ctx, cart.id, cart.version, async (tx) => {
+      await setCartLinePrices(tx, cart.id, changes);
+      return [];
+    });
+  }
+  return fail(...errors);
+}
+
+/** The catalog points at its own input lines; the shopper needs to know which variant is short. */
+function reservationErrors(errors: readonly { code: string; message: string; field: string[] | null }[], lines: readonly CartLineRow[]): UserError[] {
+  if (errors.length === 0) return [userError('INVALID_STATE', 'The stock could not be reserved', ['input', 'cartId'])];
+  return errors.map((error) => {
+    const index = error.field?.[2] !== undefined ? Number(error.field[2]) : NaN;
+    const line = Number.isInteger(index) ? lines[index] : undefined;
+    const code = error.code === 'OUT_OF_STOCK' || error.code === 'NOT_FOUND' ? error.code : 'INVALID_STATE';
+    const message = line ? `Variant ${line.variantId}: ${error.message}` : error.message;
+    return userError(code, message, line ? ['input', 'cartId'] : ['input', 'fulfillment', 'locationId']);
+  });
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { planReturn, refundFor } from './return-plan';
+
+const line = { id: 'oline_1', variantId: 'var_1', quantity: 3, paidMinor: 1_000, returnedQuantity: 0, refundedMinor: 0 };
+
+describe('refundFor', () => {
+  it('shares what was paid by units and gives the remainder with the last unit', () => {
+    expect(refundFor(line, 1)).toBe(333);
+    expect(refundFor({ ...line, returnedQuantity: 1, refundedMinor: 333 }, 1)).toBe(333);
+    expect(refundFor({ ...line, returnedQuantity: 2, refundedMinor: 666 }, 1)).toBe(334);
+    expect(refundFor(line, 3)).toBe(1_000);
+  });
+
+  it('never refunds more than was paid for the line, however the units come back', () => {
+    for (const split of [[1, 1, 1], [2, 1], [1, 2], [3]]) {
+      let state = { ...line };
+      let total = 0;
+      for (const quantity of split) {
+        const refund = refundFor(state, quantity);
+        total += refund;
+        state = { ...state, returnedQuantity: state.returnedQuantity + quantity, refundedMinor: state.refundedMinor + refund };
+      }
+      expect(total).toBe(line.paidMinor);
+    }
+  });
+});
+
+describe('planReturn', () => {
+  it('refuses unknown lines and more units than are left, pointing at each', () => {
+    const plan = planReturn([{ ...line, returnedQuantity: 2, refundedMinor: 666 }], [
+      { orderLineId: 'oline_1', quantity: 2 },
+      { orderLineId: 'oline_9', quantity: 1 },
+    ]);
+    expect(plan).toEqual({
+      ok: false,
+      userErrors: [
+        expect.objectContaining({ code: 'INVALID', field: ['input', 'lines', '0', 'quantity'] }),
+        expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'lines', '1', 'orderLineId'] }),
+      ],
+    });
+  });
+
+  it('prices each returned line', () => {
+    expect(planReturn([line], [{ orderLineId: 'oline_1', quantity: 2 }])).toEqual({
+      ok: true,
+      value: [{ orderLineId: 'oline_1', variantId: 'var_1', quantity: 2, refundMinor: 666 }],
+    });
+  });
+});

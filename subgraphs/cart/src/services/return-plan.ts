@@ -1,0 +1,51 @@
+import { fail, succeed, userError, type Outcome, type UserError } from '@omni/graphql';
+
+/** An order line as a return sees it: what was bought and paid, and what came back already. */
+export interface ReturnableLine {
+  id: string;
+  variantId: string;
+  quantity: number;
+  paidMinor: number;
+  returnedQuantity: number;
+  refundedMinor: number;
+}
+
+export interface PlannedReturnLine {
+  orderLineId: string;
+  variantId: string;
+  quantity: number;
+  refundMinor: number;
+}
+
+/**
+ * Refund for returning `quantity` more units of a line: the paid amount is shared out by units
+ * (rounded down) and the last unit takes what is left, so the refunds of a line add up to exactly
+ * what was paid for it when everything came back, and never more. A discount on the line lowers
+ * every unit's refund alike.
+ */
+export function refundFor(line: Pick<ReturnableLine, 'quantity' | 'paidMinor' | 'returnedQuantity' | 'refundedMinor'>, quantity: number): number {
+  const returnedAfter = line.returnedQuantity + quantity;
+  const refundedAfter = Math.floor((line.paidMinor * returnedAfter) / line.quantity);
+  return refundedAfter - line.refundedMinor;
+}
+
+/** Checks every requested line (collecting all errors) and prices the refund of each. */
+export function planReturn(lines: readonly ReturnableLine[], requested: readonly { orderLineId: string; quantity: number }[]): Outcome<PlannedReturnLine[]> {
+  const byId = new Map(lines.map((line) => [line.id, line]));
+  const errors: UserError[] = [];
+  const planned: PlannedReturnLine[] = [];
+  requested.forEach((request, index) => {
+    const line = byId.get(request.orderLineId);
+    if (!line) {
+      errors.push(userError('NOT_FOUND', 'No such line in this order', ['input', 'lines', index, 'orderLineId']));
+      return;
+    }
+    const returnable = line.quantity - line.returnedQuantity;
+    if (request.quantity > returnable) {
+      errors.push(userError('INVALID', `Only ${returnable} of this line can still be returned`, ['input', 'lines', index, 'quantity']));
+      return;
+    }
+    planned.push({ orderLineId: line.id, variantId: line.variantId, quantity: request.quantity, refundMinor: refundFor(line, request.quantity) });
+  });
+  return errors.length > 0 ? fail(...errors) : succeed(planned);
+}
