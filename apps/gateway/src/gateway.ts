@@ -17,6 +17,10 @@ export interface GatewayOptions {
 
 /** The public endpoint: authenticates, plans over the static supergraph, masks unexpected errors. */
 export function createGateway(options: GatewayOptions) {
+  // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
+  // endpoints (AWS, GCP, Azure) to describe the host. A self-hosted product must not phone home,
+  // and the library takes this switch only from the environment.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
