@@ -2,3 +2,4 @@ export * from './client';
 export * from './database';
 export * from './migrate';
 export * from './ids';
+export * from './errors';

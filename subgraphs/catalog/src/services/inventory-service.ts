@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIdOf, newId } from '@omni/db';
+import { isIdOf, newId, isUniqueViolation } from '@omni/db';
 import {
   fail,
   isIdKey,
@@ -259,20 +259,3 @@ async function replay(
   return succeed({ stockLevel, adjustment: existing });
 }
 
-/** Both drivers report Postgres errors with SQLSTATE `code`; drizzle wraps them in `cause`. */
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && isRecord(current); depth += 1) {
-    if (current.code === '23505') {
-      // postgres.js names it constraint_name, PGlite constraint.
-      const name = current.constraint_name ?? current.constraint;
-      return name === undefined || name === constraint;
-    }
-    current = current.cause;
-  }
-  return false;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '@omni/auth';
-import { isIdOf, newId } from '@omni/db';
+import { isIdOf, newId, isUniqueViolation } from '@omni/db';
 import {
   fail,
   isCurrencyCode,
@@ -381,11 +381,3 @@ export async function changePublication(
   });
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}

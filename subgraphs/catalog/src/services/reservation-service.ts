@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIdOf, newId } from '@omni/db';
+import { isIdOf, newId, isUniqueViolation } from '@omni/db';
 import { fail, requireInternalCall, succeed, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
 import { forgetStock, type CatalogContext } from '../context';
 import type { CatalogDb } from '../db/database';
@@ -249,15 +249,6 @@ export async function releaseExpiredReservations(db: CatalogDb, options: { limit
     released += 1;
   }
   return released;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 /**

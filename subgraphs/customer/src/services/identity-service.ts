@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Caller } from '@omni/auth';
-import { isIdOf, newId } from '@omni/db';
+import { isIdOf, newId, isUniqueViolation } from '@omni/db';
 import { publishEvent } from '@omni/events';
 import { fail, notFound, requireScope, succeed, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
 import type { CustomerContext } from '../context';
@@ -63,14 +63,6 @@ export function normaliseCandidates(
     else errors.push(userError('INVALID', `${identifier.kind}: ${normalised.message}`, ['input', 'identifiers', index, 'value']));
   });
   return errors.length ? fail(...errors) : succeed(candidates);
-}
-
-/** Postgres unique violation, whichever driver raised it (drizzle wraps the driver's error). */
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }
 
 /**
