@@ -3,8 +3,8 @@ import { TEST_TOKEN_SECRET } from '@omni/testing';
 import { mintDemoToken } from '../src/demo-tokens';
 
 /**
- * Write paths of the cart through the gateway: add-to-cart on distinct carts and on one shared
- * cart, and checkout. Each worker sends its requests one after another; latency is per request,
+ * Paths of the cart through the gateway: add-to-cart on distinct carts and on one shared cart,
+ * the fulfillment options of a cart, and checkout. Each worker sends its requests one after another; latency is per request,
  * SQL statements are counted for one request in isolation first. After the shared-cart run the
  * cart is read back: every accepted add must be in it (no lost update).
  */
@@ -20,6 +20,10 @@ const CART_FIELDS = 'id version totalQuantity';
 const CREATE_CART = `mutation { createCart(input: {}) { cart { ${CART_FIELDS} } userErrors { code message } } }`;
 const ADD = `mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { ${CART_FIELDS} } userErrors { code message } } }`;
 const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id total { amount } } userErrors { code message } } }`;
+const OPTIONS = `query($id: ID!) { cart(id: $id) {
+  shippingOptions(countryCode: "DE") { rate price { amount } estimatedDeliveryAt location { name } }
+  pickupOptions { store { name } source { name } transfer readyBy }
+} }`;
 const ADDRESS = { name: 'Bench Shopper', line1: 'Torstr. 1', postalCode: '10119', city: 'Berlin', countryCode: 'DE' };
 
 export interface CartBenchTarget {
@@ -105,7 +109,7 @@ export async function runCartBench(target: CartBenchTarget, options: { seconds: 
           clients[worker]!.request<{ addCartLines: Payload }>(ADD, { input: { cartId: carts[worker], lines: [{ variantId: variantFor(worker, iteration), quantity: 1 }] } }).then((data) => data.addCartLines);
         const sql = await statementsOf(add(0, 999_999));
         const result = await load(connections, options.seconds, (worker, iteration) => timed(add(worker, iteration)));
-        return { ...result, 'SQL/mutation': sql, 'lost updates': 'n/a' };
+        return { ...result, 'SQL/request': sql, 'lost updates': 'n/a' };
       },
     },
     {
@@ -129,7 +133,29 @@ export async function runCartBench(target: CartBenchTarget, options: { seconds: 
         const after = (await client.request<{ cart: { version: number; totalQuantity: number } }>(`query($id: ID!) { cart(id: $id) { version totalQuantity } }`, { id: cart.id })).cart;
         // Each accepted add put one unit in and moved the version by one: anything missing was lost.
         const lost = Math.abs(accepted - after.totalQuantity) + Math.abs(cart.version + accepted - after.version);
-        return { ...result, 'SQL/mutation': sql, 'lost updates': lost };
+        return { ...result, 'SQL/request': sql, 'lost updates': lost };
+      },
+    },
+    {
+      name: 'cart: shipping and pickup options, 3-line carts',
+      measure: async (connections) => {
+        run += 1;
+        const clients = await Promise.all(Array.from({ length: connections }, (_, worker) => guestClient(target.gatewayUrl, `bench-options-${run}-${worker}`)));
+        const carts = await Promise.all(
+          clients.map(async (client, worker) => {
+            const cartId = (await client.request<{ createCart: { cart: { id: string } } }>(CREATE_CART)).createCart.cart.id;
+            const lines = [0, 1, 2].map((offset) => ({ variantId: variantFor(worker, offset), quantity: 1 }));
+            await client.request(ADD, { input: { cartId, lines } });
+            return cartId;
+          }),
+        );
+        const ask = (worker: number) => () =>
+          clients[worker]!.request<{ cart: { shippingOptions: unknown[] } }>(OPTIONS, { id: carts[worker] }).then((data) => ({
+            userErrors: data.cart.shippingOptions.length > 0 ? [] : [{ code: 'EMPTY', message: 'no shipping option' }],
+          }));
+        const sql = await statementsOf(ask(0));
+        const result = await load(connections, options.seconds, (worker) => timed(ask(worker)));
+        return { ...result, 'SQL/request': sql, 'lost updates': 'n/a' };
       },
     },
     {
@@ -151,7 +177,7 @@ export async function runCartBench(target: CartBenchTarget, options: { seconds: 
         const probeCart = await fill(0, 999_999);
         const sql = await statementsOf(checkout(0, probeCart));
         const result = await load(connections, options.seconds, async (worker, iteration) => timed(checkout(worker, await fill(worker, iteration))));
-        return { ...result, 'SQL/mutation': sql, 'lost updates': 'n/a' };
+        return { ...result, 'SQL/request': sql, 'lost updates': 'n/a' };
       },
     },
   ];
@@ -165,7 +191,7 @@ export async function runCartBench(target: CartBenchTarget, options: { seconds: 
         'req/s': measured.rps,
         'p50 ms': measured.p50,
         'p99 ms': measured.p99,
-        'SQL/mutation': measured['SQL/mutation'],
+        'SQL/request': measured['SQL/request'],
         'user errors': measured.failures,
         'lost updates': measured['lost updates'],
       });

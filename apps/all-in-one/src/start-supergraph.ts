@@ -5,7 +5,7 @@ import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
 import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData, startAbandonedCartSweeper } from '@omni/subgraph-cart';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
-import { createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
+import { createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
 import { createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
 
@@ -91,6 +91,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     // Domain events from the cart and support outboxes feed the customer timeline.
     const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };
     relays.push(createCartEventRelay({ client: databases.cart.client, ...relayOptions }), createSupportEventRelay({ client: databases.support.client, ...relayOptions }));
+    // Customer merges and sign-ins move carts, orders and conversations to the surviving customer.
+    relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, pollIntervalMs: options.eventPollIntervalMs }));
     for (const relay of relays) relay.start();
     // Stock held by reservations nobody committed goes back on sale once they lapse.
     sweepers.push(startReservationSweeper(databases.catalog.db));

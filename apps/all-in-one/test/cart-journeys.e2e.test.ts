@@ -3,7 +3,7 @@ import { DEMO_LOCATIONS, demoCatalog, demoCustomer, demoStaffMember } from '@omn
 import { expectData } from '@omni/testing';
 import { startTestSupergraph, type TestSupergraph } from './support/test-supergraph';
 
-/** Issue 6 through the gateway: one cart across channels, pickup in store, a web order returned at a store. */
+/** Through the gateway: one cart across channels, pickup in store, a web order returned at a store, the endless aisle at a till. */
 let supergraph: TestSupergraph;
 
 beforeAll(async () => {
@@ -134,5 +134,30 @@ describe('J4: an online order returned in store', () => {
     expect(more.orderReturn).toBeNull();
     expect(await stockAt(variant.id, BERLIN)).toBe(berlinBefore + 2);
     expect(await stockAt(variant.id, WAREHOUSE)).toBe(warehouseBefore);
+  });
+});
+
+describe('J9: endless aisle at the till', () => {
+  it('sells an item the store does not hold for pickup there after a warehouse transfer, credited to the cashier', async () => {
+    const variant = products.map((product) => product.variants[0]!).find((candidate) => onHand(candidate.id, BERLIN) === 0 && onHand(candidate.id, WAREHOUSE) >= 2)!;
+    const till = await supergraph.as('staff', 'berlin-cashier', 'POS');
+    const cartId = expectData(await till(CREATE)).createCart.cart.id;
+    expect(expectData(await till(ADD, { input: { cartId, lines: [{ variantId: variant.id, quantity: 1 }] } })).addCartLines.userErrors).toEqual([]);
+
+    const options = expectData(await till(`query($id: ID!) { cart(id: $id) { pickupOptions { store { id } source { id name } transfer readyBy } } }`, { id: cartId })).cart.pickupOptions;
+    expect(options).toContainEqual(expect.objectContaining({ store: { id: BERLIN }, source: { id: WAREHOUSE, name: 'Leipzig Warehouse' }, transfer: true }));
+    const [warehouseBefore, storeBefore] = [await stockAt(variant.id, WAREHOUSE), await stockAt(variant.id, BERLIN)];
+
+    const placed = expectData(
+      await till(
+        `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id channel creditedStaff { id } fulfillment { location { id } source { id } transfer readyBy } } userErrors { code message } } }`,
+        { input: { cartId, idempotencyKey: 'aisle-1', fulfillment: { method: 'PICKUP', locationId: BERLIN }, payment: { provider: 'CASH' } } },
+      ),
+    ).checkout;
+    expect(placed.userErrors).toEqual([]);
+    expect(placed.order).toMatchObject({ channel: 'POS', creditedStaff: { id: cashier.id }, fulfillment: { location: { id: BERLIN }, source: { id: WAREHOUSE }, transfer: true } });
+    expect(new Date(placed.order.fulfillment.readyBy).getTime()).toBeGreaterThan(Date.now() + 24 * 60 * 60 * 1000);
+    expect(await stockAt(variant.id, WAREHOUSE)).toBe(warehouseBefore - 1);
+    expect(await stockAt(variant.id, BERLIN)).toBe(storeBefore);
   });
 });

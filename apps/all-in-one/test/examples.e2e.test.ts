@@ -32,6 +32,7 @@ describe('examples/', () => {
       'partner-feed.graphql',
       'pos.graphql',
       'support-console.graphql',
+      'web-checkout-options.graphql',
       'web-storefront.graphql',
     ]);
   });

@@ -3,3 +3,4 @@ export * from './database';
 export * from './migrate';
 export * from './ids';
 export * from './errors';
+export * from './child-pages';

@@ -56,3 +56,8 @@ export function createChildPageLoader<TRow, TCursor = string>(
     },
   };
 }
+
+/** For values computed per key from one batch (e.g. a batch query followed by a call per key). */
+export function createBatchLoader<TKey, TValue>(load: (keys: readonly TKey[]) => Promise<TValue[]>): DataLoader<TKey, TValue> {
+  return new DataLoader<TKey, TValue>(async (keys) => load(keys));
+}

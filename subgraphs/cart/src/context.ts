@@ -30,5 +30,5 @@ export function createCartContext(
   checkoutPorts: { pricing: PricingPort; payments: PaymentProviders },
   settings: CartSettings,
 ): CartContext {
-  return { caller, db, loaders: createLoaders(db), catalog, ...checkoutPorts, settings };
+  return { caller, db, loaders: createLoaders(db, catalog), catalog, ...checkoutPorts, settings };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Caller } from '@omni/auth';
 import { newId } from '@omni/db';
-import { DEMO_STAFF, demoCatalog, demoLocation, type DemoVariant } from '@omni/demo-data';
+import { DEMO_LOCATIONS, DEMO_STAFF, demoCatalog, demoLocation, type DemoVariant } from '@omni/demo-data';
 import type { RunningServer } from '@omni/graphql';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, type CatalogDatabase } from '@omni/subgraph-catalog';
 import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIGNING_SECRET, type TestDatabase } from '@omni/testing';
@@ -72,6 +72,11 @@ export async function setStock(h: CheckoutHarness, variantId: string, locationId
     insert into catalog.inventory_levels (variant_id, location_id, on_hand, reserved, safety_stock)
     values (${variantId}, ${locationId}, ${onHand}, 0, 0)
     on conflict (variant_id, location_id) do update set on_hand = excluded.on_hand, reserved = 0, safety_stock = 0`);
+}
+
+/** Stock of a variant at exactly the locations given, none anywhere else. */
+export async function setOnlyStock(h: CheckoutHarness, variantId: string, onHandByLocation: Record<string, number>): Promise<void> {
+  for (const location of DEMO_LOCATIONS) await setStock(h, variantId, location.id, onHandByLocation[location.id] ?? 0);
 }
 
 export async function stockAt(h: CheckoutHarness, variantId: string, locationId: string): Promise<{ onHand: number; reserved: number }> {

@@ -17,6 +17,7 @@ import {
   freshVariant,
   rowsOf,
   setPrice,
+  setOnlyStock,
   setStock,
   startCheckoutHarness,
   stockAt,
@@ -205,8 +206,8 @@ describe('checkout', () => {
 
   it('refuses an empty cart and a cart whose stock ran out at the location', async () => {
     const variant = freshVariant();
-    await setStock(h, variant.id, BERLIN.id, 3);
-    await setStock(h, variant.id, HAMBURG.id, 1);
+    // Berlin holds enough but stores do not send transfers, and the warehouse has none.
+    await setOnlyStock(h, variant.id, { [BERLIN.id]: 3, [HAMBURG.id]: 1 });
     const { cartId, client } = await customerWithCart(h, variant.id, 2);
     const short = await checkoutAs(client, { cartId, idempotencyKey: 'short-1', fulfillment: pickupAt(HAMBURG.id), payment: payAtPickup });
     expect(short.userErrors).toEqual([expect.objectContaining({ code: 'OUT_OF_STOCK', field: ['input', 'cartId'] })]);
@@ -260,7 +261,7 @@ describe('checkout', () => {
 
   it('leaves no hold behind a checkout killed after reserving, once the hold lapses; the retry completes once', async () => {
     const variant = freshVariant();
-    await setStock(h, variant.id, BERLIN.id, 1);
+    await setOnlyStock(h, variant.id, { [BERLIN.id]: 1 });
     const { cartId, client } = await customerWithCart(h, variant.id, 1);
     // What a checkout killed right after reserving leaves: a hold by the cart service and no order.
     const asCartService = createServiceClient({ service: 'cart', url: h.catalogServer.url, signingSecret: TEST_SIGNING_SECRET });

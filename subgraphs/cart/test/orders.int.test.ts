@@ -107,7 +107,7 @@ describe('Customer.orders', () => {
     for (const id of ids) {
       await h.cartDatabase.db.insert(orders).values({
         id, cartId: newId('cart'), idempotencyKey: 'k', requestHash: 'h', customerId, channel: 'WEB', currencyCode: 'EUR',
-        subtotalMinor: 1000, discountMinor: 0, shippingMinor: 0, totalMinor: 1000, fulfillmentMethod: 'PICKUP', fulfillmentLocationId: BERLIN.id,
+        subtotalMinor: 1000, discountMinor: 0, shippingMinor: 0, totalMinor: 1000, fulfillmentMethod: 'PICKUP', fulfillmentLocationId: BERLIN.id, sourceLocationId: BERLIN.id,
         fulfillmentStatus: 'UNFULFILLED', reservationId: newId('res'), reservationState: 'COMMITTED', paymentProvider: 'PAY_AT_PICKUP', paymentStatus: 'PENDING',
       });
       await h.cartDatabase.db.insert(orderLines).values({ id: newId('oline'), orderId: id, variantId: 'var_x', quantity: 2, unitPriceMinor: 500, discountMinor: 0, paidMinor: 1000, currencyCode: 'EUR', addedInChannel: 'WEB' });

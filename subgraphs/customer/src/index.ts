@@ -1,6 +1,7 @@
 import { runStandaloneSubgraph } from '@omni/graphql';
 import { openCustomerDatabase } from './db/database';
 import { loadCustomerEnv } from './env';
+import { createCustomerEventRelay } from './events';
 import { createCustomerSubgraph } from './server';
 import { seedCustomerDemoData } from './seed';
 
@@ -11,5 +12,10 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCustomerDatabase,
   seed: seedCustomerDemoData,
-  createServer: (database) => createCustomerSubgraph({ database, signingSecret: env.signingSecret, siblingUrls: env.siblingUrls, tokenSecret: env.tokenSecret }),
+  createServer: (database) => {
+    // The relay needs no graceful stop: a batch it was delivering when the process ends is
+    // delivered again by the next relay, and consumers apply it once.
+    createCustomerEventRelay({ client: database.client, signingSecret: env.signingSecret, cartUrl: env.siblingUrls.cart, supportUrl: env.siblingUrls.support }).start();
+    return createCustomerSubgraph({ database, signingSecret: env.signingSecret, siblingUrls: env.siblingUrls, tokenSecret: env.tokenSecret });
+  },
 });

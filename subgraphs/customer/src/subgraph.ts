@@ -2,5 +2,6 @@
 export { createCustomerSubgraph, CUSTOMER_SUBGRAPH_NAME, customerSchemaFile, type CustomerSubgraphOptions } from './server';
 export { openCustomerDatabase, CUSTOMER_SCHEMA, type CustomerDatabase } from './db/database';
 export { seedCustomerDemoData } from './seed';
+export { createCustomerEventRelay } from './events';
 export { createConsoleCodeSender, type CodeSender } from './clients/code-sender';
 export type { SiblingUrls } from './clients/personal-data-clients';

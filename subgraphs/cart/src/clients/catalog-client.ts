@@ -25,8 +25,20 @@ const reservationSchema = z.object({ id: z.string(), status: z.enum(['ACTIVE', '
 const reservationPayload = z.object({ reservation: reservationSchema.nullable(), userErrors: z.array(userErrorSchema) });
 export type ReservationResult = z.infer<typeof reservationPayload>;
 
-const locationSchema = z.object({ id: z.string(), kind: z.enum(['STORE', 'WAREHOUSE']), pickupEnabled: z.boolean() });
-export type CatalogLocation = z.infer<typeof locationSchema>;
+
+const coverageLocationSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['STORE', 'WAREHOUSE']),
+  pickupEnabled: z.boolean(),
+  transferLeadDays: z.number().int().nonnegative().nullable(),
+  deliveryLeadDays: z.number().int().nonnegative().nullable(),
+});
+const stockCoverageSchema = z.array(z.object({ location: coverageLocationSchema, shortVariantIds: z.array(z.string()) }));
+/** One location and the cart lines it cannot fill now; an empty list means it can fill the whole cart. */
+export type LocationCoverage = z.infer<typeof stockCoverageSchema>[number];
+const STOCK_COVERAGE = `query CartStockCoverage($lines: [StockCoverageLineInput!]!) {
+  stockCoverage(lines: $lines) { location { id kind pickupEnabled transferLeadDays deliveryLeadDays } shortVariantIds }
+}`;
 
 const RESERVATION_FIELDS = 'reservation { id status } userErrors { code message field }';
 const RESERVE = `mutation CartReserve($input: ReserveInventoryInput!) { reserveInventory(input: $input) { ${RESERVATION_FIELDS} } }`;
@@ -34,13 +46,12 @@ const RELEASE = `mutation CartRelease($input: ReservationIdInput!) { releaseInve
 const COMMIT = `mutation CartCommit($input: ReservationIdInput!) { commitInventoryReservation(input: $input) { ${RESERVATION_FIELDS} } }`;
 const RESTOCK = `mutation CartRestock($input: RestockReturnedInventoryInput!) { restockReturnedInventory(input: $input) { userErrors { code message field } } }`;
 const restockPayload = z.object({ userErrors: z.array(userErrorSchema) });
-const LOCATION = `query CartLocation($id: ID!) { location(id: $id) { id kind pickupEnabled } }`;
 
 export interface CatalogClient {
   /** Snapshots keyed by variant id; unknown ids map to null. Priced for `channel`. */
   variantSnapshots(ids: readonly string[], channel: Channel): Promise<Map<string, VariantSnapshot | null>>;
-  /** A location's kind and whether it offers pickup; null when there is none with this id. */
-  location(id: string): Promise<CatalogLocation | null>;
+  /** Every location with the lines it cannot fill now: where a cart can be picked up, shipped or reserved. */
+  stockCoverage(lines: readonly { variantId: string; quantity: number }[]): Promise<LocationCoverage[]>;
   /** Holds stock at one location for all lines or none; short lines come back as OUT_OF_STOCK user errors. */
   reserveInventory(input: {
     locationId: string;
@@ -78,9 +89,9 @@ export function createCatalogClient(options: { url: string | (() => string); sig
       });
       return byId;
     },
-    async location(id) {
-      const data = await client.request<{ location: unknown }>(LOCATION, { id });
-      return parsed(locationSchema.nullable(), data.location, 'location');
+    async stockCoverage(lines) {
+      const data = await client.request<{ stockCoverage: unknown }>(STOCK_COVERAGE, { lines: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) });
+      return parsed(stockCoverageSchema, data.stockCoverage, 'stock coverage');
     },
     async reserveInventory(input) {
       const data = await client.request<{ reserveInventory: unknown }>(RESERVE, { input: { ...input, lines: [...input.lines] } });

@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParent } from '@omni/db';
 import type { CartDb } from './database';
 import { cartLines, carts, type CartLineRow, type CartRow } from './schema';
 
@@ -24,20 +25,7 @@ export function findLinePages(
 ): Promise<CartLineRow[]> {
   const filters: SQL[] = [inArray(cartLines.cartId, [...cartIds])];
   if (page.after !== null) filters.push(gt(cartLines.id, page.after));
-  const ranked = db
-    .select({
-      ...getTableColumns(cartLines),
-      position: sql<number>`row_number() over (partition by ${cartLines.cartId} order by ${cartLines.id})`.as('position'),
-    })
-    .from(cartLines)
-    .where(and(...filters))
-    .as('ranked');
-  const { position: _position, ...columns } = ranked._.selectedFields;
-  return db
-    .select(columns)
-    .from(ranked)
-    .where(lte(ranked.position, page.limit + 1))
-    .orderBy(asc(ranked.cartId), asc(ranked.id));
+  return findFirstRowsPerParent(db, { table: cartLines, parent: cartLines.cartId, where: and(...filters), orderBy: [asc(cartLines.id)], limit: page.limit + 1 });
 }
 
 export async function findActiveCartOfOwner(db: CartDb, owner: { customerId: string } | { guestId: string }): Promise<CartRow | null> {
@@ -124,4 +112,13 @@ export async function bumpCart(tx: CartDb, cartId: string): Promise<CartRow> {
     .returning();
   if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
   return row;
+}
+
+/** Every line of many carts, each cart's lines oldest first: what fulfillment options are asked for. */
+export function findAllLinesOfCarts(db: CartDb, cartIds: readonly string[]): Promise<CartLineRow[]> {
+  return db
+    .select()
+    .from(cartLines)
+    .where(inArray(cartLines.cartId, [...cartIds]))
+    .orderBy(asc(cartLines.cartId), asc(cartLines.id));
 }

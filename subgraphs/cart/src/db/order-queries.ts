@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParent } from '@omni/db';
 import type { CartDb } from './database';
 import { cartLines, carts, orderLines, orderReturnLines, orderReturns, orders, type CartLineRow, type CartRow, type FulfillmentStatus, type OrderLineRow, type OrderReturnLineRow, type OrderReturnRow, type OrderRow } from './schema';
 
@@ -77,20 +78,7 @@ export async function updateOrderSettlement(
 export function findOrderPagesOfCustomers(db: CartDb, customerIds: readonly string[], page: { limit: number; after: string | null }): Promise<OrderRow[]> {
   const filters: SQL[] = [inArray(orders.customerId, [...customerIds])];
   if (page.after !== null) filters.push(gt(orders.id, page.after));
-  const ranked = db
-    .select({
-      ...getTableColumns(orders),
-      position: sql<number>`row_number() over (partition by ${orders.customerId} order by ${orders.id})`.as('position'),
-    })
-    .from(orders)
-    .where(and(...filters))
-    .as('ranked');
-  const { position: _position, ...columns } = ranked._.selectedFields;
-  return db
-    .select(columns)
-    .from(ranked)
-    .where(lte(ranked.position, page.limit + 1))
-    .orderBy(asc(ranked.customerId), asc(ranked.id)) as Promise<OrderRow[]>;
+  return findFirstRowsPerParent(db, { table: orders, parent: orders.customerId, where: and(...filters), orderBy: [asc(orders.id)], limit: page.limit + 1 });
 }
 
 export async function countOrdersOfCustomers(db: CartDb, customerIds: readonly string[]): Promise<{ customerId: string; count: number }[]> {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Channel } from '@omni/auth';
 import { bigint, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createOutboxTable } from '@omni/events';
+import { createOutboxTable, createProcessedEventsTable } from '@omni/events';
 
 /** Everything the cart subgraph stores lives in its own Postgres schema. */
 export const cartSchema = pgSchema('cart');
@@ -75,6 +75,8 @@ export const FULFILLMENT_METHODS = ['DELIVERY', 'PICKUP', 'SHIP_FROM_STORE'] as 
 export type FulfillmentMethod = (typeof FULFILLMENT_METHODS)[number];
 export const FULFILLMENT_STATUSES = ['UNFULFILLED', 'READY_FOR_PICKUP', 'PICKED_UP', 'SHIPPED'] as const;
 export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
+export const SHIPPING_RATE_CODES = ['STANDARD', 'EXPRESS'] as const;
+export type ShippingRateCode = (typeof SHIPPING_RATE_CODES)[number];
 export const PAYMENT_PROVIDERS = ['PAY_AT_PICKUP', 'CASH', 'TEST_CARD'] as const;
 export type PaymentProviderId = (typeof PAYMENT_PROVIDERS)[number];
 export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED'] as const;
@@ -114,6 +116,11 @@ export const orders = cartSchema.table(
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     fulfillmentMethod: text('fulfillment_method').$type<FulfillmentMethod>().notNull(),
     fulfillmentLocationId: text('fulfillment_location_id').notNull(),
+    // Where the stock was reserved and sold: the fulfillment location, or the warehouse a transfer
+    // brings a pickup order from (endless aisle).
+    sourceLocationId: text('source_location_id').notNull(),
+    shippingRate: text('shipping_rate').$type<ShippingRateCode>(),
+    estimatedDeliveryAt: timestamp('estimated_delivery_at', { withTimezone: true }),
     fulfillmentStatus: text('fulfillment_status').$type<FulfillmentStatus>().notNull(),
     shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
     readyBy: timestamp('ready_by', { withTimezone: true }),
@@ -133,6 +140,7 @@ export const orders = cartSchema.table(
     index('orders_customer_id_id_idx').on(table.customerId, table.id),
     check('orders_fulfillment_method_check', sql`fulfillment_method in (${inList(FULFILLMENT_METHODS)})`),
     check('orders_fulfillment_status_check', sql`fulfillment_status in (${inList(FULFILLMENT_STATUSES)})`),
+    check('orders_shipping_rate_check', sql`shipping_rate is null or shipping_rate in (${inList(SHIPPING_RATE_CODES)})`),
     check('orders_payment_provider_check', sql`payment_provider in (${inList(PAYMENT_PROVIDERS)})`),
     check('orders_payment_status_check', sql`payment_status in (${inList(PAYMENT_STATUSES)})`),
     check('orders_reservation_state_check', sql`reservation_state in (${inList(RESERVATION_STATES)})`),
@@ -219,10 +227,42 @@ export const orderReturnLines = cartSchema.table(
 /** Domain events (`cart.changed` written with the change they describe; see @omni/events. */
 export const outboxEvents = createOutboxTable(cartSchema);
 
-export const tables = { carts, cartLines, orders, orderLines, orderReturns, orderReturnLines, outboxEvents };
+/** Customer events this subgraph has applied (`customer.merged`, `customer.signed_in`); see @omni/events. */
+export const processedEvents = createProcessedEventsTable(cartSchema);
+
+/**
+ * Customers merged into another one. Access tokens outlive a merge, so a caller may still present
+ * the merged id; the cart follows this to the survivor, and only where the direct lookup missed.
+ */
+export const customerAliases = cartSchema.table(
+  'customer_aliases',
+  {
+    mergedId: text('merged_id').primaryKey(),
+    survivorId: text('survivor_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Re-pointing aliases when a survivor is itself merged later.
+    index('customer_aliases_survivor_id_idx').on(table.survivorId),
+    check('customer_aliases_not_self_check', sql`merged_id <> survivor_id`),
+  ],
+);
+
+export const tables = {
+  carts,
+  cartLines,
+  orders,
+  orderLines,
+  orderReturns,
+  orderReturnLines,
+  outboxEvents,
+  processedEvents,
+  customerAliases,
+};
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type OrderReturnRow = typeof orderReturns.$inferSelect;
 export type OrderReturnLineRow = typeof orderReturnLines.$inferSelect;
+export type CustomerAliasRow = typeof customerAliases.$inferSelect;

@@ -1,6 +1,7 @@
-import { createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
+import { createBatchLoader, createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
+import type { CatalogClient, LocationCoverage } from '../clients/catalog-client';
 import type { CartDb } from '../db/database';
-import { findActiveCartsByCustomerIds, findCartsByIds, findLinePages } from '../db/cart-queries';
+import { findActiveCartsByCustomerIds, findAllLinesOfCarts, findCartsByIds, findLinePages } from '../db/cart-queries';
 import {
   countOrdersOfCustomers,
   findOrderLinesByOrderIds,
@@ -11,8 +12,9 @@ import {
 } from '../db/order-queries';
 
 /** Fresh per request: nothing cached across callers. */
-export function createLoaders(db: CartDb) {
+export function createLoaders(db: CartDb, catalog: CatalogClient) {
   return {
+    coverageByCartId: createCoverageLoader(db, catalog),
     cartById: createKeyedLoader((ids: readonly string[]) => findCartsByIds(db, ids), (row) => row.id),
     // The partial unique index guarantees at most one active cart per customer, so keying by customer is exact.
     activeCartByCustomerId: createKeyedLoader(
@@ -31,3 +33,19 @@ export function createLoaders(db: CartDb) {
 }
 
 export type CartLoaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Each cart's lines and the catalog's answer on which locations can fill them all, asked once per
+ * request however many option fields a query selects. Empty carts have no coverage.
+ */
+function createCoverageLoader(db: CartDb, catalog: CatalogClient) {
+  return createBatchLoader<string, LocationCoverage[]>(async (cartIds) => {
+    const lines = await findAllLinesOfCarts(db, cartIds);
+    return Promise.all(
+      cartIds.map((cartId) => {
+        const own = lines.filter((line) => line.cartId === cartId);
+        return own.length > 0 ? catalog.stockCoverage(own) : Promise.resolve([]);
+      }),
+    );
+  });
+}

@@ -1,9 +1,9 @@
 import { commonResolvers } from '@omni/graphql';
 import { Query } from './query';
 import { Mutation } from './mutation';
-import { Cart } from './cart';
+import { Cart, PickupOption, ShippingOption } from './cart';
 import { CartLine } from './cart-line';
 import { Customer } from './customer';
 import { Order, OrderLine, OrderReturn, OrderReturnLine } from './order';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, Customer, Order, OrderLine, OrderReturn, OrderReturnLine };
+export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, ShippingOption, PickupOption, Customer, Order, OrderLine, OrderReturn, OrderReturnLine };

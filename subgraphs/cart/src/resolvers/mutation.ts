@@ -17,6 +17,8 @@ import { eraseCustomerCarts } from '../services/personal-data-service';
 import { returnOrderLines, type ReturnOrderLinesInput } from '../services/return-service';
 import { mergeGuestCart, type MergeGuestCartInput } from '../services/guest-merge-service';
 import type { OrderRow } from '../db/schema';
+import { receiveCartEvents } from '../services/customer-event-service';
+import type { DomainEventWire } from '@omni/events';
 
 const toPayload = (outcome: Outcome<CartRow>) =>
   outcome.ok ? { cart: outcome.value, userErrors: [] } : { cart: null, userErrors: outcome.userErrors };
@@ -26,6 +28,7 @@ const toOrderPayload = (outcome: Outcome<OrderRow>) =>
 
 export const Mutation = {
   eraseCustomerCarts: async (_: unknown, args: { customerIds: string[] }, ctx: CartContext) => ({ erased: await eraseCustomerCarts(ctx, args.customerIds) }),
+  receiveCartEvents: async (_: unknown, args: { events: DomainEventWire[] }, ctx: CartContext) => ({ accepted: await receiveCartEvents(ctx, args.events) }),
   createCart: async (_: unknown, args: { input: CreateCartInput }, ctx: CartContext) => toPayload(await createCart(ctx, args.input)),
   addCartLines: async (_: unknown, args: { input: AddCartLinesInput }, ctx: CartContext) => toPayload(await addCartLines(ctx, args.input)),
   updateCartLines: async (_: unknown, args: { input: UpdateCartLinesInput }, ctx: CartContext) =>

@@ -21,8 +21,12 @@ export const Order = {
   fulfillment: (order: OrderRow) => ({
     method: order.fulfillmentMethod,
     location: { __typename: 'Location', id: order.fulfillmentLocationId },
+    source: { __typename: 'Location', id: order.sourceLocationId },
+    transfer: order.fulfillmentMethod === 'PICKUP' && order.sourceLocationId !== order.fulfillmentLocationId,
     status: order.fulfillmentStatus,
     readyBy: order.readyBy,
+    shippingRate: order.shippingRate,
+    estimatedDeliveryAt: order.estimatedDeliveryAt,
     shippingAddress: order.shippingAddress,
   }),
   payment: (order: OrderRow) => ({

@@ -1,5 +1,8 @@
 import { hasScope, type Caller } from '@omni/auth';
 import { forbidden, unauthenticated } from '@omni/graphql';
+import type { CartContext } from '../context';
+import type { CartDb } from '../db/database';
+import { findSurvivorId } from '../db/customer-merge-queries';
 import type { CartRow } from '../db/schema';
 
 /**
@@ -53,4 +56,39 @@ export function assertAccess(access: CartAccess, message: string): void {
   if (access === 'allowed') return;
   if (access === 'unauthenticated') throw unauthenticated();
   throw forbidden(message);
+}
+
+const survivorLookups = new WeakMap<CartContext, Map<string, Promise<string | null>>>();
+
+/**
+ * The customer a merged id now stands for (null when it was never merged), once per request.
+ * Access tokens outlive a merge, so a shopper may still present the merged id; callers ask only
+ * after the direct check missed, so the common case costs no statement.
+ */
+export function survivorOf(ctx: CartContext, customerId: string, db: CartDb = ctx.db): Promise<string | null> {
+  let lookups = survivorLookups.get(ctx);
+  if (!lookups) survivorLookups.set(ctx, (lookups = new Map()));
+  let lookup = lookups.get(customerId);
+  if (!lookup) lookups.set(customerId, (lookup = findSurvivorId(db, customerId)));
+  return lookup;
+}
+
+/** Whether a shopper presenting a merged id is the survivor named by `customerId`. */
+async function isMergedInto(ctx: CartContext, customerId: string | null, db?: CartDb): Promise<boolean> {
+  if (ctx.caller.kind !== 'customer' || !ctx.caller.customerId || !customerId) return false;
+  return (await survivorOf(ctx, ctx.caller.customerId, db)) === customerId;
+}
+
+/** `cartAccess`, also letting a token from before a merge reach the survivor's cart; `db` inside a transaction. */
+export async function cartAccessAfterMerges(ctx: CartContext, mode: CartAccessMode, cart?: CartOwner, db?: CartDb): Promise<CartAccess> {
+  const access = cartAccess(ctx.caller, mode, cart);
+  if (access === 'not-owner' && (await isMergedInto(ctx, cart?.customerId ?? null, db))) return 'allowed';
+  return access;
+}
+
+/** `customerCartAccess`, also letting a token from before a merge read the survivor's cart. */
+export async function customerCartAccessAfterMerges(ctx: CartContext, customerId: string): Promise<CartAccess> {
+  const access = customerCartAccess(ctx.caller, customerId);
+  if (access === 'not-owner' && (await isMergedInto(ctx, customerId))) return 'allowed';
+  return access;
 }

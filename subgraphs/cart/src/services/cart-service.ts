@@ -31,7 +31,7 @@ import {
   upsertCartLines,
 } from '../db/cart-queries';
 import { MAX_LINE_QUANTITY, outboxEvents, type CartRow } from '../db/schema';
-import { assertAccess, cartAccess, customerCartAccess } from './cart-access';
+import { assertAccess, cartAccess, cartAccessAfterMerges, customerCartAccessAfterMerges, survivorOf } from './cart-access';
 import { planLineAdditions, planQuantityChanges, planRemovals } from './line-changes';
 
 /** Currency of a cart created without one: the currency the catalog prices in. */
@@ -43,14 +43,18 @@ export async function getCart(ctx: CartContext, id: string): Promise<CartRow | n
   assertAccess(cartAccess(ctx.caller, 'read'), 'You may not read carts');
   const cart = await ctx.loaders.cartById.load(id);
   if (!cart) return null;
-  assertAccess(cartAccess(ctx.caller, 'read', cart), 'You may only read your own cart');
+  assertAccess(await cartAccessAfterMerges(ctx, 'read', cart), 'You may only read your own cart');
   return cart;
 }
 
 /** `Customer.cart`: the customer's active cart; one statement for any number of customers. */
-export function getActiveCartOfCustomer(ctx: CartContext, customerId: string): Promise<CartRow | null> {
-  assertAccess(customerCartAccess(ctx.caller, customerId), "You may not read this customer's cart");
-  return ctx.loaders.activeCartByCustomerId.load(customerId);
+export async function getActiveCartOfCustomer(ctx: CartContext, customerId: string): Promise<CartRow | null> {
+  assertAccess(await customerCartAccessAfterMerges(ctx, customerId), "You may not read this customer's cart");
+  const cart = await ctx.loaders.activeCartByCustomerId.load(customerId);
+  if (cart || ctx.caller.customerId !== customerId) return cart;
+  // The caller's own id found no cart: a token from before a merge; the cart went to the survivor.
+  const survivor = await survivorOf(ctx, customerId);
+  return survivor ? ctx.loaders.activeCartByCustomerId.load(survivor) : null;
 }
 
 export async function listCartLines(ctx: CartContext, cart: CartRow, args: ConnectionArgs) {
@@ -139,23 +143,34 @@ function ownerOfNewCart(caller: Caller, customerId: string | null | undefined): 
   return succeed(customerId ? { customerId } : null);
 }
 
+/**
+ * A shopper's token may name an id merged into another customer since it was issued: the cart is
+ * the survivor's. Staff name the customer they serve, which the customer subgraph resolved.
+ */
+async function currentOwner(ctx: CartContext, owner: Owner): Promise<Owner> {
+  if (ctx.caller.kind !== 'customer' || !owner || !('customerId' in owner)) return owner;
+  const survivor = await survivorOf(ctx, owner.customerId);
+  return survivor ? { customerId: survivor } : owner;
+}
+
 /** Returns the owner's active cart when there is one: a shopper has one cart in every channel. */
 export async function createCart(ctx: CartContext, rawInput: CreateCartInput): Promise<Outcome<CartRow>> {
   const parsed = createCartInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
-  const owner = ownerOfNewCart(ctx.caller, input.customerId);
-  if (!owner.ok) return owner;
+  const checked = ownerOfNewCart(ctx.caller, input.customerId);
+  if (!checked.ok) return checked;
+  const owner = await currentOwner(ctx, checked.value);
 
   const inserted = await insertCartUnlessOwnerHasOne(ctx.db, {
     id: newId('cart'),
-    customerId: owner.value && 'customerId' in owner.value ? owner.value.customerId : null,
-    guestId: owner.value && 'guestId' in owner.value ? owner.value.guestId : null,
+    customerId: owner && 'customerId' in owner ? owner.customerId : null,
+    guestId: owner && 'guestId' in owner ? owner.guestId : null,
     channel: input.channel ?? ctx.caller.channel,
     currencyCode: input.currencyCode ?? DEFAULT_CART_CURRENCY,
   });
   // Only the partial unique index on the owner can refuse the row, so the owner has an active cart.
-  const cart = inserted ?? (owner.value ? await findActiveCartOfOwner(ctx.db, owner.value) : null);
+  const cart = inserted ?? (owner ? await findActiveCartOfOwner(ctx.db, owner) : null);
   if (!cart) throw new Error('A new cart was refused although its owner has no active cart');
   ctx.loaders.cartById.prime(cart.id, cart);
   return succeed(cart);
@@ -173,6 +188,14 @@ export function changeableCart(caller: Caller, cart: CartRow | null): Outcome<Ca
   return succeed(cart);
 }
 
+/** `changeableCart`, also letting a token from before a merge change the survivor's cart. */
+export async function changeableCartAfterMerges(ctx: CartContext, cart: CartRow | null, db: CartDb = ctx.db): Promise<Outcome<CartRow>> {
+  const checked = changeableCart(ctx.caller, cart);
+  if (checked.ok || !cart || cartAccess(ctx.caller, 'write', cart) !== 'not-owner') return checked;
+  const mergedInto = (await cartAccessAfterMerges(ctx, 'write', cart, db)) === 'allowed';
+  return mergedInto ? changeableCart({ ...ctx.caller, customerId: cart.customerId ?? undefined }, cart) : checked;
+}
+
 /**
  * Every change runs here: the cart row is locked `for update`, so concurrent writers queue and
  * each sees the lines and version the previous one left. `apply` validates everything before it
@@ -185,7 +208,7 @@ export async function changeCart(
   apply: (tx: CartDb, cart: CartRow) => Promise<UserError[]>,
 ): Promise<Outcome<CartRow>> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CartRow>> => {
-    const checked = changeableCart(ctx.caller, await lockCart(tx, cartId));
+    const checked = await changeableCartAfterMerges(ctx, await lockCart(tx, cartId), tx);
     if (!checked.ok) return checked;
     const cart = checked.value;
     if (expected != null && expected !== cart.version) {
@@ -225,7 +248,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
   const input = parsed.data;
 
   // Checked before the catalog is asked, so nobody else's cart costs a service call.
-  const current = changeableCart(ctx.caller, await ctx.loaders.cartById.load(input.cartId));
+  const current = await changeableCartAfterMerges(ctx, await ctx.loaders.cartById.load(input.cartId));
   if (!current.ok) return current;
 
   // Asked outside the transaction: the cart lock is never held across a network call.

@@ -6,13 +6,11 @@ import { fail, succeed, toMoney, userError, userErrorsFromIssues, type Outcome, 
 import type { CartContext } from '../context';
 import { findAllCartLines, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, markCartCheckedOut, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
 import { lockCart } from '../db/cart-queries';
-import { FULFILLMENT_METHODS, PAYMENT_PROVIDERS, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
+import { FULFILLMENT_METHODS, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
-import { changeCart, changeableCart, staffIdOf } from './cart-service';
+import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service';
+import { planCheckoutFulfillment } from './checkout-fulfillment';
 import { checkQuote, type PricingRequest } from './pricing';
-
-/** How long a store takes to put a pickup order aside once it is placed. */
-export const PICKUP_PREPARATION_MS = 2 * 60 * 60 * 1000;
 
 const shippingAddress = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -30,14 +28,24 @@ const checkoutInput = z
     expectedVersion: z.int().min(1, 'must be a version the cart has had (1 or more)').nullish(),
     fulfillment: z.object({
       method: z.enum(FULFILLMENT_METHODS),
-      locationId: z.string().refine((id) => isIdOf('loc', id), 'must be a location id'),
+      locationId: z
+        .string()
+        .refine((id) => isIdOf('loc', id), 'must be a location id')
+        .nullish(),
       shippingAddress: shippingAddress.nullish(),
+      shippingRate: z.enum(SHIPPING_RATE_CODES).nullish(),
     }),
     payment: z.object({ provider: z.enum(PAYMENT_PROVIDERS), cardToken: z.string().min(1).max(200).nullish() }),
   })
   .superRefine((input, ctx) => {
     if (input.fulfillment.method !== 'PICKUP' && !input.fulfillment.shippingAddress) {
       ctx.addIssue({ code: 'custom', message: 'is required to ship an order', path: ['fulfillment', 'shippingAddress'] });
+    }
+    if (input.fulfillment.method !== 'DELIVERY' && !input.fulfillment.locationId) {
+      ctx.addIssue({ code: 'custom', message: 'is required to name the store', path: ['fulfillment', 'locationId'] });
+    }
+    if (input.fulfillment.method === 'PICKUP' && input.fulfillment.shippingRate) {
+      ctx.addIssue({ code: 'custom', message: 'applies only to parcels', path: ['fulfillment', 'shippingRate'] });
     }
     if (input.payment.provider === 'PAY_AT_PICKUP' && input.fulfillment.method !== 'PICKUP') {
       ctx.addIssue({ code: 'custom', message: 'paying at pickup needs a pickup order', path: ['payment', 'provider'] });
@@ -48,12 +56,20 @@ const checkoutInput = z
   });
 
 export type CheckoutInput = z.input<typeof checkoutInput>;
-type ParsedCheckout = z.output<typeof checkoutInput>;
+export type ParsedCheckout = z.output<typeof checkoutInput>;
 
 /** What an idempotency key promises: the same cart checked out the same way. */
 function requestHashOf(input: ParsedCheckout): string {
   const { fulfillment, payment } = input;
-  const canonical = JSON.stringify([input.cartId, fulfillment.method, fulfillment.locationId, fulfillment.shippingAddress ?? null, payment.provider, payment.cardToken ?? null]);
+  const canonical = JSON.stringify([
+    input.cartId,
+    fulfillment.method,
+    fulfillment.locationId ?? null,
+    fulfillment.shippingAddress ?? null,
+    fulfillment.shippingRate ?? null,
+    payment.provider,
+    payment.cardToken ?? null,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -83,12 +99,12 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
 
   const loaded = await ctx.loaders.cartById.load(input.cartId);
   // A replay must find its order although the cart is closed now, so ownership is checked first.
-  const owned = changeableCart(ctx.caller, loaded ? { ...loaded, status: 'ACTIVE' } : null);
+  const owned = await changeableCartAfterMerges(ctx, loaded ? { ...loaded, status: 'ACTIVE' } : null);
   if (!owned.ok) return owned;
   const replayed = await replay(ctx, input, requestHash);
   if (replayed) return replayed;
 
-  const active = changeableCart(ctx.caller, loaded);
+  const active = await changeableCartAfterMerges(ctx, loaded);
   if (!active.ok) return active;
   const cart = active.value;
   if (input.payment.provider === 'CASH' && !staffIdOf(ctx.caller)) {
@@ -100,11 +116,12 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   const lines = await findAllCartLines(ctx.db, cart.id);
   if (lines.length === 0) return fail(userError('INVALID_STATE', 'The cart is empty', ['input', 'cartId']));
 
-  const locationError = await checkLocation(ctx, input);
-  if (locationError) return fail(locationError);
-
   const repriced = await recheckPrices(ctx, cart, lines);
   if (!repriced.ok) return repriced;
+
+  const planned = await planCheckoutFulfillment(ctx, input.fulfillment, cart, lines);
+  if (!planned.ok) return planned;
+  const fulfillment = planned.value;
 
   const pricingRequest: PricingRequest = {
     cartId: cart.id,
@@ -112,13 +129,14 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
     channel: cart.channel,
     currencyCode: cart.currencyCode,
     fulfillmentMethod: input.fulfillment.method,
+    shipping: fulfillment.shipping && { rate: fulfillment.shipping.rate, feeMinor: fulfillment.shipping.feeMinor },
     lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
   };
   const quote = await ctx.pricing(pricingRequest);
   checkQuote(pricingRequest, quote);
 
   const reserved = await ctx.catalog.reserveInventory({
-    locationId: input.fulfillment.locationId,
+    locationId: fulfillment.sourceLocationId,
     lines: lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
     reference: cart.id,
     // Per attempt: a retry after a lapsed or released hold must get a fresh one, not the old answer.
@@ -162,10 +180,13 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
         shippingMinor: quote.shippingMinor,
         totalMinor: quote.totalMinor,
         fulfillmentMethod: input.fulfillment.method,
-        fulfillmentLocationId: input.fulfillment.locationId,
+        fulfillmentLocationId: fulfillment.locationId,
+        sourceLocationId: fulfillment.sourceLocationId,
+        shippingRate: fulfillment.shipping?.rate ?? null,
+        estimatedDeliveryAt: fulfillment.shipping?.estimatedDeliveryAt ?? null,
         fulfillmentStatus: 'UNFULFILLED',
         shippingAddress: input.fulfillment.shippingAddress ?? null,
-        readyBy: input.fulfillment.method === 'PICKUP' ? new Date(Date.now() + PICKUP_PREPARATION_MS) : null,
+        readyBy: fulfillment.readyBy,
         reservationId,
         reservationState: 'ACTIVE',
         paymentProvider: provider.id,
@@ -204,7 +225,7 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
         {
           type: 'order.placed',
           aggregateId: placed.id,
-          payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId },
+          payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId, sourceLocationId: placed.sourceLocationId },
           occurredAt: placed.placedAt,
         },
       ]);
@@ -265,18 +286,6 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
   }
   ctx.loaders.orderById.clear(current.id).prime(current.id, current);
   return current;
-}
-
-/** The location must exist; pickup needs a store that offers it, shipping from a store needs a store. */
-async function checkLocation(ctx: CartContext, input: ParsedCheckout): Promise<UserError | null> {
-  const field = ['input', 'fulfillment', 'locationId'];
-  const location = await ctx.catalog.location(input.fulfillment.locationId);
-  if (!location) return userError('NOT_FOUND', 'No such location', field);
-  if (input.fulfillment.method === 'PICKUP' && (location.kind !== 'STORE' || !location.pickupEnabled)) {
-    return userError('INVALID', 'This location does not offer pickup', field);
-  }
-  if (input.fulfillment.method === 'SHIP_FROM_STORE' && location.kind !== 'STORE') return userError('INVALID', 'Only a store ships from store', field);
-  return null;
 }
 
 /**

@@ -1,28 +1,29 @@
 import { z } from 'zod';
-import { newId } from '@omni/db';
-import { publishEvents } from '@omni/events';
 import { fail, forbidden, succeed, unauthenticated, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CartContext } from '../context';
-import { bumpCart, findActiveCartOfOwner, lockCart, upsertCartLines } from '../db/cart-queries';
-import { findAllCartLines } from '../db/order-queries';
-import { closeMergedGuestCart, handGuestCartToCustomer } from '../db/guest-merge-queries';
-import { outboxEvents, type CartRow } from '../db/schema';
-import { planGuestCartMerge } from './guest-cart-merge';
+import type { CartDb } from '../db/database';
+import type { CatalogClient } from '../clients/catalog-client';
+import type { CartRow } from '../db/schema';
+import { applyCartTakeover, planCartTakeover, type CartTakeoverOutcome, type CartTakeoverPlan, type CartTakeoverResult } from './cart-takeover';
+import { survivorOf } from './cart-access';
 
 const mergeGuestCartInput = z.object({ guestCartId: z.string().min(1, 'must not be empty') });
 export type MergeGuestCartInput = z.input<typeof mergeGuestCartInput>;
 
-export interface MergeResult {
-  cart: CartRow;
-  droppedVariantIds: string[];
+export type MergeResult = CartTakeoverResult;
+
+/** Only the guest cart it was planned for: still a guest's, not taken over meanwhile. */
+const isGuestCart = (locked: CartRow) => locked.guestId !== null;
+
+/** Plans a customer's takeover of a guest cart; the catalog is asked here, outside any transaction. */
+export function planGuestCartTakeover(deps: { db: CartDb; catalog: CatalogClient }, guestCart: CartRow, customerId: string): Promise<CartTakeoverPlan> {
+  return planCartTakeover(deps, guestCart, customerId);
 }
 
-const changedEvent = (cart: CartRow, channel: string) => ({
-  type: 'cart.changed',
-  aggregateId: cart.id,
-  payload: { cartId: cart.id, customerId: cart.customerId, guestId: cart.guestId, channel, version: cart.version, totalQuantity: cart.totalQuantity, status: cart.status },
-  occurredAt: cart.updatedAt,
-});
+/** The one place a guest cart changes hands, for the mutation and for the sign-in event alike. */
+export function applyGuestCartTakeover(tx: CartDb, plan: CartTakeoverPlan, channel: string): Promise<CartTakeoverOutcome> {
+  return applyCartTakeover(tx, plan, { channel, isSource: isGuestCart });
+}
 
 /**
  * On sign-in the customer takes over the cart they filled as a guest. Knowing the guest cart's id
@@ -34,7 +35,6 @@ const changedEvent = (cart: CartRow, channel: string) => ({
 export async function mergeGuestCart(ctx: CartContext, rawInput: MergeGuestCartInput): Promise<Outcome<MergeResult>> {
   if (ctx.caller.kind === 'anonymous') throw unauthenticated();
   if (ctx.caller.kind !== 'customer' || !ctx.caller.customerId) throw forbidden('Only a signed-in customer takes over a guest cart');
-  const customerId = ctx.caller.customerId;
   const parsed = mergeGuestCartInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const field = ['input', 'guestCartId'];
@@ -43,51 +43,21 @@ export async function mergeGuestCart(ctx: CartContext, rawInput: MergeGuestCartI
   if (!guest || !guest.guestId) return fail(userError('NOT_FOUND', 'No such guest cart', field));
   if (guest.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The guest cart was already taken over or checked out', field));
 
-  const own = await findActiveCartOfOwner(ctx.db, { customerId });
-  if (!own) {
-    const handed = await ctx.db.transaction(async (tx): Promise<Outcome<MergeResult>> => {
-      const locked = await lockCart(tx, guest.id);
-      if (!locked || locked.status !== 'ACTIVE' || !locked.guestId) return fail(userError('INVALID_STATE', 'The guest cart was already taken over or checked out', field));
-      const cart = await handGuestCartToCustomer(tx, guest.id, customerId);
-      await publishEvents(tx, outboxEvents, [changedEvent(cart, ctx.caller.channel)]);
-      return succeed({ cart, droppedVariantIds: [] });
-    });
-    ctx.loaders.cartById.clear(guest.id);
-    return handed;
+  const deps = { db: ctx.db, catalog: ctx.catalog };
+  let plan = await planGuestCartTakeover(deps, guest, ctx.caller.customerId);
+  if (!plan.target) {
+    // No cart of the caller's own: a token from before a merge names the merged customer, whose
+    // cart went to the survivor. Only this miss pays for the look-up.
+    const survivor = await survivorOf(ctx, ctx.caller.customerId);
+    if (survivor) plan = await planGuestCartTakeover(deps, guest, survivor);
   }
-
-  const guestLines = await findAllCartLines(ctx.db, guest.id);
-  const snapshots = await ctx.catalog.variantSnapshots(guestLines.map((line) => line.variantId), own.channel);
-  const merged = await ctx.db.transaction(async (tx): Promise<Outcome<MergeResult>> => {
-    const [first, second] = [guest.id, own.id].sort();
-    const locked = new Map<string, CartRow | null>([[first!, await lockCart(tx, first!)], [second!, await lockCart(tx, second!)]]);
-    const lockedGuest = locked.get(guest.id);
-    const lockedOwn = locked.get(own.id);
-    if (!lockedGuest || lockedGuest.status !== 'ACTIVE' || !lockedGuest.guestId) return fail(userError('INVALID_STATE', 'The guest cart was already taken over or checked out', field));
-    if (!lockedOwn || lockedOwn.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'Your cart changed meanwhile; try again', field));
-    // Lines as they are under the locks: a guest change that landed after the catalog was asked is merged too.
-    const [currentGuestLines, ownLines] = [await findAllCartLines(tx, guest.id), await findAllCartLines(tx, own.id)];
-    const plan = planGuestCartMerge({ currencyCode: lockedOwn.currencyCode, guestLines: currentGuestLines, customerLines: ownLines, snapshots });
-    const guestByVariant = new Map(currentGuestLines.map((line) => [line.variantId, line]));
-    const ids = plan.lines.map(() => newId('line'));
-    await upsertCartLines(
-      tx,
-      plan.lines.map((line, index) => ({
-        id: ids[index]!,
-        cartId: own.id,
-        variantId: line.variantId,
-        quantity: line.quantity,
-        unitPriceMinor: line.unitPriceMinor,
-        currencyCode: line.currencyCode,
-        addedInChannel: guestByVariant.get(line.variantId)!.addedInChannel,
-        addedByStaffId: guestByVariant.get(line.variantId)!.addedByStaffId,
-      })),
-    );
-    const cart = await bumpCart(tx, own.id);
-    const closed = await closeMergedGuestCart(tx, guest.id);
-    await publishEvents(tx, outboxEvents, [changedEvent(cart, ctx.caller.channel), changedEvent(closed, ctx.caller.channel)]);
-    return succeed({ cart, droppedVariantIds: plan.dropped.map((line) => line.variantId) });
-  });
-  ctx.loaders.cartById.clear(guest.id).clear(own.id);
-  return merged;
+  const outcome = await ctx.db.transaction((tx) => applyGuestCartTakeover(tx, plan, ctx.caller.channel));
+  ctx.loaders.cartById.clear(guest.id);
+  if (plan.target) ctx.loaders.cartById.clear(plan.target.id);
+  if (outcome.ok) return succeed(outcome.value);
+  return fail(
+    outcome.reason === 'SOURCE_GONE'
+      ? userError('INVALID_STATE', 'The guest cart was already taken over or checked out', field)
+      : userError('INVALID_STATE', 'Your cart changed meanwhile; try again', field),
+  );
 }

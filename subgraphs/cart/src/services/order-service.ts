@@ -5,14 +5,14 @@ import { fail, forbidden, isIdKey, pageRequest, succeed, toConnection, unauthent
 import type { CartContext } from '../context';
 import { advanceFulfillment } from '../db/order-queries';
 import { outboxEvents, type FulfillmentMethod, type FulfillmentStatus, type OrderLineRow, type OrderRow } from '../db/schema';
-import { assertAccess, cartAccess, customerCartAccess } from './cart-access';
+import { assertAccess, cartAccess, cartAccessAfterMerges, customerCartAccessAfterMerges } from './cart-access';
 
 /** Orders follow the rule of the cart they came from: their shopper, and staff who may read carts. */
 export async function getOrder(ctx: CartContext, id: string): Promise<OrderRow | null> {
   assertAccess(cartAccess(ctx.caller, 'read'), 'You may not read orders');
   const order = await ctx.loaders.orderById.load(id);
   if (!order) return null;
-  assertAccess(cartAccess(ctx.caller, 'read', order), 'You may only read your own orders');
+  assertAccess(await cartAccessAfterMerges(ctx, 'read', order), 'You may only read your own orders');
   return order;
 }
 
@@ -22,7 +22,7 @@ export function listOrderLines(ctx: CartContext, order: OrderRow): Promise<Order
 
 /** `Customer.orders`, oldest first; one statement per page for any number of customers, plus one for the counts when asked. */
 export async function listOrdersOfCustomer(ctx: CartContext, customerId: string, args: ConnectionArgs) {
-  assertAccess(customerCartAccess(ctx.caller, customerId), "You may not read this customer's orders");
+  assertAccess(await customerCartAccessAfterMerges(ctx, customerId), "You may not read this customer's orders");
   const page = pageRequest(args, isIdKey);
   const rows = await ctx.loaders.orderPagesByCustomerId.load(customerId, page);
   return { ...toConnection(rows, page, (order) => order.id), totalCount: async () => (await ctx.loaders.orderCountByCustomerId.load(customerId))?.count ?? 0 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuote, listPricing, shippingFee, type PricingRequest } from './pricing';
+import { checkQuote, listPricing, type PricingRequest } from './pricing';
 
 const request: PricingRequest = {
   cartId: 'cart_1',
@@ -7,6 +7,7 @@ const request: PricingRequest = {
   channel: 'WEB',
   currencyCode: 'EUR',
   fulfillmentMethod: 'DELIVERY',
+  shipping: { rate: 'STANDARD', feeMinor: 495 },
   lines: [
     { lineId: 'line_1', variantId: 'var_1', quantity: 2, unitPriceMinor: 1_999 },
     { lineId: 'line_2', variantId: 'var_2', quantity: 1, unitPriceMinor: 500 },
@@ -14,7 +15,7 @@ const request: PricingRequest = {
 };
 
 describe('listPricing', () => {
-  it('charges list prices without discounts, plus shipping below the free-shipping threshold', async () => {
+  it('charges list prices without discounts, plus the parcel fee of the chosen rate', async () => {
     const quote = await listPricing(request);
     expect(quote).toEqual({
       lines: [
@@ -29,10 +30,10 @@ describe('listPricing', () => {
     expect(() => checkQuote(request, quote)).not.toThrow();
   });
 
-  it('ships free from the threshold and never charges shipping for pickup', () => {
-    expect(shippingFee('DELIVERY', 9_999)).toBe(495);
-    expect(shippingFee('SHIP_FROM_STORE', 10_000)).toBe(0);
-    expect(shippingFee('PICKUP', 1)).toBe(0);
+  it('charges no shipping for pickup', async () => {
+    const quote = await listPricing({ ...request, fulfillmentMethod: 'PICKUP', shipping: null });
+    expect(quote.shippingMinor).toBe(0);
+    expect(quote.totalMinor).toBe(4_498);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FulfillmentMethod } from '../db/schema';
+import type { FulfillmentMethod, ShippingRateCode } from '../db/schema';
 
 /** One cart line as checkout prices it: the catalog's current unit price. */
 export interface PricedLineInput {
@@ -29,6 +29,8 @@ export interface PricingRequest {
   channel: string;
   currencyCode: string;
   fulfillmentMethod: FulfillmentMethod;
+  /** The parcel's rate and its fee from the shipping zones (null for pickup); pricing may waive it. */
+  shipping: { rate: ShippingRateCode; feeMinor: number } | null;
   lines: readonly PricedLineInput[];
 }
 
@@ -38,22 +40,12 @@ export interface PricingRequest {
  */
 export type PricingPort = (request: PricingRequest) => Promise<PriceQuote>;
 
-/** Flat fee for parcels (delivery and ship from store); pickup is free. */
-export const SHIPPING_FEE_MINOR = 495;
-/** Orders of at least this subtotal ship free. */
-export const FREE_SHIPPING_FROM_MINOR = 10_000;
-
-export function shippingFee(method: FulfillmentMethod, subtotalMinor: number): number {
-  if (method === 'PICKUP') return 0;
-  return subtotalMinor >= FREE_SHIPPING_FROM_MINOR ? 0 : SHIPPING_FEE_MINOR;
-}
-
 /** List prices, no discounts: the pricing in force until promotions quote checkouts. */
 export const listPricing: PricingPort = async (request) => {
   const lines = request.lines.map((line) => ({ lineId: line.lineId, unitPriceMinor: line.unitPriceMinor, discountMinor: 0 }));
   const subtotalMinor = request.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
   const discountMinor = 0;
-  const shippingMinor = shippingFee(request.fulfillmentMethod, subtotalMinor);
+  const shippingMinor = request.shipping?.feeMinor ?? 0;
   return { lines, subtotalMinor, discountMinor, shippingMinor, totalMinor: subtotalMinor - discountMinor + shippingMinor };
 };
 

@@ -4,6 +4,8 @@ import type { ProductSort } from '../db/catalog-queries';
 import { listCatalogChanges } from '../services/feed-service';
 import { getLocation, listLocations, type LocationKind } from '../services/location-service';
 import { getProduct, listCategories, listProducts, type ProductFilterInput } from '../services/product-service';
+import { stockCoverage } from '../services/fulfillment-service';
+import type { CoverageLine } from '../services/fulfillment-rules';
 import { getReservation } from '../services/reservation-service';
 import { findVisibleVariant, getVariantByBarcode, getVariantBySku } from '../services/variant-service';
 import { getVariantSnapshots } from '../services/variant-snapshot-service';
@@ -21,4 +23,5 @@ export const Query = {
   location: (_: unknown, args: { id: string }, ctx: CatalogContext) => getLocation(ctx, args.id),
   variantSnapshots: (_: unknown, args: { ids: string[] }, ctx: CatalogContext) => getVariantSnapshots(ctx, args.ids),
   inventoryReservation: (_: unknown, args: { id: string }, ctx: CatalogContext) => getReservation(ctx, args.id),
+  stockCoverage: (_: unknown, args: { lines: CoverageLine[] }, ctx: CatalogContext) => stockCoverage(ctx, args.lines),
 };

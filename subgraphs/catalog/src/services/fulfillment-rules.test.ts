@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFulfillment, type FulfillmentLocation } from './fulfillment-rules';
+import { coverageByLocation, planFulfillment, type FulfillmentLocation } from './fulfillment-rules';
 
 const store = (id: string, pickupEnabled = true): FulfillmentLocation => ({ id, kind: 'STORE', pickupEnabled, transferLeadDays: null, deliveryLeadDays: null });
 const warehouse = (id: string, transferLeadDays: number, deliveryLeadDays: number | null): FulfillmentLocation => ({
@@ -38,5 +38,37 @@ describe('planFulfillment', () => {
       locations,
     );
     expect(plan).toEqual({ pickupTodayIds: [], transfers: [], delivery: null });
+  });
+});
+
+describe('coverageByLocation', () => {
+  const level = (variantId: string, locationId: string, onHand: number, reserved = 0, safetyStock = 0) => ({ variantId, locationId, onHand, reserved, safetyStock });
+
+  it('names, per location, the lines it cannot fill, counting reservations, safety stock and repeated variants', () => {
+    const coverage = coverageByLocation(
+      [level('var_1', 'loc_a', 1), level('var_2', 'loc_a', 1), level('var_1', 'loc_b', 5, 3), level('var_2', 'loc_b', 4), level('var_1', 'loc_w', 9, 0, 6), level('var_2', 'loc_w', 1)],
+      [warehouse('loc_w', 2, 3), store('loc_b'), store('loc_a')],
+      [
+        { variantId: 'var_1', quantity: 1 },
+        { variantId: 'var_2', quantity: 1 },
+        { variantId: 'var_1', quantity: 1 },
+      ],
+    );
+    expect(coverage.map((entry) => [entry.location.id, entry.shortVariantIds])).toEqual([
+      ['loc_a', ['var_1']],
+      ['loc_b', []],
+      ['loc_w', []],
+    ]);
+    const three = coverageByLocation([level('var_1', 'loc_a', 2), level('var_1', 'loc_b', 5, 3), level('var_1', 'loc_w', 9, 0, 6)], [store('loc_a'), store('loc_b'), warehouse('loc_w', 2, 3)], [{ variantId: 'var_1', quantity: 3 }]);
+    expect(three.map((entry) => [entry.location.id, entry.shortVariantIds])).toEqual([
+      ['loc_a', ['var_1']],
+      ['loc_b', ['var_1']],
+      ['loc_w', []],
+    ]);
+  });
+
+  it('treats a location without a stock row as holding nothing', () => {
+    const [only] = coverageByLocation([], [store('loc_a')], [{ variantId: 'var_1', quantity: 1 }]);
+    expect(only!.shortVariantIds).toEqual(['var_1']);
   });
 });

@@ -58,3 +58,32 @@ export function planFulfillment(levels: readonly LocatedStock[], locations: read
     delivery: shipper ? { fromId: shipper.id, leadTimeDays: shipper.deliveryLeadDays! } : null,
   };
 }
+
+export interface CoverageLine {
+  variantId: string;
+  quantity: number;
+}
+
+export interface LocationCoverage {
+  location: FulfillmentLocation;
+  /** Variants this location cannot fill in the quantity asked; empty when it covers every line. */
+  shortVariantIds: string[];
+}
+
+/**
+ * Which locations can fill a whole cart on their own: per location, the lines whose quantity
+ * exceeds what is available there. A cart is fulfilled from one location, so "covers everything"
+ * is what decides pickup, transfer and delivery for it. Locations in id order; repeated variants
+ * count together.
+ */
+export function coverageByLocation(levels: readonly (LocatedStock & { variantId: string })[], locations: readonly FulfillmentLocation[], lines: readonly CoverageLine[]): LocationCoverage[] {
+  const wanted = new Map<string, number>();
+  for (const line of lines) wanted.set(line.variantId, (wanted.get(line.variantId) ?? 0) + line.quantity);
+  const availableAt = new Map(levels.map((level) => [`${level.variantId}|${level.locationId}`, availableQuantity(level)]));
+  return [...locations]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((location) => ({
+      location,
+      shortVariantIds: [...wanted].filter(([variantId, quantity]) => (availableAt.get(`${variantId}|${location.id}`) ?? 0) < quantity).map(([variantId]) => variantId),
+    }));
+}

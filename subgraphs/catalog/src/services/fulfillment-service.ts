@@ -1,7 +1,9 @@
+import { isIdOf } from '@omni/db';
+import { badUserInput, requireInternalCall } from '@omni/graphql';
 import type { CatalogContext } from '../context';
-import type { StockLevelRecord } from '../db/inventory-queries';
+import { findStockLevelsByVariantIds, type StockLevelRecord } from '../db/inventory-queries';
 import type { LocationRow, VariantRow } from '../db/schema';
-import { planFulfillment } from './fulfillment-rules';
+import { coverageByLocation, planFulfillment, type CoverageLine, type LocationCoverage } from './fulfillment-rules';
 import { listStockLevels } from './variant-service';
 
 export interface VariantFulfillment {
@@ -26,4 +28,19 @@ export async function variantFulfillment(ctx: CatalogContext, variant: Pick<Vari
     })),
     delivery: plan.delivery ? { from: locationById.get(plan.delivery.fromId)!, leadTimeDays: plan.delivery.leadTimeDays } : null,
   };
+}
+
+export const MAX_COVERAGE_LINES = 250;
+
+/**
+ * Internal, for the cart: every location with the lines of a cart it cannot fill now. One call
+ * answers pickup options, transfers, delivery and checkout's choice of the location to reserve at.
+ */
+export async function stockCoverage(ctx: CatalogContext, lines: readonly CoverageLine[]): Promise<LocationCoverage[]> {
+  requireInternalCall(ctx.caller);
+  if (lines.length === 0 || lines.length > MAX_COVERAGE_LINES) throw badUserInput(`Between 1 and ${MAX_COVERAGE_LINES} lines per call`);
+  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) throw badUserInput('Every quantity must be a whole number of at least 1');
+  const variantIds = [...new Set(lines.map((line) => line.variantId).filter((id) => isIdOf('var', id)))];
+  const [levels, locations] = await Promise.all([variantIds.length > 0 ? findStockLevelsByVariantIds(ctx.db, variantIds) : [], ctx.loaders.allLocations.load('all')]);
+  return coverageByLocation(levels, locations, lines);
 }

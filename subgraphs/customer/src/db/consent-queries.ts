@@ -1,4 +1,5 @@
-import { and, asc, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParent } from '@omni/db';
 import { consentRecords, type ConsentRecordRow } from './schema';
 import type { CustomerDb } from './database';
 
@@ -19,17 +20,7 @@ export async function findConsentHistoryPages(
 ): Promise<ConsentRecordRow[]> {
   const conditions: SQL[] = [inArray(consentRecords.customerId, [...customerIds])];
   if (page.after) conditions.push(gt(consentRecords.id, page.after));
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        ...getTableColumns(consentRecords),
-        rank: sql<number>`row_number() over (partition by ${consentRecords.customerId} order by ${consentRecords.id})`.as('rank'),
-      })
-      .from(consentRecords)
-      .where(and(...conditions)),
-  );
-  const rows = await db.with(ranked).select().from(ranked).where(lte(ranked.rank, page.limit + 1)).orderBy(asc(ranked.customerId), asc(ranked.rank));
-  return rows.map(({ rank: _rank, ...row }) => row);
+  return findFirstRowsPerParent(db, { table: consentRecords, parent: consentRecords.customerId, where: and(...conditions), orderBy: [asc(consentRecords.id)], limit: page.limit + 1 });
 }
 
 export async function insertConsentRecord(db: CustomerDb, row: ConsentRecordRow): Promise<ConsentRecordRow> {

@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParent } from '@omni/db';
 import { loyaltyAccounts, loyaltyEntries, type LoyaltyAccountRow, type LoyaltyEntryRow } from './schema';
 import type { CustomerDb } from './database';
 
@@ -14,17 +15,7 @@ export async function findLoyaltyEntryPages(
 ): Promise<LoyaltyEntryRow[]> {
   const conditions: SQL[] = [inArray(loyaltyEntries.customerId, [...customerIds])];
   if (page.after) conditions.push(gt(loyaltyEntries.id, page.after));
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        ...getTableColumns(loyaltyEntries),
-        rank: sql<number>`row_number() over (partition by ${loyaltyEntries.customerId} order by ${loyaltyEntries.id})`.as('rank'),
-      })
-      .from(loyaltyEntries)
-      .where(and(...conditions)),
-  );
-  const rows = await db.with(ranked).select().from(ranked).where(lte(ranked.rank, page.limit + 1)).orderBy(asc(ranked.customerId), asc(ranked.rank));
-  return rows.map(({ rank: _rank, ...row }) => row);
+  return findFirstRowsPerParent(db, { table: loyaltyEntries, parent: loyaltyEntries.customerId, where: and(...conditions), orderBy: [asc(loyaltyEntries.id)], limit: page.limit + 1 });
 }
 
 export async function findEntryByIdempotencyKey(db: CustomerDb, key: string): Promise<LoyaltyEntryRow | null> {

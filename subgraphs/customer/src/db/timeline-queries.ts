@@ -1,4 +1,5 @@
-import { and, asc, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, inArray, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParent } from '@omni/db';
 import { recentlyViewed, timelineEntries, type RecentlyViewedRow, type TimelineEntryRow, type TouchpointKind } from './schema';
 import type { CustomerDb } from './database';
 
@@ -23,22 +24,13 @@ export async function findTimelinePages(
   }
   if (page.filter.kinds) conditions.push(inArray(timelineEntries.kind, [...page.filter.kinds]));
   if (page.filter.channels) conditions.push(inArray(timelineEntries.channel, [...page.filter.channels]));
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        ...getTableColumns(timelineEntries),
-        rank: sql<number>`row_number() over (partition by ${timelineEntries.customerId} order by ${timelineEntries.occurredAt}, ${timelineEntries.id})`.as('rank'),
-      })
-      .from(timelineEntries)
-      .where(and(...conditions)),
-  );
-  const rows = await db
-    .with(ranked)
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rank, page.limit + 1))
-    .orderBy(asc(ranked.customerId), asc(ranked.rank));
-  return rows.map(({ rank: _rank, ...row }) => row);
+  return findFirstRowsPerParent(db, {
+    table: timelineEntries,
+    parent: timelineEntries.customerId,
+    where: and(...conditions),
+    orderBy: [asc(timelineEntries.occurredAt), asc(timelineEntries.id)],
+    limit: page.limit + 1,
+  });
 }
 
 /** Ignores an entry whose source event was already recorded. */
@@ -51,22 +43,13 @@ export const MAX_RECENTLY_VIEWED = 50;
 
 /** The latest views of each customer in one statement. */
 export async function findRecentlyViewed(db: CustomerDb, customerIds: readonly string[]): Promise<RecentlyViewedRow[]> {
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        ...getTableColumns(recentlyViewed),
-        rank: sql<number>`row_number() over (partition by ${recentlyViewed.customerId} order by ${recentlyViewed.viewedAt} desc, ${recentlyViewed.productId})`.as('rank'),
-      })
-      .from(recentlyViewed)
-      .where(inArray(recentlyViewed.customerId, [...customerIds])),
-  );
-  const rows = await db
-    .with(ranked)
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rank, MAX_RECENTLY_VIEWED))
-    .orderBy(asc(ranked.customerId), asc(ranked.rank));
-  return rows.map(({ rank: _rank, ...row }) => row);
+  return findFirstRowsPerParent(db, {
+    table: recentlyViewed,
+    parent: recentlyViewed.customerId,
+    where: inArray(recentlyViewed.customerId, [...customerIds]),
+    orderBy: [desc(recentlyViewed.viewedAt), asc(recentlyViewed.productId)],
+    limit: MAX_RECENTLY_VIEWED,
+  });
 }
 
 export async function upsertRecentlyViewed(db: CustomerDb, row: RecentlyViewedRow): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createOutboxTable } from '@omni/events';
+import { createOutboxTable, createProcessedEventsTable } from '@omni/events';
 
 /** Everything the support subgraph stores lives in its own Postgres schema. */
 export const supportSchema = pgSchema('support');
@@ -68,7 +68,10 @@ export const messages = supportSchema.table(
 /** Domain events (`message.sent`) written with the change they describe; see @omni/events. */
 export const outboxEvents = createOutboxTable(supportSchema);
 
-export const tables = { conversations, messages, outboxEvents };
+/** Customer events this subgraph has applied (`customer.merged`); see @omni/events. */
+export const processedEvents = createProcessedEventsTable(supportSchema);
+
+export const tables = { conversations, messages, outboxEvents, processedEvents };
 export type ConversationRow = typeof conversations.$inferSelect;
 export type NewConversationRow = typeof conversations.$inferInsert;
 export type MessageRow = typeof messages.$inferSelect;

@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParent } from '@omni/db';
 import type { SupportDb } from './database';
 import {
   conversations,
@@ -31,22 +32,13 @@ export async function findConversationPagesByCustomerIds(
     const [lastMessageAt, id] = page.after;
     conditions.push(sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${lastMessageAt}::timestamptz, ${id})`);
   }
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        ...getTableColumns(conversations),
-        rank: sql<number>`row_number() over (partition by ${conversations.customerId} order by ${conversations.lastMessageAt} desc, ${conversations.id} desc)`.as('rank'),
-      })
-      .from(conversations)
-      .where(and(...conditions)),
-  );
-  const rows = await db
-    .with(ranked)
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rank, page.limit + 1))
-    .orderBy(asc(ranked.customerId), asc(ranked.rank));
-  return rows.map(({ rank: _rank, ...row }) => row);
+  return findFirstRowsPerParent(db, {
+    table: conversations,
+    parent: conversations.customerId,
+    where: and(...conditions),
+    orderBy: [desc(conversations.lastMessageAt), desc(conversations.id)],
+    limit: page.limit + 1,
+  });
 }
 
 /** One page of messages for each conversation in one statement, oldest first by sequence number. */
@@ -57,22 +49,7 @@ export async function findMessagePagesByConversationIds(
 ): Promise<MessageRow[]> {
   const conditions: SQL[] = [inArray(messages.conversationId, [...conversationIds])];
   if (page.after !== null) conditions.push(gt(messages.seq, page.after));
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        ...getTableColumns(messages),
-        rank: sql<number>`row_number() over (partition by ${messages.conversationId} order by ${messages.seq})`.as('rank'),
-      })
-      .from(messages)
-      .where(and(...conditions)),
-  );
-  const rows = await db
-    .with(ranked)
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rank, page.limit + 1))
-    .orderBy(asc(ranked.conversationId), asc(ranked.rank));
-  return rows.map(({ rank: _rank, ...row }) => row);
+  return findFirstRowsPerParent(db, { table: messages, parent: messages.conversationId, where: and(...conditions), orderBy: [asc(messages.seq)], limit: page.limit + 1 });
 }
 
 /** Holds the conversation row until the transaction ends: sends to one conversation run one at a time. */

@@ -7,10 +7,15 @@ import {
 } from '../services/conversation-service';
 import { sendMessage, type SendMessageInput } from '../services/message-service';
 import { eraseCustomerConversations } from '../services/personal-data-service';
+import { receiveSupportEvents } from '../services/customer-event-service';
+import type { DomainEventWire } from '@omni/events';
 
 export const Mutation = {
   async eraseCustomerConversations(_: unknown, args: { customerIds: string[] }, ctx: SupportContext) {
     return { erased: await eraseCustomerConversations(ctx, args.customerIds) };
+  },
+  async receiveSupportEvents(_: unknown, args: { events: DomainEventWire[] }, ctx: SupportContext) {
+    return { accepted: await receiveSupportEvents(ctx, args.events) };
   },
   async startConversation(_: unknown, args: { input: StartConversationInput }, ctx: SupportContext) {
     const outcome = await startConversation(ctx, args.input);
