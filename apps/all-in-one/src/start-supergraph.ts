@@ -5,7 +5,7 @@ import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
 import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData, startAbandonedCartSweeper } from '@omni/subgraph-cart';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
-import { createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData } from '@omni/subgraph-customer';
+import { createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData, type ReminderSender } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
 import { createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
 
@@ -21,6 +21,8 @@ export interface SupergraphOptions {
   logSql?: boolean;
   /** How often the outbox relays look for new domain events; tests poll faster. */
   eventPollIntervalMs?: number;
+  /** Delivers abandoned-cart reminders; printed to the console by default. */
+  reminderSender?: ReminderSender;
 }
 
 const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
@@ -82,7 +84,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   try {
     // Customer asks cart and support during data export and erasure; they listen after it.
     const siblingUrls = { cart: () => cart, support: () => support };
-    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret }), ports.customer);
+    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret, reminderSender: options.reminderSender }), ports.customer);
     const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
     const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog }), ports.cart);
     const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret }), ports.promotions);

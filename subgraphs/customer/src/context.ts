@@ -1,5 +1,6 @@
 import type { Caller } from '@omni/auth';
 import type { CodeSender } from './clients/code-sender';
+import type { ReminderSender } from './clients/reminder-sender';
 import type { PersonalDataHolder } from './clients/personal-data-clients';
 import type { CustomerDb } from './db/database';
 import { createLoaders, type CustomerLoaders } from './loaders';
@@ -14,12 +15,14 @@ export interface CustomerContext {
   /** Signs customer access tokens after a sign-in; the gateway verifies them with the same secret. */
   tokenSecret: string;
   codeSender: CodeSender;
+  /** Delivers abandoned-cart reminders the customer's consent allows. */
+  reminderSender: ReminderSender;
 }
 
 export function createCustomerContext(
   caller: Caller,
   db: CustomerDb,
-  services: Pick<CustomerContext, 'personalDataHolders' | 'tokenSecret' | 'codeSender'>,
+  services: Pick<CustomerContext, 'personalDataHolders' | 'tokenSecret' | 'codeSender' | 'reminderSender'>,
 ): CustomerContext {
   return { caller, db, loaders: createLoaders(db), ...services };
 }

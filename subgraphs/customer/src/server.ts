@@ -1,5 +1,6 @@
 import { createSubgraphServer, loadSubgraphTypeDefs } from '@omni/graphql';
 import { createConsoleCodeSender, type CodeSender } from './clients/code-sender';
+import { createConsoleReminderSender, type ReminderSender } from './clients/reminder-sender';
 import { createPersonalDataHolders, type SiblingUrls } from './clients/personal-data-clients';
 import { createCustomerContext, type CustomerContext } from './context';
 import type { CustomerDatabase } from './db/database';
@@ -17,6 +18,8 @@ export interface CustomerSubgraphOptions {
   tokenSecret: string;
   /** Delivers sign-in codes; prints them by default. */
   codeSender?: CodeSender;
+  /** Delivers abandoned-cart reminders; prints them by default. */
+  reminderSender?: ReminderSender;
 }
 
 export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
@@ -24,6 +27,7 @@ export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
     personalDataHolders: createPersonalDataHolders(options.siblingUrls, options.signingSecret),
     tokenSecret: options.tokenSecret,
     codeSender: options.codeSender ?? createConsoleCodeSender(),
+    reminderSender: options.reminderSender ?? createConsoleReminderSender(),
   };
   return createSubgraphServer<CustomerContext>({
     name: CUSTOMER_SUBGRAPH_NAME,

@@ -4,4 +4,5 @@ export { openCustomerDatabase, CUSTOMER_SCHEMA, type CustomerDatabase } from './
 export { seedCustomerDemoData } from './seed';
 export { createCustomerEventRelay } from './events';
 export { createConsoleCodeSender, type CodeSender } from './clients/code-sender';
+export { createConsoleReminderSender, type CartReminder, type ReminderSender } from './clients/reminder-sender';
 export type { SiblingUrls } from './clients/personal-data-clients';

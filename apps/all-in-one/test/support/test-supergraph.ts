@@ -1,6 +1,6 @@
 import { createTestDatabase, gatewayClient, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET, type TestDatabase } from '@omni/testing';
 import { mintDemoToken, type DemoTokenRole } from '../../src/demo-tokens';
-import { startSupergraph, type RunningSupergraph } from '../../src/start-supergraph';
+import { startSupergraph, type RunningSupergraph, type SupergraphOptions } from '../../src/start-supergraph';
 import type { Channel } from '@omni/auth';
 
 export interface TestSupergraph extends RunningSupergraph {
@@ -12,7 +12,7 @@ export interface TestSupergraph extends RunningSupergraph {
 }
 
 /** The whole supergraph on a throwaway database, seeded, every service on an ephemeral port. */
-export async function startTestSupergraph(): Promise<TestSupergraph> {
+export async function startTestSupergraph(options: Pick<SupergraphOptions, 'reminderSender'> = {}): Promise<TestSupergraph> {
   const database: TestDatabase = await createTestDatabase({ maxConnections: 30 });
   const supergraph = await startSupergraph({
     databases: database.client,
@@ -21,6 +21,7 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
     ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
     seedDemoData: true,
     eventPollIntervalMs: 50,
+    ...options,
   });
   const token = (role: DemoTokenRole, key?: string, channel?: Channel) => mintDemoToken(TEST_TOKEN_SECRET, role, key, channel);
   return {

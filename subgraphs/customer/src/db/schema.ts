@@ -70,7 +70,17 @@ export const customerMerges = customerSchema.table(
   (table) => [uniqueIndex('customer_merges_merged_id_key').on(table.mergedId), index('customer_merges_survivor_id_idx').on(table.survivorId)],
 );
 
-export const TOUCHPOINT_KINDS = ['PRODUCT_VIEWED', 'CART_CHANGED', 'ORDER_PLACED', 'MESSAGE_SENT', 'CALL_LOGGED', 'STORE_VISIT', 'FORM_SUBMITTED'] as const;
+export const TOUCHPOINT_KINDS = [
+  'PRODUCT_VIEWED',
+  'CART_CHANGED',
+  'CART_ABANDONED',
+  'CART_REMINDER',
+  'ORDER_PLACED',
+  'MESSAGE_SENT',
+  'CALL_LOGGED',
+  'STORE_VISIT',
+  'FORM_SUBMITTED',
+] as const;
 export type TouchpointKind = (typeof TOUCHPOINT_KINDS)[number];
 
 export const timelineEntries = customerSchema.table(

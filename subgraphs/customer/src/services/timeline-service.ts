@@ -8,6 +8,8 @@ import type { CustomerDb } from '../db/database';
 import { resolveCustomerId } from '../db/customer-queries';
 import { processedEvents, TOUCHPOINT_KINDS, type CustomerRow, type TimelineEntryRow, type TouchpointKind } from '../db/schema';
 import { insertTimelineEntry, MAX_RECENTLY_VIEWED, upsertRecentlyViewed, type TimelineCursor } from '../db/timeline-queries';
+import type { CartReminder } from '../clients/reminder-sender';
+import { abandonedCartPayload, abandonedCartSummary, planCartReminder } from './cart-reminder-service';
 import { requireCustomerWriter, targetCustomer } from './customer-access';
 
 const isTimelineCursor = (value: unknown): value is TimelineCursor =>
@@ -98,7 +100,7 @@ export async function recordProductView(ctx: CustomerContext, rawInput: RecordPr
 /** The name this subgraph records applied events under in its inbox. */
 export const TIMELINE_CONSUMER = 'customer-timeline';
 /** Event types of sibling subgraphs that become timeline entries. */
-export const TIMELINE_EVENT_TYPES = ['cart.changed', 'order.placed', 'message.sent'] as const;
+export const TIMELINE_EVENT_TYPES = ['cart.changed', 'cart.abandoned', 'order.placed', 'message.sent'] as const;
 
 const channel = z.enum(CHANNELS).catch('WEB');
 const eventPayloads = {
@@ -125,6 +127,11 @@ function timelineEntryOf(event: DomainEvent): EventEntry | null {
       const quantity = payload.data.totalQuantity;
       return { customerId: payload.data.customerId, kind: 'CART_CHANGED', channel: payload.data.channel, provider: null, summary: quantity === undefined ? 'Changed the cart' : `Changed the cart (${quantity} items)` };
     }
+    case 'cart.abandoned': {
+      const payload = abandonedCartPayload.safeParse(event.payload);
+      if (!payload.success) return null;
+      return { customerId: payload.data.customerId, kind: 'CART_ABANDONED', channel: channel.parse(payload.data.channel), provider: null, summary: abandonedCartSummary(payload.data) };
+    }
     case 'order.placed': {
       const payload = eventPayloads['order.placed'].safeParse(event.payload);
       if (!payload.success) return null;
@@ -142,18 +149,33 @@ function timelineEntryOf(event: DomainEvent): EventEntry | null {
   }
 }
 
-async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent): Promise<void> {
+/** Records the event on the timeline; an abandoned cart may also call for a reminder, returned to send after commit. */
+async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent): Promise<CartReminder | null> {
   const entry = timelineEntryOf(event);
-  if (!entry) return;
+  if (!entry) return null;
   // Events name the id the producer knew; after a merge it resolves to the survivor. Guests
   // have no profile here, so their events have nothing to attach to.
   const customerId = await resolveCustomerId(tx, entry.customerId);
-  if (!customerId) return;
+  if (!customerId) return null;
   await insertTimelineEntry(tx, { id: newId('tl'), ...entry, customerId, sourceEventId: event.id, occurredAt: event.occurredAt });
+  if (event.type !== 'cart.abandoned') return null;
+  return planCartReminder(tx, customerId, abandonedCartPayload.parse(event.payload), event.id);
 }
 
-/** Applies events delivered by sibling outboxes, each once however often it arrives. */
+/**
+ * Applies events delivered by sibling outboxes, each once however often it arrives. Reminders
+ * decided on the way go out once the events are committed; a sender failure is logged, not
+ * retried (a reminder is worth less than the risk of sending it twice).
+ */
 export async function receiveCustomerEvents(ctx: CustomerContext, events: readonly DomainEventWire[]): Promise<number> {
   requireInternalCall(ctx.caller);
-  return consumeEvents(ctx.db, processedEvents, TIMELINE_CONSUMER, events.map(fromWire), applyTimelineEvent);
+  const reminders: CartReminder[] = [];
+  const applied = await consumeEvents(ctx.db, processedEvents, TIMELINE_CONSUMER, events.map(fromWire), async (tx, event) => {
+    const reminder = await applyTimelineEvent(tx, event);
+    if (reminder) reminders.push(reminder);
+  });
+  for (const reminder of reminders) {
+    await ctx.reminderSender.send(reminder).catch((error: unknown) => console.error(`[cart reminder] not sent to ${reminder.customerId}:`, error));
+  }
+  return applied;
 }

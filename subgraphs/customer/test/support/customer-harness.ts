@@ -1,6 +1,7 @@
 import type { Caller } from '@omni/auth';
 import type { RunningServer } from '@omni/graphql';
 import type { CodeSender } from '../../src/clients/code-sender';
+import type { ReminderSender } from '../../src/clients/reminder-sender';
 import { createTestDatabase, signedSubgraphClient, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET, type TestDatabase } from '@omni/testing';
 import { openCustomerDatabase, type CustomerDatabase } from '../../src/db/database';
 import { createCustomerSubgraph } from '../../src/server';
@@ -21,7 +22,7 @@ export interface CustomerHarness {
 }
 
 /** The customer subgraph on a fresh database with the demo people, over real HTTP. */
-export async function startCustomerHarness(options: { codeSender?: CodeSender } = {}): Promise<CustomerHarness> {
+export async function startCustomerHarness(options: { codeSender?: CodeSender; reminderSender?: ReminderSender } = {}): Promise<CustomerHarness> {
   const testDb = await createTestDatabase({ maxConnections: 30 });
   const database = await openCustomerDatabase(testDb.client);
   await seedCustomerDemoData(database.db);
