@@ -1,10 +1,11 @@
 import autocannon from 'autocannon';
-import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
+import { TEST_TOKEN_SECRET } from '@omni/testing';
 import { generateLargeCatalog } from '@omni/subgraph-catalog';
 import { mintDemoToken } from '../src/demo-tokens';
-import { startSupergraph } from '../src/start-supergraph';
 import { runCartBench } from './cart-scenarios';
+import { NeedsPostgresError, startProcessTarget } from './process-target';
 import { SCENARIOS, type Scenario } from './scenarios';
+import { startInProcessTarget } from './target';
 
 /**
  * npm run bench: the whole supergraph in this process on a fresh seeded database (PGlite, or a new
@@ -16,31 +17,24 @@ import { SCENARIOS, type Scenario } from './scenarios';
  *
  * --catalog-variants=100000 first adds a generated catalog of that many variants across 20
  * locations, so the catalog scenarios run against a large catalog.
+ *
+ * --processes runs the five subgraphs and the gateway as separate processes instead (needs
+ * DATABASE_URL), so the figures are not bounded by the one core this process can use. SQL
+ * statements per request are then not counted (n/a).
  */
 const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const DURATION_SECONDS = Number(flag('duration') ?? 10);
 const CATALOG_VARIANTS = Number(flag('catalog-variants') ?? 0);
+const PROCESSES = process.argv.includes('--processes');
 const CONNECTIONS = [1, 16];
 /** `--scenario=<text>` runs only the scenarios whose name contains the text. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
 
-const database = await createTestDatabase({ maxConnections: 30 });
-const supergraph = await startSupergraph({
-  databases: database.client,
-  signingSecret: TEST_SIGNING_SECRET,
-  tokenSecret: TEST_TOKEN_SECRET,
-  ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
-  seedDemoData: true,
+const supergraph = await (PROCESSES ? startProcessTarget() : startInProcessTarget()).catch((error: unknown) => {
+  if (!(error instanceof NeedsPostgresError)) throw error;
+  console.error(error.message);
+  return process.exit(2);
 });
-
-/** Waits until no statement has been sent for 200 ms. */
-async function settle(): Promise<void> {
-  let last = -1;
-  while (last !== supergraph.totalStatements()) {
-    last = supergraph.totalStatements();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function measure(scenario: Scenario, connections: number) {
   const token = await mintDemoToken(TEST_TOKEN_SECRET, scenario.role, scenario.key);
@@ -49,11 +43,11 @@ async function measure(scenario: Scenario, connections: number) {
 
   // One request first, once the previous run's last requests have drained: proves the operation
   // works and counts its SQL statements in isolation.
-  await settle();
-  const before = supergraph.totalStatements();
+  await supergraph.settle();
+  const before = supergraph.totalStatements?.();
   const probe = (await (await fetch(supergraph.gatewayUrl, { method: 'POST', headers, body })).json()) as { errors?: unknown[] };
   if (probe.errors?.length) throw new Error(`${scenario.name} failed: ${JSON.stringify(probe.errors)}`);
-  const statementsPerRequest = supergraph.totalStatements() - before;
+  const statementsPerRequest = supergraph.totalStatements && before !== undefined ? supergraph.totalStatements() - before : 'n/a';
 
   const result = await autocannon({
     url: supergraph.gatewayUrl,
@@ -94,7 +88,7 @@ try {
         `in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
   }
-  console.log(`database: ${database.kind}, node ${process.version}, ${DURATION_SECONDS}s per run`);
+  console.log(`${supergraph.description}, node ${process.version}, ${DURATION_SECONDS}s per run`);
   const rows = [];
   for (const scenario of SCENARIOS.filter((candidate) => !ONLY || candidate.name.includes(ONLY))) {
     for (const connections of CONNECTIONS) rows.push(await measure(scenario, connections));
@@ -102,11 +96,10 @@ try {
   if (rows.length > 0) console.table(rows);
   // Write paths: add-to-cart and checkout, with their own load loop (each request needs its own cart or key).
   const cartRows = await runCartBench(
-    { gatewayUrl: supergraph.gatewayUrl, totalStatements: () => supergraph.totalStatements(), settle },
+    { gatewayUrl: supergraph.gatewayUrl, totalStatements: supergraph.totalStatements, settle: () => supergraph.settle() },
     { seconds: DURATION_SECONDS, connections: CONNECTIONS, only: ONLY },
   );
   if (cartRows.length > 0) console.table(cartRows);
 } finally {
   await supergraph.stop();
-  await database.drop();
 }

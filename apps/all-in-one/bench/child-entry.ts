@@ -1,0 +1,18 @@
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Runs one service's standalone entry point (the file given as argument) as a child of the bench.
+ * The bench keeps an IPC channel open only so the child notices when the bench is gone: a bench
+ * killed outright (SIGKILL, a crashed terminal) runs no cleanup of its own, and its services must
+ * not linger on their ports and database connections.
+ */
+const entry = process.argv[2];
+if (!entry) throw new Error('usage: child-entry.ts <service entry point>');
+
+process.once('disconnect', () => {
+  // The entry point's own SIGTERM handler closes its server and pool; one that hangs is cut short.
+  setTimeout(() => process.exit(1), 5_000).unref();
+  process.kill(process.pid, 'SIGTERM');
+});
+
+await import(pathToFileURL(entry).href);

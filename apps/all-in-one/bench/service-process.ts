@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const CHILD_ENTRY = fileURLToPath(new URL('./child-entry.ts', import.meta.url));
+/** The same loader `tsx src/index.ts` (npm start) uses, without tsx's extra watcher process in between. */
+const TSX_LOADER = import.meta.resolve('tsx');
+/** Output lines kept to explain a service that dies while starting. */
+const TAIL_LINES = 20;
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  /** Resolves once the service answers HTTP at its URL; rejects if it exits first or never answers. */
+  ready(timeoutMs: number): Promise<void>;
+  /** SIGTERM (the entry point's graceful stop), then SIGKILL if it has not exited in time. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** The workspace folder; the child runs there, as `npm start -w` would. */
+  directory: URL;
+  url: string;
+  env: Record<string, string>;
+  /** The gateway must serve a query; a subgraph answers 401 to an unsigned one, which is enough. */
+  readyWhen: (response: Response) => boolean;
+}
+
+export function spawnService(spec: ServiceSpec): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(new URL('src/index.ts', spec.directory))], {
+    cwd: fileURLToPath(spec.directory),
+    env: spec.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    // Prefixed and sent to stderr, so the tables on stdout stay clean.
+    createInterface({ input: stream! }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      process.stderr.write(`[${spec.name}] ${line}\n`);
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A failed spawn is reported through `exited` and the readiness check, not as an unhandled error.
+  child.once('error', (error) => tail.push(String(error)));
+
+  return {
+    name: spec.name,
+    url: spec.url,
+    async ready(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (hasExited(child)) {
+          throw new Error(`${spec.name} exited (${child.exitCode ?? child.signalCode}) before answering:\n${tail.join('\n')}`);
+        }
+        if (await answers(spec)) return;
+        await sleep(200);
+      }
+      throw new Error(`${spec.name} did not answer at ${spec.url} within ${timeoutMs} ms:\n${tail.join('\n')}`);
+    },
+    async stop() {
+      if (hasExited(child)) return;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const hung = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 5_000)))]);
+      clearTimeout(timer);
+      if (!hung) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function answers(spec: ServiceSpec): Promise<boolean> {
+  try {
+    const response = await fetch(spec.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(2_000),
+    });
+    await response.arrayBuffer();
+    return spec.readyWhen(response);
+  } catch {
+    // Not listening yet.
+    return false;
+  }
+}
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

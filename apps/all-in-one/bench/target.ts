@@ -1,0 +1,48 @@
+import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
+import { startSupergraph, type SupergraphDatabases } from '../src/start-supergraph';
+
+/** A running supergraph on a fresh seeded database that the scenarios load through its gateway. */
+export interface BenchTarget {
+  gatewayUrl: string;
+  /** The bench's own connection to the subgraph schemas, e.g. to add a generated catalog. */
+  databases: SupergraphDatabases;
+  /** What the header line says about the setup. */
+  description: string;
+  /** SQL statements sent by all subgraphs so far; absent when they run where it cannot be read. */
+  totalStatements?: () => number;
+  /** Resolves once the previous run's requests and the domain events they wrote are done. */
+  settle(): Promise<void>;
+  /** Stops the services and drops the database. */
+  stop(): Promise<void>;
+}
+
+/** The whole supergraph inside the bench's own process (PGlite, or a new database at DATABASE_URL). */
+export async function startInProcessTarget(): Promise<BenchTarget> {
+  const database = await createTestDatabase({ maxConnections: 30 });
+  const supergraph = await startSupergraph({
+    databases: database.client,
+    signingSecret: TEST_SIGNING_SECRET,
+    tokenSecret: TEST_TOKEN_SECRET,
+    ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
+    seedDemoData: true,
+  });
+  const totalStatements = () => supergraph.totalStatements();
+  return {
+    gatewayUrl: supergraph.gatewayUrl,
+    databases: supergraph.databases,
+    description: `database: ${database.kind}`,
+    totalStatements,
+    /** Waits until no statement has been sent for 200 ms. */
+    async settle() {
+      let last = -1;
+      while (last !== totalStatements()) {
+        last = totalStatements();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    async stop() {
+      await supergraph.stop();
+      await database.drop();
+    },
+  };
+}
