@@ -32,8 +32,9 @@ export async function startInProcessTarget(): Promise<BenchTarget> {
     databases: supergraph.databases,
     description: `database: ${database.kind}`,
     totalStatements,
-    /** Waits until no statement has been sent for 200 ms. */
+    /** Waits until every domain event is delivered (their consumers' statements are counted too) and no statement has been sent for 200 ms. */
     async settle() {
+      await supergraph.settleEvents(30_000);
       let last = -1;
       while (last !== totalStatements()) {
         last = totalStatements();

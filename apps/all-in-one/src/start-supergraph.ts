@@ -97,9 +97,10 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, pollIntervalMs: options.eventPollIntervalMs }));
     for (const relay of relays) relay.start();
     // Stock held by reservations nobody committed goes back on sale once they lapse.
-    sweepers.push(startReservationSweeper(databases.catalog.db));
+    // Counted apart, so a sweep landing during a request is not taken for that request's cost.
+    sweepers.push(startReservationSweeper(databases.catalog.separatelyCounted().db));
     // Idle carts of known customers are announced once, for staff lists and reminders.
-    sweepers.push(startAbandonedCartSweeper(databases.cart.db));
+    sweepers.push(startAbandonedCartSweeper(databases.cart.separatelyCounted().db));
     const gatewayUrl = await listen(
       createGateway({
         supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),

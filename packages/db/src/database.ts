@@ -24,6 +24,11 @@ export interface Database<TSchema extends Record<string, unknown>> {
   db: Db<TSchema>;
   client: DatabaseClient;
   statements: StatementCounter;
+  /**
+   * Another handle on the same connections with a count of its own: for background jobs
+   * (sweepers), whose statements must not show up as the cost of the requests running meanwhile.
+   */
+  separatelyCounted(): Database<TSchema>;
 }
 
 export function createDatabase<TSchema extends Record<string, unknown>>(
@@ -42,5 +47,5 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
     client.kind === 'pglite'
       ? drizzlePglite(client.pglite, { schema, logger })
       : drizzlePostgres(client.sql, { schema, logger });
-  return { db: db as unknown as Db<TSchema>, client, statements };
+  return { db: db as unknown as Db<TSchema>, client, statements, separatelyCounted: () => createDatabase(client, schema, options) };
 }
