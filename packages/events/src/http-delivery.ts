@@ -3,9 +3,8 @@ import type { DeliverEvents } from './relay';
 import type { DomainEvent } from './domain-event';
 
 /**
- * The wire shape of an event sent to a consumer's internal mutation: the consumer declares an
- * `@inaccessible` input with these fields (payload as a JSON string) and a mutation
- * `<field>(events: [<inputType>!]!): <payload with accepted: Int!>`.
+ * The wire shape of an event sent to a consumer's internal mutation: `DomainEventInput` of the
+ * shared SDL (payload as a JSON string), taken by `<field>(events: [DomainEventInput!]!): ReceivedEvents!`.
  */
 export interface DomainEventWire {
   id: string;
@@ -37,13 +36,8 @@ export function fromWire(wire: DomainEventWire): DomainEvent {
  * Delivers over HTTP to a sibling subgraph's internal mutation, signed as the producing service
  * (the client). Only the event types the consumer subscribes to are sent.
  */
-export function createHttpDelivery(options: {
-  client: ServiceClient;
-  field: string;
-  inputType: string;
-  types?: readonly string[];
-}): DeliverEvents {
-  const query = `mutation DeliverEvents($events: [${options.inputType}!]!) { ${options.field}(events: $events) { accepted } }`;
+export function createHttpDelivery(options: { client: ServiceClient; field: string; types?: readonly string[] }): DeliverEvents {
+  const query = `mutation DeliverEvents($events: [DomainEventInput!]!) { ${options.field}(events: $events) { accepted } }`;
   return async (events) => {
     const wanted = options.types ? events.filter((event) => options.types!.includes(event.type)) : events;
     if (wanted.length === 0) return;

@@ -21,6 +21,6 @@ export function createCartEventRelay(options: {
     outbox: outboxEvents,
     producer: 'cart',
     pollIntervalMs: options.pollIntervalMs,
-    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', inputType: 'CustomerDomainEventInput', types: ['cart.changed', 'cart.abandoned', 'order.placed'] }),
+    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['cart.changed', 'cart.abandoned', 'order.placed'] }),
   });
 }

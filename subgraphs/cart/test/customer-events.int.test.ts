@@ -17,7 +17,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const RECEIVE = `mutation($events: [CartDomainEventInput!]!) { receiveCartEvents(events: $events) { accepted } }`;
+const RECEIVE = `mutation($events: [DomainEventInput!]!) { receiveCartEvents(events: $events) { accepted } }`;
 const CUSTOMER_CART = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer { id
   cart { id status customer { id } lines(first: 20) { edges { node { variant { id } quantity } } } }
   orders(first: 10) { totalCount edges { node { id } } } } } }`;

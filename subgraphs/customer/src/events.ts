@@ -26,8 +26,8 @@ export function createCustomerEventRelay(options: {
     producer: 'customer',
     pollIntervalMs: options.pollIntervalMs,
     deliver: fanOut(
-      createHttpDelivery({ client: client(options.cartUrl), field: 'receiveCartEvents', inputType: 'CartDomainEventInput', types: ['customer.merged', 'customer.signed_in'] }),
-      createHttpDelivery({ client: client(options.supportUrl), field: 'receiveSupportEvents', inputType: 'SupportDomainEventInput', types: ['customer.merged'] }),
+      createHttpDelivery({ client: client(options.cartUrl), field: 'receiveCartEvents', types: ['customer.merged', 'customer.signed_in'] }),
+      createHttpDelivery({ client: client(options.supportUrl), field: 'receiveSupportEvents', types: ['customer.merged'] }),
     ),
   });
 }

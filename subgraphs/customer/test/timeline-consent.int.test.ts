@@ -122,7 +122,7 @@ describe('consent (J16)', () => {
   });
 });
 
-const RECEIVE = `mutation($events: [CustomerDomainEventInput!]!) { receiveCustomerEvents(events: $events) { accepted } }`;
+const RECEIVE = `mutation($events: [DomainEventInput!]!) { receiveCustomerEvents(events: $events) { accepted } }`;
 
 describe('events from sibling subgraphs', () => {
   it('turns delivered events into timeline entries, once per event however often delivered', async () => {

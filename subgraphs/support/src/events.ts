@@ -21,6 +21,6 @@ export function createSupportEventRelay(options: {
     outbox: outboxEvents,
     producer: 'support',
     pollIntervalMs: options.pollIntervalMs,
-    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', inputType: 'CustomerDomainEventInput', types: ['message.sent'] }),
+    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['message.sent'] }),
   });
 }

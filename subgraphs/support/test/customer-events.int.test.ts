@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const asCaller = (caller: Caller) => signedSubgraphClient(server.url, TEST_SIGNING_SECRET, caller);
 
-const RECEIVE = `mutation($events: [SupportDomainEventInput!]!) { receiveSupportEvents(events: $events) { accepted } }`;
+const RECEIVE = `mutation($events: [DomainEventInput!]!) { receiveSupportEvents(events: $events) { accepted } }`;
 const START = `mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } userErrors { code } } }`;
 const CONVERSATION = `query($id: ID!) { conversation(id: $id) { id customer { id } messages(first: 10) { edges { node { body } } } } }`;
 

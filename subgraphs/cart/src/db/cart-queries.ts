@@ -1,17 +1,24 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { findFirstRowsPerParent } from '@omni/db';
 import type { CartDb } from './database';
-import { cartLines, carts, type CartLineRow, type CartRow } from './schema';
+import { cartLines, carts, customerAliases, type CartLineRow, type CartRow } from './schema';
 
 export function findCartsByIds(db: CartDb, ids: readonly string[]): Promise<CartRow[]> {
   return db.select().from(carts).where(inArray(carts.id, [...ids]));
 }
 
-export function findActiveCartsByCustomerIds(db: CartDb, customerIds: readonly string[]): Promise<CartRow[]> {
+/**
+ * The active cart of each customer id asked for, in one statement. A merged id answers with its
+ * survivor's cart (`merged_id` set): access tokens outlive a merge, and the cart went over.
+ */
+export function findActiveCartsByCustomerIds(db: CartDb, customerIds: readonly string[]): Promise<{ cart: CartRow; mergedId: string | null }[]> {
+  const ids = [...customerIds];
+  const survivorsOfAsked = db.select({ survivorId: customerAliases.survivorId }).from(customerAliases).where(inArray(customerAliases.mergedId, ids));
   return db
-    .select()
+    .select({ cart: carts, mergedId: customerAliases.mergedId })
     .from(carts)
-    .where(and(inArray(carts.customerId, [...customerIds]), eq(carts.status, 'ACTIVE')));
+    .leftJoin(customerAliases, and(eq(customerAliases.survivorId, carts.customerId), inArray(customerAliases.mergedId, ids)))
+    .where(and(eq(carts.status, 'ACTIVE'), or(inArray(carts.customerId, ids), inArray(carts.customerId, survivorsOfAsked))));
 }
 
 /**

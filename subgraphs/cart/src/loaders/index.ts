@@ -1,6 +1,7 @@
 import { createBatchLoader, createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
 import type { CatalogClient, LocationCoverage } from '../clients/catalog-client';
 import type { CartDb } from '../db/database';
+import type { CartRow } from '../db/schema';
 import { findActiveCartsByCustomerIds, findAllLinesOfCarts, findCartsByIds, findLinePages } from '../db/cart-queries';
 import {
   countOrdersOfCustomers,
@@ -16,11 +17,16 @@ export function createLoaders(db: CartDb, catalog: CatalogClient) {
   return {
     coverageByCartId: createCoverageLoader(db, catalog),
     cartById: createKeyedLoader((ids: readonly string[]) => findCartsByIds(db, ids), (row) => row.id),
-    // The partial unique index guarantees at most one active cart per customer, so keying by customer is exact.
-    activeCartByCustomerId: createKeyedLoader(
-      (customerIds: readonly string[]) => findActiveCartsByCustomerIds(db, customerIds),
-      (row) => row.customerId!,
-    ),
+    // The partial unique index guarantees at most one active cart per customer, so keying by customer
+    // is exact; a merged id answers with its survivor's cart in the same statement.
+    activeCartByCustomerId: createBatchLoader(async (customerIds: readonly string[]) => {
+      const byKey = new Map<string, CartRow>();
+      for (const { cart, mergedId } of await findActiveCartsByCustomerIds(db, customerIds)) {
+        byKey.set(cart.customerId!, cart);
+        if (mergedId) byKey.set(mergedId, cart);
+      }
+      return customerIds.map((id) => byKey.get(id) ?? null);
+    }),
     linePagesByCartId: createChildPageLoader((cartIds, page) => findLinePages(db, cartIds, page), (row) => row.cartId),
     orderById: createKeyedLoader((ids: readonly string[]) => findOrdersByIds(db, ids), (row) => row.id),
     orderPagesByCustomerId: createChildPageLoader((customerIds, page) => findOrderPagesOfCustomers(db, customerIds, page), (row) => row.customerId!),

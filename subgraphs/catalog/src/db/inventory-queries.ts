@@ -64,10 +64,16 @@ export async function ensureInventoryLevel(db: CatalogDb, variantId: string, loc
   await db.insert(inventoryLevels).values({ variantId, locationId, onHand: 0, reserved: 0 }).onConflictDoNothing();
 }
 
-export async function setOnHand(db: CatalogDb, variantId: string, locationId: string, onHand: number): Promise<StockLevelRecord> {
+/** Sets on hand or safety stock of a level the caller holds locked. */
+export async function updateLockedLevel(
+  db: CatalogDb,
+  variantId: string,
+  locationId: string,
+  changes: { onHand: number } | { safetyStock: number },
+): Promise<StockLevelRecord> {
   const [row] = await db
     .update(inventoryLevels)
-    .set({ onHand, updatedAt: new Date() })
+    .set({ ...changes, updatedAt: new Date() })
     .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)))
     .returning();
   if (!row) throw new Error(`Inventory level ${variantId}@${locationId} vanished while locked`);
@@ -194,16 +200,6 @@ export async function changeLevel(
     .where(and(eq(inventoryLevels.variantId, level.variantId), eq(inventoryLevels.locationId, level.locationId)))
     .returning();
   if (!row) throw new Error(`Inventory level ${level.variantId}@${level.locationId} vanished while locked`);
-  return toStockLevel(row);
-}
-
-export async function setSafetyStockOf(db: CatalogDb, variantId: string, locationId: string, safetyStock: number): Promise<StockLevelRecord> {
-  const [row] = await db
-    .update(inventoryLevels)
-    .set({ safetyStock, updatedAt: new Date() })
-    .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)))
-    .returning();
-  if (!row) throw new Error(`Inventory level ${variantId}@${locationId} vanished while locked`);
   return toStockLevel(row);
 }
 

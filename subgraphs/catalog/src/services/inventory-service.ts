@@ -20,9 +20,8 @@ import {
   findStockLevel,
   insertInventoryAdjustment,
   lockInventoryLevel,
-  setOnHand,
-  setSafetyStockOf,
   stockLevelKey,
+  updateLockedLevel,
   type StockLevelRecord,
 } from '../db/inventory-queries';
 import type { InventoryAdjustmentRow } from '../db/schema';
@@ -78,7 +77,7 @@ export async function setSafetyStock(ctx: CatalogContext, rawInput: SetSafetySto
   const level = await ctx.db.transaction(async (tx) => {
     await ensureInventoryLevel(tx, input.variantId, input.locationId);
     await lockInventoryLevel(tx, input.variantId, input.locationId);
-    const updated = await setSafetyStockOf(tx, input.variantId, input.locationId, input.safetyStock);
+    const updated = await updateLockedLevel(tx, input.variantId, input.locationId, { safetyStock: input.safetyStock });
     await touchFeed(tx, [variant.productId]);
     return updated;
   });
@@ -210,7 +209,7 @@ export async function recordInventoryAdjustment(
       }
       const next = applyDelta(level, input.delta);
       if (!next.ok) return fail(userError('OUT_OF_STOCK', next.message, ['input', 'delta']));
-      const stockLevel = await setOnHand(tx, input.variantId, input.locationId, next.onHand);
+      const stockLevel = await updateLockedLevel(tx, input.variantId, input.locationId, { onHand: next.onHand });
       const adjustment = await insertInventoryAdjustment(tx, {
         id: newId('adj'),
         variantId: input.variantId,
