@@ -22,6 +22,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * rather than silently downgraded, so clients notice they need to sign in again.
  */
 export async function callerFromRequest(req: IncomingMessage, tokenSecret: string): Promise<Caller> {
+  const caller = await callerFromHeaders(req, tokenSecret);
+  const clientAddress = req.socket.remoteAddress;
+  return clientAddress ? { ...caller, clientAddress } : caller;
+}
+
+async function callerFromHeaders(req: IncomingMessage, tokenSecret: string): Promise<Caller> {
   const authorization = header(req, 'authorization');
   if (!authorization) {
     const channel = header(req, CHANNEL_HEADER);

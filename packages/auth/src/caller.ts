@@ -28,15 +28,26 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** What a staff member does; decides their permissions (see PERMISSIONS.md). */
+export const STAFF_ROLES = ['CASHIER', 'STORE_MANAGER', 'SUPPORT_AGENT', 'WAREHOUSE'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
 export const callerSchema = z.object({
   kind: z.enum(CALLER_KINDS),
   channel: z.enum(CHANNELS),
   customerId: z.string().optional(),
   guestId: z.string().optional(),
   staffId: z.string().optional(),
+  /** Set for staff callers: the job their permissions follow. */
+  staffRole: z.enum(STAFF_ROLES).optional(),
   locationId: z.string().optional(),
   partnerId: z.string().optional(),
   service: z.string().optional(),
+  /**
+   * The network address the request reached the gateway from, for per-client limits (sign-in
+   * codes). Only the gateway sets it; it grants nothing.
+   */
+  clientAddress: z.string().max(64).optional(),
   scopes: z.array(z.enum(SCOPES)),
 });
 
