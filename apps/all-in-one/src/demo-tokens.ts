@@ -17,7 +17,8 @@ const DEFAULT_CHANNEL: Record<DemoTokenRole, Channel> = {
 };
 
 /**
- * Tokens for the seeded demo people: `customer anna`, `staff berlin-cashier`, `partner acme`,
+ * Tokens for the seeded demo people: `customer anna`, `staff berlin-cashier` (the token carries the
+ * staff member's role, which decides their permissions), `partner acme`,
  * `guest`, `admin`. The key picks the person by their demo key; the channel is optional.
  */
 export async function mintDemoToken(
@@ -38,7 +39,7 @@ export async function mintDemoToken(
       const staff = DEMO_STAFF.find((candidate) => candidate.key === (key ?? 'berlin-cashier'));
       if (!staff) throw new DemoTokenError(`Unknown demo staff member "${key}"; one of: ${DEMO_STAFF.map((s) => s.key).join(', ')}`);
       const staffChannel = staff.role === 'SUPPORT_AGENT' && channel === 'POS' ? 'CALL_CENTER' : channel;
-      return mintAccessToken(secret, { role, sub: staff.id, channel: staffChannel, location: staff.homeLocationId }, { expiresIn });
+      return mintAccessToken(secret, { role, sub: staff.id, channel: staffChannel, location: staff.homeLocationId, staffRole: staff.role }, { expiresIn });
     }
     case 'guest':
       return mintAccessToken(secret, { role, sub: `guest_${key ?? 'demo'}`, channel }, { expiresIn });

@@ -1,4 +1,5 @@
 import { isTableEmpty } from '@omni/db';
+import { createCodeSender } from '@omni/subgraph-customer';
 import { mintDemoToken } from './demo-tokens';
 import { loadAllInOneEnv } from './env';
 import { openClient } from './open-client';
@@ -16,17 +17,22 @@ const supergraph = await startSupergraph({
   ports: { gateway: env.port },
   seedDemoData: firstStart,
   logSql: env.logSql,
+  codeSender: createCodeSender(env.codeSender),
 });
 
-const annaToken = await mintDemoToken(env.tokenSecret, 'customer', 'anna');
-const cashierToken = await mintDemoToken(env.tokenSecret, 'staff', 'berlin-cashier');
 console.log(`
 Omnigraph is running on ${env.databaseUrl ? 'the Postgres server at DATABASE_URL' : `embedded Postgres in ${env.pgliteDir}`}${firstStart ? ' (demo data loaded)' : ''}.
 
   Gateway     ${supergraph.gatewayUrl}
   Subgraphs   ${Object.entries(supergraph.subgraphUrls).map(([name, url]) => `${name} ${url}`).join('\n              ')}
+`);
+// Demo tokens are signed with the real secret: in production the log would hand out working logins.
+if (!env.production) await printDemoTokens();
 
-Demo tokens (valid 30 days; mint others with \`npm run token -- <customer|staff|partner|admin|guest> [key]\`):
+async function printDemoTokens(): Promise<void> {
+  const annaToken = await mintDemoToken(env.tokenSecret, 'customer', 'anna');
+  const cashierToken = await mintDemoToken(env.tokenSecret, 'staff', 'berlin-cashier');
+  console.log(`Demo tokens (valid 30 days; mint others with \`npm run token -- <customer|staff|partner|admin|guest> [key]\`):
   Anna, customer on the web:   ${annaToken}
   Lena, cashier in Berlin:     ${cashierToken}
 
@@ -37,6 +43,7 @@ Try it:
 
 Example operations for every kind of client are in examples/.
 `);
+}
 
 async function isFirstStart(): Promise<boolean> {
   try {

@@ -5,7 +5,7 @@ import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
 import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData, startAbandonedCartSweeper } from '@omni/subgraph-cart';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
-import { createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData, type ReminderSender } from '@omni/subgraph-customer';
+import { createConsoleCodeSender, createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData, type CodeSender, type ReminderSender } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
 import { createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
 
@@ -23,6 +23,11 @@ export interface SupergraphOptions {
   eventPollIntervalMs?: number;
   /** Delivers abandoned-cart reminders; printed to the console by default. */
   reminderSender?: ReminderSender;
+  /**
+   * Delivers sign-in codes; printed to the console by default, which only suits development:
+   * `npm start` passes the one its environment configures (a webhook in production).
+   */
+  codeSender?: CodeSender;
 }
 
 const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
@@ -82,13 +87,14 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   };
 
   try {
-    // Customer asks cart and support during data export and erasure; they listen after it.
-    const siblingUrls = { cart: () => cart, support: () => support };
-    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret, reminderSender: options.reminderSender }), ports.customer);
+    // Customer asks cart and support during data export and erasure, and the catalog about
+    // product ids; they listen after it.
+    const siblingUrls = { cart: () => cart, support: () => support, catalog: () => catalog };
+    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret, reminderSender: options.reminderSender, codeSender: options.codeSender ?? createConsoleCodeSender() }), ports.customer);
     const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
-    const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog }), ports.cart);
+    const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog, customerUrl: customer }), ports.cart);
     const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret }), ports.promotions);
-    const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret }), ports.support);
+    const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };
     // Domain events from the cart and support outboxes feed the customer timeline.
     const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };

@@ -120,7 +120,7 @@ describe('J4: an online order returned in store', () => {
     ).checkout;
     expect(placed.userErrors).toEqual([]);
     const order = placed.order;
-    const warehouse = await supergraph.as('staff', 'support-agent', 'WEB');
+    const warehouse = await supergraph.as('staff', 'leipzig-warehouse', 'WEB');
     expect(expectData(await warehouse(STEP('markOrderShipped'), { orderId: order.id })).markOrderShipped.userErrors).toEqual([]);
 
     const berlinBefore = await stockAt(variant.id, BERLIN);

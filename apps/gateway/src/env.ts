@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, parseEnv } from '@omni/config';
+import { DEFAULT_LIST_SIZING, DEFAULT_OPERATION_LIMITS, type ListSizing, type OperationLimits } from '@omni/graphql';
 import { SUBGRAPHS, defaultUrlOf, type SubgraphName } from './subgraphs';
+
+const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 const gatewayEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -13,6 +16,15 @@ const gatewayEnvSchema = z.object({
   CART_URL: z.url().optional(),
   PROMOTIONS_URL: z.url().optional(),
   SUPPORT_URL: z.url().optional(),
+  // Operation limits, checked before anything runs; see "Operation limits" in README.md.
+  OPERATION_MAX_DEPTH: limit(DEFAULT_OPERATION_LIMITS.maxDepth),
+  OPERATION_MAX_COST: limit(DEFAULT_OPERATION_LIMITS.maxCost),
+  OPERATION_MAX_ALIASES: limit(DEFAULT_OPERATION_LIMITS.maxAliases),
+  OPERATION_MAX_DIRECTIVES: limit(DEFAULT_OPERATION_LIMITS.maxDirectives),
+  OPERATION_MAX_ROOT_FIELDS: limit(DEFAULT_OPERATION_LIMITS.maxRootFields),
+  OPERATION_MAX_REPEATED_FIELD: limit(DEFAULT_OPERATION_LIMITS.maxRepeatedField),
+  OPERATION_MAX_TOKENS: limit(DEFAULT_OPERATION_LIMITS.maxTokens),
+  OPERATION_ASSUMED_LIST_SIZE: limit(DEFAULT_LIST_SIZING.assumedListSize),
 });
 
 export interface GatewayEnv {
@@ -22,6 +34,7 @@ export interface GatewayEnv {
   tokenSecret: string;
   signingSecret: string;
   subgraphUrls: Record<SubgraphName, string>;
+  operationLimits: { limits: OperationLimits; sizing: Pick<ListSizing, 'assumedListSize'> };
 }
 
 /** Read once at start; `<NAME>_URL` points the gateway at a subgraph running elsewhere. */
@@ -37,6 +50,18 @@ export function loadGatewayEnv(source: Record<string, string | undefined> = proc
     tokenSecret: env.AUTH_TOKEN_SECRET,
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     subgraphUrls: urls,
+    operationLimits: {
+      limits: {
+        maxDepth: env.OPERATION_MAX_DEPTH,
+        maxCost: env.OPERATION_MAX_COST,
+        maxAliases: env.OPERATION_MAX_ALIASES,
+        maxDirectives: env.OPERATION_MAX_DIRECTIVES,
+        maxRootFields: env.OPERATION_MAX_ROOT_FIELDS,
+        maxRepeatedField: env.OPERATION_MAX_REPEATED_FIELD,
+        maxTokens: env.OPERATION_MAX_TOKENS,
+      },
+      sizing: { assumedListSize: env.OPERATION_ASSUMED_LIST_SIZE },
+    },
   };
   assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);
   return result;

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { createErrorFormatter, type RunningServer } from '@omni/graphql';
+import { createErrorFormatter, inputHygienePlugin, listenGraphQLHttp, unknownOperationPlugin, type RunningServer } from '@omni/graphql';
 import { callerFromRequest } from './caller-from-request';
 import type { GatewayContext } from './gateway-context';
+import { gatewayOperationLimits, type GatewayLimitsOptions } from './operation-limits';
 import { SignedDataSource } from './signed-data-source';
 import type { SubgraphName } from './subgraphs';
 
@@ -13,6 +13,10 @@ export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   tokenSecret: string;
   signingSecret: string;
+  /** Operation limits and list sizes for cost; the documented defaults when left out. */
+  operationLimits?: GatewayLimitsOptions;
+  /** Largest client request body; 1 MB by default, far above any real operation. */
+  bodyLimit?: number | string;
 }
 
 /** The public endpoint: authenticates, plans over the static supergraph, masks unexpected errors. */
@@ -26,17 +30,23 @@ export function createGateway(options: GatewayOptions) {
     buildService: ({ name, url }) =>
       new SignedDataSource(options.subgraphUrls[name as SubgraphName] ?? url ?? '', options.signingSecret),
   });
+  const limits = gatewayOperationLimits(options.supergraphSdl, options.operationLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
+    plugins: [unknownOperationPlugin(), inputHygienePlugin(), limits.plugin],
+    parseOptions: limits.parseOptions,
   });
 
   return {
     apollo,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningServer> {
-      const { url } = await startStandaloneServer(apollo, {
-        listen: { port, host },
+      const { url } = await listenGraphQLHttp(apollo, {
+        port,
+        host,
+        bodyLimit: options.bodyLimit ?? '1mb',
+        guards: [limits.httpGuard],
         context: async ({ req }: { req: IncomingMessage }) => ({ caller: await callerFromRequest(req, options.tokenSecret) }),
       });
       return { url, stop: () => apollo.stop() };

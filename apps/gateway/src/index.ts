@@ -10,6 +10,7 @@ const running = await createGateway({
   subgraphUrls: env.subgraphUrls,
   tokenSecret: env.tokenSecret,
   signingSecret: env.signingSecret,
+  operationLimits: env.operationLimits,
 }).listen(env.port, env.host);
 console.log(`gateway ready at ${running.url}`);
 

@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { CHANNELS, type Channel } from './channels';
-import { SCOPES_BY_KIND, type Caller } from './caller';
+import { SCOPES_BY_KIND, STAFF_ROLES, scopesFor, type Caller } from './caller';
 
 /**
  * Bearer tokens presented to the gateway. HS256 with a shared secret keeps the demo
@@ -21,6 +21,8 @@ const claimsSchema = z.discriminatedUnion('role', [
     sub: z.string().min(1),
     channel: z.enum(CHANNELS),
     location: z.string().min(1),
+    // Required: a staff token that does not say what the person does grants nothing staff-only.
+    staffRole: z.enum(STAFF_ROLES),
   }),
   z.object({ role: z.literal('partner'), sub: z.string().min(1) }),
   z.object({ role: z.literal('admin'), sub: z.string().min(1), channel: z.enum(CHANNELS).optional() }),
@@ -86,8 +88,9 @@ export function callerFromClaims(claims: AccessTokenClaims): Caller {
         kind: 'staff',
         channel: claims.channel,
         staffId: claims.sub,
+        staffRole: claims.staffRole,
         locationId: claims.location,
-        scopes: [...SCOPES_BY_KIND.staff],
+        scopes: scopesFor('staff', claims.staffRole),
       };
     case 'partner':
       return { kind: 'partner', channel: 'MARKETPLACE', partnerId: claims.sub, scopes: [...SCOPES_BY_KIND.partner] };

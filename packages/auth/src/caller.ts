@@ -24,6 +24,16 @@ export const SCOPES = [
   'promotions:write',
   'support:read',
   'support:write',
+  // Moving an order's fulfilment on (ready, collected, shipped) and taking goods back: work done
+  // where the goods are, so staff hold them only for their own location.
+  'orders:fulfil',
+  'returns:write',
+  // Merging two customer records cannot be undone by the people who merge, so it is kept to
+  // those who resolve identities (support, a store manager confirming in person), not every till.
+  'customers:merge',
+  // Exporting or erasing someone else's personal data: every record about a person leaves or
+  // disappears at once, so it is an administrator's act (customers do it for themselves).
+  'personal-data:manage',
   'internal',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -53,27 +63,71 @@ export const callerSchema = z.object({
 
 export type Caller = z.infer<typeof callerSchema>;
 
-/** Scopes each kind of caller gets; partner keys read the published catalog and nothing else. */
+/**
+ * Scopes each kind of caller gets; partner keys read the published catalog and nothing else. A
+ * staff member's scopes follow their role (SCOPES_BY_STAFF_ROLE); a staff caller without a known
+ * role gets only what every shopper gets, so a missing role never widens access.
+ */
 export const SCOPES_BY_KIND: Record<CallerKind, readonly Scope[]> = {
   anonymous: ['catalog:read', 'storefront:read'],
   guest: ['catalog:read', 'storefront:read'],
   customer: ['catalog:read', 'storefront:read'],
-  staff: [
+  staff: ['catalog:read', 'storefront:read'],
+  partner: ['catalog:read'],
+  admin: SCOPES.filter((scope) => scope !== 'internal'),
+  service: ['internal'],
+};
+
+const STORE_FLOOR: readonly Scope[] = [
+  'catalog:read',
+  'storefront:read',
+  'inventory:read',
+  'customers:read',
+  'customers:write',
+  'carts:read',
+  'carts:write',
+  'orders:fulfil',
+  'returns:write',
+];
+
+/**
+ * What each staff role may do (PERMISSIONS.md is the matrix). Location-bound scopes (stock,
+ * fulfilment, returns, the store a till sale is collected at) hold only at the staff member's own
+ * location; services check that against `locationId`.
+ */
+export const SCOPES_BY_STAFF_ROLE: Record<StaffRole, readonly Scope[]> = {
+  CASHIER: STORE_FLOOR,
+  // The manager also counts stock and confirms in person that two records are one customer.
+  STORE_MANAGER: [...STORE_FLOOR, 'inventory:write', 'customers:merge'],
+  SUPPORT_AGENT: [
     'catalog:read',
     'storefront:read',
-    'inventory:read',
-    'inventory:write',
     'customers:read',
     'customers:write',
+    'customers:merge',
     'carts:read',
     'carts:write',
     'support:read',
     'support:write',
   ],
-  partner: ['catalog:read'],
-  admin: SCOPES.filter((scope) => scope !== 'internal'),
-  service: ['internal'],
+  // Warehouse work needs stock and the orders shipped from there, never a customer's profile.
+  WAREHOUSE: ['catalog:read', 'storefront:read', 'inventory:read', 'inventory:write', 'orders:fulfil'],
 };
+
+/** The scopes a caller of this kind (and, for staff, this role) holds. */
+export function scopesFor(kind: CallerKind, staffRole?: StaffRole): Scope[] {
+  if (kind === 'staff' && staffRole) return [...SCOPES_BY_STAFF_ROLE[staffRole]];
+  return [...SCOPES_BY_KIND[kind]];
+}
+
+/**
+ * Whether a location-bound permission holds at `locationId`: admins work everywhere, staff only
+ * where their token binds them.
+ */
+export function worksAt(caller: Caller, locationId: string | null | undefined): boolean {
+  if (caller.kind === 'admin') return true;
+  return caller.kind === 'staff' && !!caller.locationId && caller.locationId === locationId;
+}
 
 export function anonymousCaller(channel: Channel = 'WEB'): Caller {
   return { kind: 'anonymous', channel, scopes: [...SCOPES_BY_KIND.anonymous] };

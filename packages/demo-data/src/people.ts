@@ -34,7 +34,7 @@ export interface DemoStaffMember {
   id: string;
   key: string;
   name: string;
-  role: 'CASHIER' | 'STORE_MANAGER' | 'SUPPORT_AGENT';
+  role: 'CASHIER' | 'STORE_MANAGER' | 'SUPPORT_AGENT' | 'WAREHOUSE';
   homeLocationId: string;
 }
 
@@ -111,6 +111,7 @@ export const DEMO_STAFF: readonly DemoStaffMember[] = [
   staff(1, { key: 'berlin-cashier', name: 'Lena Vogel', role: 'CASHIER', homeLocationId: demoLocation('berlin-mitte').id }),
   staff(2, { key: 'berlin-manager', name: 'Tom Becker', role: 'STORE_MANAGER', homeLocationId: demoLocation('berlin-mitte').id }),
   staff(3, { key: 'support-agent', name: 'Sofia Klein', role: 'SUPPORT_AGENT', homeLocationId: demoLocation('leipzig-warehouse').id }),
+  staff(4, { key: 'leipzig-warehouse', name: 'Jonas Richter', role: 'WAREHOUSE', homeLocationId: demoLocation('leipzig-warehouse').id }),
 ];
 
 export function demoCustomer(key: string): DemoCustomer {

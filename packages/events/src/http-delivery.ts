@@ -1,4 +1,4 @@
-import type { ServiceClient } from '@omni/graphql';
+import { isConnectionReset, type ServiceClient } from '@omni/graphql';
 import type { DeliverEvents } from './relay';
 import type { DomainEvent } from './domain-event';
 
@@ -41,7 +41,15 @@ export function createHttpDelivery(options: { client: ServiceClient; field: stri
   return async (events) => {
     const wanted = options.types ? events.filter((event) => options.types!.includes(event.type)) : events;
     if (wanted.length === 0) return;
-    await options.client.request(query, { events: wanted.map(toWire) });
+    const variables = { events: wanted.map(toWire) };
+    try {
+      await options.client.request(query, variables);
+    } catch (error) {
+      // Consumers apply each event id once, so a batch that met a reset connection is sent again
+      // at once instead of waiting for the relay's back-off.
+      if (!isConnectionReset(error)) throw error;
+      await options.client.request(query, variables);
+    }
   };
 }
 

@@ -17,10 +17,19 @@ export function requireCustomer(caller: Caller): string {
   return caller.customerId;
 }
 
-/** Staff and admins act for customers (support console, POS); customers act only for themselves. */
+/**
+ * Staff and admins who may read customers act for any of them (support console, POS); customers
+ * act only for themselves. Warehouse staff, whose role lacks `customers:read`, act for nobody.
+ */
 export function canActForCustomer(caller: Caller, customerId: string): boolean {
   if (caller.kind === 'customer') return caller.customerId === customerId;
-  return caller.kind === 'staff' || caller.kind === 'admin';
+  return (caller.kind === 'staff' || caller.kind === 'admin') && hasScope(caller, 'customers:read');
+}
+
+/** Staff or admin holding `scope`; everyone else is refused (anonymous callers as unauthenticated). */
+export function requireStaffScope(caller: Caller, scope: Scope, message: string): void {
+  if (caller.kind === 'anonymous') throw unauthenticated();
+  if (!(caller.kind === 'staff' || caller.kind === 'admin') || !hasScope(caller, scope)) throw forbidden(message);
 }
 
 export function requireInternalCall(caller: Caller): void {

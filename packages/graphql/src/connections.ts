@@ -1,4 +1,5 @@
 import { badUserInput } from './errors';
+import { parseIsoDateTime } from './scalars';
 
 /**
  * Relay connections with keyset cursors. A cursor is the opaque encoding of the sort key of the
@@ -22,7 +23,11 @@ export function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+/** Every cursor we hand out is far shorter; a longer one was not made by us. */
+export const MAX_CURSOR_LENGTH = 400;
+
 export function decodeCursor<TKey>(cursor: string, isKey: (value: unknown) => value is TKey): TKey {
+  if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw badUserInput('The cursor is not valid');
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -71,5 +76,15 @@ export function toConnection<TNode>(
   };
 }
 
-/** Type guard for the most common key: the row id (ids are time-ordered ULIDs). */
-export const isIdKey = (value: unknown): value is string => typeof value === 'string' && value.length < 100;
+/**
+ * Type guard for the most common key: the row id (ids are time-ordered ULIDs). Ids are printable
+ * ASCII, so a NUL or other control character (which Postgres text refuses) is never a real key.
+ */
+export const isIdKey = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length < 100 && /^[\x21-\x7e]+$/.test(value);
+
+/** A numeric sort key as we write it: an integer in the range Postgres `bigint` and JS agree on. */
+export const isIntegerKey = (value: unknown): value is number => Number.isSafeInteger(value);
+
+/** A timestamp sort key as we write it (`toISOString()`), strictly parsed. */
+export const isTimestampKey = (value: unknown): value is string => typeof value === 'string' && parseIsoDateTime(value) !== null;

@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { logUnexpectedError } from './error-log-line';
 
 /**
  * The only codes a client ever sees on a GraphQL error. Anything else is masked as
@@ -38,12 +39,14 @@ function isKnownCode(code: unknown): code is ErrorCode {
  * Apollo Server `formatError` for gateway and subgraphs: known codes pass through, request
  * mistakes become BAD_USER_INPUT, everything else is logged and replaced by a generic message.
  */
-export function createErrorFormatter(log: (error: unknown) => void = (e) => console.error(e)) {
+export function createErrorFormatter(log: (error: unknown) => void = logUnexpectedError) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (isKnownCode(code) && code !== 'INTERNAL_SERVER_ERROR') {
-      return { ...base, extensions: { code } };
+      // A refused operation tells the client what it would have cost, so it can ask for less.
+      const cost = formatted.extensions?.cost;
+      return { ...base, extensions: cost === undefined ? { code } : { code, cost } };
     }
     if (typeof code === 'string' && CLIENT_REQUEST_CODES.has(code)) {
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };

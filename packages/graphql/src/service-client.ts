@@ -1,8 +1,10 @@
 import { signCallerContext, CALLER_CONTEXT_HEADER, SCOPES_BY_KIND, type Caller, type Channel } from '@omni/auth';
+import { createGraphQLFetch } from './outbound-http';
 
 /**
  * Calls another subgraph's internal operations directly (not through the gateway), signed as
- * this service. Used for writes that must happen together, e.g. checkout reserving stock.
+ * this service and for each operation. Used for writes that must happen together, e.g. checkout
+ * reserving stock.
  */
 export interface ServiceClient {
   request<TData>(query: string, variables?: Record<string, unknown>, channel?: Channel): Promise<TData>;
@@ -19,15 +21,17 @@ export function createServiceClient(options: {
   signingSecret: string;
   timeoutMs?: number;
 }): ServiceClient {
+  // Queries that meet a reset connection are sent once more; mutations are left to the caller.
+  const fetchGraphQL = createGraphQLFetch();
   return {
     async request<TData>(query: string, variables: Record<string, unknown> = {}, channel: Channel = 'WEB') {
       const caller: Caller = { kind: 'service', service: options.service, channel, scopes: [...SCOPES_BY_KIND.service] };
       const url = typeof options.url === 'function' ? options.url() : options.url;
-      const response = await fetch(url, {
+      const response = await fetchGraphQL(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, caller, options.service),
+          [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, { caller, query, issuer: options.service }),
         },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),

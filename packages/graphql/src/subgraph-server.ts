@@ -1,12 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ContextFunction } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
-import { CALLER_CONTEXT_HEADER, verifyCallerContext, type VerifiedCallerContext } from '@omni/auth';
-import { createErrorFormatter, unauthenticated } from './errors';
+import type { VerifiedCallerContext } from '@omni/auth';
+import { createCallerSignature } from './caller-signature';
+import { createErrorFormatter } from './errors';
+import { listenGraphQLHttp } from './http-server';
+import { unknownOperationPlugin } from './unknown-operation';
+import { inputHygienePlugin } from './input-hygiene';
+import { subgraphOperationGuard, type SubgraphOperationLimits } from './operation-limits/subgraph-operation-guard';
 
 export interface SubgraphServerOptions<TContext extends object> {
   name: string;
@@ -17,6 +21,12 @@ export interface SubgraphServerOptions<TContext extends object> {
   /** Builds the per-request context: caller, database, fresh DataLoaders. */
   createContext(verified: VerifiedCallerContext): TContext | Promise<TContext>;
   logErrors?: (error: unknown) => void;
+  /** Operator warnings, e.g. callers signing with another secret; one line each. */
+  logWarning?: (line: string) => void;
+  /** Largest request body; event batches from sibling services are the biggest. 4 MB by default. */
+  bodyLimit?: number | string;
+  /** Depth and cost this subgraph serves even to signed callers; headroom over the gateway's by default. */
+  operationLimits?: Partial<SubgraphOperationLimits>;
 }
 
 export interface RunningServer {
@@ -30,40 +40,38 @@ export interface SubgraphServer {
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * One federated subgraph over HTTP. Every request must carry a caller context signed by the
- * gateway or a sibling service; anything else is refused before a resolver runs.
+ * gateway or a sibling service for that very operation; anything else is refused before a
+ * resolver runs.
  */
 export function createSubgraphServer<TContext extends object>(options: SubgraphServerOptions<TContext>): SubgraphServer {
+  const guard = subgraphOperationGuard<TContext>(options.typeDefs, options.operationLimits);
+  const signature = createCallerSignature<TContext>({
+    subgraph: options.name,
+    signingSecret: options.signingSecret,
+    warn: options.logWarning ?? ((line) => console.warn(line)),
+  });
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
     formatError: createErrorFormatter(options.logErrors),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Traces are for Apollo's hosted studio; computing them costs every request.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [signature.plugin, unknownOperationPlugin(), ApolloServerPluginInlineTraceDisabled(), inputHygienePlugin(), guard.plugin],
+    parseOptions: guard.parseOptions,
   });
 
   const context: ContextFunction<[{ req: IncomingMessage }], TContext> = async ({ req }) => {
-    let verified: VerifiedCallerContext;
-    try {
-      verified = await verifyCallerContext(options.signingSecret, headerValue(req, CALLER_CONTEXT_HEADER));
-    } catch (error) {
-      throw unauthenticated(error instanceof Error ? error.message : 'Invalid gateway signature');
-    }
-    return options.createContext(verified);
+    const verified = await signature.verify(req);
+    return signature.remember(await options.createContext(verified), verified);
   };
 
   return {
     name: options.name,
     apollo: apollo as unknown as ApolloServer<object>,
     async listen(port, host = '127.0.0.1') {
-      const { url } = await startStandaloneServer(apollo, { listen: { port, host }, context });
+      const { url } = await listenGraphQLHttp(apollo, { port, host, context, bodyLimit: options.bodyLimit ?? '4mb', logError: options.logErrors });
       return { url, stop: () => apollo.stop() };
     },
   };

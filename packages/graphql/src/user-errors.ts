@@ -7,6 +7,7 @@ export const USER_ERROR_CODES = [
   'OUT_OF_STOCK',
   'IDEMPOTENCY_KEY_REUSED',
   'INVALID_STATE',
+  'RATE_LIMITED',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, isIdKey, pageRequest, toConnection } from '../src/connections';
+import { decodeCursor, encodeCursor, isIdKey, isIntegerKey, isTimestampKey, MAX_CURSOR_LENGTH, pageRequest, toConnection } from '../src/connections';
 
 describe('keyset connections', () => {
   it('round-trips cursors and rejects tampered ones with BAD_USER_INPUT', () => {
@@ -33,5 +33,22 @@ describe('keyset connections', () => {
 
     const last = toConnection(['c'], pageRequest({ first: 2, after: connection.pageInfo.endCursor }, isIdKey), (node) => node);
     expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+});
+
+describe('cursor keys', () => {
+  it('refuses ids with control characters, empty ids and oversized cursors', () => {
+    expect(isIdKey('prod_01')).toBe(true);
+    expect(isIdKey('')).toBe(false);
+    expect(isIdKey('prod\u000001')).toBe(false);
+    expect(isIdKey('a'.repeat(100))).toBe(false);
+    expect(() => decodeCursor('A'.repeat(MAX_CURSOR_LENGTH + 1), isIdKey)).toThrow(GraphQLError);
+  });
+
+  it('takes only safe integers and strict timestamps as numeric and time keys', () => {
+    expect(isIntegerKey(42)).toBe(true);
+    expect([1e308, 1.5, Number.NaN, '1'].some(isIntegerKey)).toBe(false);
+    expect(isTimestampKey('2026-11-23T10:15:00.000Z')).toBe(true);
+    expect(['+275760-09-13T00:00:00.000Z', '2024-02-30T00:00:00.000Z', 1].some(isTimestampKey)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './graphql-client';
 export * from './callers';
+export * from './malformed-requests';

@@ -1,5 +1,6 @@
 import type { Caller } from '@omni/auth';
 import type { CatalogClient } from './clients/catalog-client';
+import type { CustomerDirectory } from '@omni/graphql';
 import type { CartDb } from './db/database';
 import { createLoaders, type CartLoaders } from './loaders';
 import type { PaymentProviders } from './payments/payment-providers';
@@ -11,6 +12,8 @@ export interface CartContext {
   db: CartDb;
   loaders: CartLoaders;
   catalog: CatalogClient;
+  /** Checks customer ids staff name. */
+  customers: CustomerDirectory;
   /** Decides the final price of a checkout. */
   pricing: PricingPort;
   payments: PaymentProviders;
@@ -27,8 +30,9 @@ export function createCartContext(
   caller: Caller,
   db: CartDb,
   catalog: CatalogClient,
+  customers: CustomerDirectory,
   checkoutPorts: { pricing: PricingPort; payments: PaymentProviders },
   settings: CartSettings,
 ): CartContext {
-  return { caller, db, loaders: createLoaders(db, catalog), catalog, ...checkoutPorts, settings };
+  return { caller, db, loaders: createLoaders(db, catalog), catalog, customers, ...checkoutPorts, settings };
 }

@@ -1,5 +1,5 @@
-import { createSubgraphServer, loadSubgraphTypeDefs } from '@omni/graphql';
 import { createCatalogClient } from './clients/catalog-client';
+import { createCustomerDirectoryClient, createSubgraphServer, loadSubgraphTypeDefs, type CustomerDirectory } from '@omni/graphql';
 import { createCartContext, type CartContext } from './context';
 import type { CartDatabase } from './db/database';
 import { createDefaultPaymentProviders, type PaymentProviders } from './payments/payment-providers';
@@ -15,6 +15,10 @@ export interface CartSubgraphOptions {
   signingSecret: string;
   /** The catalog subgraph, asked for variant prices and stock; a function when its port is picked later. */
   catalogUrl: string | (() => string);
+  /** The customer subgraph, asked whether a customer staff name exists; a function when its port is picked later. */
+  customerUrl: string | (() => string);
+  /** Answers for the customer subgraph at `customerUrl` when given (tests without one). */
+  customers?: CustomerDirectory;
   /** Final price of a checkout; list prices without discounts when omitted. */
   pricing?: PricingPort;
   /** Ways to pay; the built-in providers when omitted. */
@@ -25,6 +29,7 @@ export interface CartSubgraphOptions {
 
 export function createCartSubgraph(options: CartSubgraphOptions) {
   const catalog = createCatalogClient({ url: options.catalogUrl, signingSecret: options.signingSecret });
+  const customers = options.customers ?? createCustomerDirectoryClient({ service: 'cart', url: options.customerUrl, signingSecret: options.signingSecret });
   const checkoutPorts = { pricing: options.pricing ?? listPricing, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
   const settings = { abandonedAfterMinutes: options.abandonedAfterMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES };
   return createSubgraphServer<CartContext>({
@@ -32,6 +37,6 @@ export function createCartSubgraph(options: CartSubgraphOptions) {
     typeDefs: loadSubgraphTypeDefs(cartSchemaFile),
     resolvers,
     signingSecret: options.signingSecret,
-    createContext: ({ caller }) => createCartContext(caller, options.database.db, catalog, checkoutPorts, settings),
+    createContext: ({ caller }) => createCartContext(caller, options.database.db, catalog, customers, checkoutPorts, settings),
   });
 }

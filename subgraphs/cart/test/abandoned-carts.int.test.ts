@@ -7,7 +7,7 @@ import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import { carts, outboxEvents } from '../src/db/schema';
 import { createCartSubgraph } from '../src/server';
 import { announceAbandonedCarts } from '../src/services/abandoned-cart-service';
-import { insertCart } from './helpers';
+import { ANY_CUSTOMER_EXISTS, insertCart } from './helpers';
 
 let testDb: TestDatabase;
 let database: CartDatabase;
@@ -16,7 +16,7 @@ let server: RunningServer;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   database = await openCartDatabase(testDb.client);
-  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:1/', abandonedAfterMinutes: 30 }).listen(0);
+  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:1/', ...ANY_CUSTOMER_EXISTS, abandonedAfterMinutes: 30 }).listen(0);
 });
 
 afterAll(async () => {
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const QUERY = `query($first: Int, $after: String, $idle: Int) { abandonedCarts(first: $first, after: $after, idleMinutes: $idle) {
   edges { node { id channel updatedAt customer { id } totalQuantity } } pageInfo { hasNextPage endCursor } } }`;
-const staff = () => signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.staff('staff_support', 'loc_x', 'CALL_CENTER'));
+const staff = () => signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.staff('staff_support', 'loc_x', 'CALL_CENTER', 'SUPPORT_AGENT'));
 
 /** A cart whose last change was `minutesAgo` ago. */
 async function idleCart(minutesAgo: number, options: { customerId?: string | null; lineCount?: number } = {}) {

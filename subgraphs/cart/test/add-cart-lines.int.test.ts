@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { Caller } from '@omni/auth';
 import { newId } from '@omni/db';
 import { DEMO_STAFF, demoCatalog, type DemoVariant } from '@omni/demo-data';
@@ -15,7 +16,7 @@ import {
 } from '@omni/testing';
 import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import { createCartSubgraph } from '../src/server';
-import type { PayloadView } from './helpers';
+import { ANY_CUSTOMER_EXISTS, type PayloadView } from './helpers';
 
 /** addCartLines against a real, seeded catalog subgraph answering `variantSnapshots` over HTTP. */
 let testDb: TestDatabase;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await seedCatalogDemoData(catalogDatabase.db);
   catalogServer = await createCatalogSubgraph({ database: catalogDatabase, signingSecret: TEST_SIGNING_SECRET }).listen(0);
   cartDatabase = await openCartDatabase(testDb.client);
-  cartServer = await createCartSubgraph({ database: cartDatabase, signingSecret: TEST_SIGNING_SECRET, catalogUrl: () => catalogServer.url }).listen(0);
+  cartServer = await createCartSubgraph({ database: cartDatabase, signingSecret: TEST_SIGNING_SECRET, catalogUrl: () => catalogServer.url, ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {
@@ -201,5 +202,35 @@ describe('addCartLines', () => {
     for (const payload of payloads) expect(payload.userErrors).toEqual([]);
     const cart = expectData(await client(`query($id: ID!) { cart(id: $id) { version totalQuantity lines { totalCount } } }`, { id: cartId })).cart;
     expect(cart).toEqual({ version: 21, totalQuantity: 20, lines: { totalCount: 1 } });
+  });
+});
+
+describe('addCartLines and publication', () => {
+  it('refuses a variant the caller’s channel does not offer as an unknown one, and changes nothing', async () => {
+    const onlineOnly = products.findIndex((product) => !product.channels.includes('POS') && product.channels.includes('WEB'));
+    expect(onlineOnly).toBeGreaterThan(-1);
+    const { client, cartId } = await newShopperCart();
+    const staff = asCaller(callers.staff(cashier.id, cashier.homeLocationId));
+    const atTill = await add(staff, { cartId, lines: [{ variantId: variant(onlineOnly).id, quantity: 1 }] });
+    expect(atTill).toMatchObject({ cart: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'lines', '0', 'variantId'] }] });
+    // The same variant on the web, where it is offered.
+    expect((await add(client, { cartId, lines: [{ variantId: variant(onlineOnly).id, quantity: 1 }] })).userErrors).toEqual([]);
+  });
+
+  it('refuses a draft to everyone, staff included', async () => {
+    const draft = products[7]!;
+    const setChannels = (channels: readonly string[]) =>
+      catalogDatabase.db.execute(sql`update catalog.products set channels = ${`{${channels.join(',')}}`}::text[] where id = ${draft.id}`);
+    await setChannels([]);
+    try {
+      const { client, cartId } = await newShopperCart();
+      const staff = asCaller(callers.staff(cashier.id, cashier.homeLocationId));
+      for (const caller of [client, staff]) {
+        const refused = await add(caller, { cartId, lines: [{ variantId: draft.variants[0]!.id, quantity: 1 }], expectedVersion: 1 });
+        expect(codes(refused)).toEqual([['NOT_FOUND', 'input.lines.0.variantId']]);
+      }
+    } finally {
+      await setChannels(draft.channels);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import { outboxEvents } from '../src/db/schema';
 import { seedCartDemoData } from '../src/seed';
 import { createCartSubgraph } from '../src/server';
+import { ANY_CUSTOMER_EXISTS } from './helpers';
 
 /** Cart changes publish `cart.changed` to the outbox in the transaction of the change. */
 let testDb: TestDatabase;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   database = await openCartDatabase(testDb.client);
   await seedCartDemoData(database.db);
-  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:9/' }).listen(0);
+  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:9/', ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {

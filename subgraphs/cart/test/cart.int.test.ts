@@ -4,10 +4,12 @@ import { newId } from '@omni/db';
 import { DEMO_STAFF, demoCart, demoCustomer } from '@omni/demo-data';
 import { toMoney, type RunningServer } from '@omni/graphql';
 import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIGNING_SECRET, type TestDatabase } from '@omni/testing';
+import { eq } from 'drizzle-orm';
 import { openCartDatabase, type CartDatabase } from '../src/db/database';
+import { carts } from '../src/db/schema';
 import { createCartSubgraph } from '../src/server';
 import { seedCartDemoData } from '../src/seed';
-import { CART_FIELDS, insertCart, type CartView, type PayloadView } from './helpers';
+import { ANY_CUSTOMER_EXISTS, CART_FIELDS, insertCart, type CartView, type PayloadView } from './helpers';
 
 let testDb: TestDatabase;
 let database: CartDatabase;
@@ -24,7 +26,7 @@ beforeAll(async () => {
   database = await openCartDatabase(testDb.client);
   await seedCartDemoData(database.db);
   // No addCartLines here, so the catalog is never called; add-cart-lines.int.test.ts runs a real one.
-  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:1/' }).listen(0);
+  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:1/', ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {
@@ -228,6 +230,13 @@ describe('createCart', () => {
     expect(walkInAgain.cart?.id).not.toBe(walkIn.cart?.id);
     const stranger = await asCaller(callers.customer(ben.id))(CART_QUERY, { id: walkIn.cart!.id });
     expect(stranger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses staff a cart for a customer the customer subgraph does not know, opening nothing', async () => {
+    const nobody = `cus_${'0'.repeat(22)}gone`;
+    const refused = expectData(await asCaller(asStaff())(CREATE, { input: { customerId: nobody } })).createCart as PayloadView;
+    expect(refused).toEqual({ cart: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'customerId'], message: expect.any(String) }] });
+    expect(await database.db.select().from(carts).where(eq(carts.customerId, nobody))).toEqual([]);
   });
 
   it('gives a guest one guest cart that only they can open', async () => {

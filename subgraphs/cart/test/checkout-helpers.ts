@@ -8,6 +8,7 @@ import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIG
 import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import type { PaymentProviders } from '../src/payments/payment-providers';
 import { createCartSubgraph } from '../src/server';
+import { ANY_CUSTOMER_EXISTS } from './helpers';
 
 /** A seeded catalog and a cart subgraph over real HTTP, with direct access to both databases for stock set-up. */
 export interface CheckoutHarness {
@@ -30,6 +31,7 @@ export async function startCheckoutHarness(options: { paymentProviders?: Payment
     database: cartDatabase,
     signingSecret: TEST_SIGNING_SECRET,
     catalogUrl: () => catalogServer.url,
+    ...ANY_CUSTOMER_EXISTS,
     ...(options.paymentProviders ? { paymentProviders: options.paymentProviders } : {}),
   }).listen(0);
   return {

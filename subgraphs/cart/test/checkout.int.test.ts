@@ -161,7 +161,7 @@ describe('checkout', () => {
     const variant = freshVariant();
     await setStock(h, variant.id, WAREHOUSE.id, 5);
     const customerId = newId('cus');
-    const agent = h.as(callers.staff('staff_agent_1', WAREHOUSE.id, 'MESSENGER'));
+    const agent = h.as(callers.staff('staff_agent_1', WAREHOUSE.id, 'MESSENGER', 'SUPPORT_AGENT'));
     const cartId = expectData(await agent(`mutation($input: CreateCartInput!) { createCart(input: $input) { cart { id } } }`, { input: { customerId } })).createCart.cart.id;
     const added = expectData(
       await agent(`mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { userErrors { code } } }`, { input: { cartId, lines: [{ variantId: variant.id, quantity: 1 }] } }),

@@ -4,7 +4,7 @@ import type { RunningServer } from '@omni/graphql';
 import { callers, createTestDatabase, expectData, onPostgresServer, signedSubgraphClient, TEST_SIGNING_SECRET, type TestDatabase } from '@omni/testing';
 import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import { createCartSubgraph } from '../src/server';
-import { CART_FIELDS, insertCart, type CartView, type PayloadView } from './helpers';
+import { ANY_CUSTOMER_EXISTS, CART_FIELDS, insertCart, type CartView, type PayloadView } from './helpers';
 
 /**
  * Real concurrent transactions exist only on a Postgres server (PGlite runs one at a time), so
@@ -17,7 +17,7 @@ let server: RunningServer;
 beforeAll(async () => {
   testDb = await createTestDatabase({ maxConnections: 25 });
   database = await openCartDatabase(testDb.client);
-  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:1/' }).listen(0);
+  server = await createCartSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalogUrl: 'http://127.0.0.1:1/', ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {

@@ -73,3 +73,13 @@ export interface PayloadView {
   cart: CartView | null;
   userErrors: { code: string; field: string[] | null; message: string }[];
 }
+
+/**
+ * The customer subgraph is not started in these tests: every customer id staff name counts as an
+ * existing customer, except ids ending in `gone`. Checking ids against the real one is tested end
+ * to end in apps/all-in-one.
+ */
+export const ANY_CUSTOMER_EXISTS = {
+  customerUrl: 'http://127.0.0.1:9/',
+  customers: { currentCustomerId: async (id: string) => (id.endsWith('gone') ? null : id) },
+};

@@ -88,7 +88,7 @@ describe('pickup in store (BOPIS)', () => {
     await setStock(h, variant.id, WAREHOUSE.id, 2);
     const shopper = await customerWithCart(h, variant.id, 1);
     const placed = await checkoutAs(shopper.client, { cartId: shopper.cartId, idempotencyKey: 'ship', fulfillment: { method: 'DELIVERY', locationId: WAREHOUSE.id, shippingAddress: ADDRESS }, payment: { provider: 'TEST_CARD', cardToken: 'tok_visa' } });
-    const warehouse = h.as(callers.staff('staff_picker', WAREHOUSE.id, 'POS'));
+    const warehouse = h.as(callers.staff('staff_picker', WAREHOUSE.id, 'POS', 'WAREHOUSE'));
     expect((await run(warehouse, 'markOrderReadyForPickup', placed.order!.id)).userErrors).toEqual([expect.objectContaining({ code: 'INVALID_STATE' })]);
     const shipped = await run(warehouse, 'markOrderShipped', placed.order!.id);
     expect(shipped).toMatchObject({ userErrors: [], order: { fulfillment: { status: 'SHIPPED' }, payment: { status: 'CAPTURED' } } });

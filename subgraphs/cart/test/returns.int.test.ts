@@ -38,7 +38,7 @@ async function shippedWebOrder(quantity: number) {
   const shopper = await customerWithCart(h, variant.id, quantity);
   const placed = await checkoutAs(shopper.client, { cartId: shopper.cartId, idempotencyKey: 'web', fulfillment: { method: 'DELIVERY', locationId: WAREHOUSE.id, shippingAddress: ADDRESS }, payment: { provider: 'TEST_CARD', cardToken: 'tok_visa' } });
   expect(placed.userErrors).toEqual([]);
-  const shipped = expectData(await h.as(callers.staff('staff_picker', WAREHOUSE.id))(`mutation($input: MarkOrderShippedInput!) { markOrderShipped(input: $input) { userErrors { code } } }`, { input: { orderId: placed.order!.id } }));
+  const shipped = expectData(await h.as(callers.staff('staff_picker', WAREHOUSE.id, 'POS', 'WAREHOUSE'))(`mutation($input: MarkOrderShippedInput!) { markOrderShipped(input: $input) { userErrors { code } } }`, { input: { orderId: placed.order!.id } }));
   expect(shipped.markOrderShipped.userErrors).toEqual([]);
   return { variant, shopper, order: placed.order! };
 }

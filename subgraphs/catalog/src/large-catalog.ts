@@ -98,6 +98,7 @@ export async function generateLargeCatalog(db: CatalogDb, options: LargeCatalogO
         categoryId: categoryIds[n % categoryIds.length]!,
         imageUrls: [`https://images.example.com/generated/${n}.jpg`],
         channels: n % 10 === 9 ? DEMO_CHANNELS.filter((channel) => channel !== 'MARKETPLACE') : [...DEMO_CHANNELS],
+        everChannels: n % 10 === 9 ? DEMO_CHANNELS.filter((channel) => channel !== 'MARKETPLACE') : [...DEMO_CHANNELS],
         minPriceMinor: basePrice,
         createdAt: DEMO_EPOCH,
         updatedAt: DEMO_EPOCH,

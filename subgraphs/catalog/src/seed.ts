@@ -65,6 +65,7 @@ export async function seedCatalogDemoData(db: CatalogDb): Promise<void> {
         categoryId: categoryIds.get(product.category)!,
         imageUrls: product.imageUrls,
         channels: product.channels,
+        everChannels: product.channels,
         minPriceMinor: Math.min(...product.variants.map((variant) => variant.priceMinor)),
         createdAt: DEMO_EPOCH,
         updatedAt: DEMO_EPOCH,

@@ -11,8 +11,8 @@ const berlin = DEMO_LOCATIONS[0]!;
 const hamburg = DEMO_LOCATIONS[1]!;
 const cashier = DEMO_STAFF[0]!;
 const manager = DEMO_STAFF[1]!;
-const asCashier = () => catalog.as(callers.staff(cashier.id, cashier.homeLocationId));
-const asManager = () => catalog.as(callers.staff(manager.id, manager.homeLocationId));
+const asManager = () => catalog.as(callers.staff(manager.id, manager.homeLocationId, 'POS', 'STORE_MANAGER'));
+const asOtherManager = () => catalog.as(callers.staff('staff_berlin_deputy', berlin.id, 'POS', 'STORE_MANAGER'));
 const asAdmin = () => catalog.as(callers.admin());
 
 /** Each test works on its own product so stock changes never leak between tests. */
@@ -122,7 +122,7 @@ describe('adjustInventory', () => {
   it('adds stock, records who, why and the result, and shows it in the audit trail', async () => {
     const variant = variantOf(10);
     const before = seededOnHand(variant.id, berlin.id);
-    const response = await asCashier()(ADJUST, {
+    const response = await asManager()(ADJUST, {
       input: { variantId: variant.id, locationId: berlin.id, delta: 5, reason: 'RECEIVED', note: ' delivery 42 ', idempotencyKey: freshKey() },
     });
     const payload = expectData(response).adjustInventory;
@@ -139,14 +139,14 @@ describe('adjustInventory', () => {
       reason: 'RECEIVED',
       note: 'delivery 42',
       onHandAfter: before + 5,
-      adjustedBy: { id: cashier.id },
+      adjustedBy: { id: manager.id },
       variant: { id: variant.id },
       location: { id: berlin.id },
     });
     expect(payload.adjustment.id).toMatch(/^adj_/);
 
     const second = expectData(
-      await asCashier()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta: -2, reason: 'DAMAGED', idempotencyKey: freshKey() } }),
+      await asManager()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta: -2, reason: 'DAMAGED', idempotencyKey: freshKey() } }),
     ).adjustInventory;
     expect(second.adjustment).toMatchObject({ delta: -2, onHandAfter: before + 3, note: null });
 
@@ -176,7 +176,7 @@ describe('adjustInventory', () => {
     ];
     for (const [override, fields] of cases) {
       const input = { variantId: variant.id, locationId: berlin.id, delta: 1, idempotencyKey: freshKey(), ...override };
-      const payload = expectData(await asCashier()(ADJUST, { input })).adjustInventory;
+      const payload = expectData(await asManager()(ADJUST, { input })).adjustInventory;
       expect(payload.stockLevel).toBeNull();
       expect(payload.adjustment).toBeNull();
       expect(payload.userErrors.map((e: { field: string[] }) => e.field.join('.')), JSON.stringify(override)).toEqual(fields);
@@ -204,14 +204,16 @@ describe('adjustInventory', () => {
   it('needs inventory:write, and keeps staff to their own location while admins adjust anywhere', async () => {
     const variant = variantOf(12);
     const input = { variantId: variant.id, locationId: hamburg.id, delta: 3, reason: 'COUNTED', idempotencyKey: freshKey() };
-    for (const caller of [callers.customer('cus_anyone'), callers.partner()]) {
-      const refused = await catalog.as(caller)(ADJUST, { input });
+    // A cashier serves the till but does not count stock, even at their own store.
+    const atOwnStore = { ...input, locationId: cashier.homeLocationId };
+    for (const [caller, attempt] of [[callers.customer('cus_anyone'), input], [callers.partner(), input], [callers.staff(cashier.id, cashier.homeLocationId), atOwnStore]] as const) {
+      const refused = await catalog.as(caller)(ADJUST, { input: attempt });
       expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     const anonymous = await catalog.as(callers.anonymous())(ADJUST, { input });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const elsewhere = expectData(await asCashier()(ADJUST, { input })).adjustInventory;
+    const elsewhere = expectData(await asManager()(ADJUST, { input })).adjustInventory;
     expect(elsewhere.userErrors).toMatchObject([{ code: 'FORBIDDEN', field: ['input', 'locationId'] }]);
     expect(await onHandNow(variant.id, hamburg.id)).toBe(seededOnHand(variant.id, hamburg.id));
 
@@ -253,15 +255,15 @@ describe('adjustInventory', () => {
     const where = and(eq(inventoryLevels.variantId, variant.id), eq(inventoryLevels.locationId, berlin.id));
     await catalog.database.db.delete(inventoryLevels).where(where);
 
-    const view = expectData(await asCashier()('query($id: ID!, $loc: ID!) { variant(id: $id) { availability(locationId: $loc) { available onHand } } }', { id: variant.id, loc: berlin.id }));
+    const view = expectData(await asManager()('query($id: ID!, $loc: ID!) { variant(id: $id) { availability(locationId: $loc) { available onHand } } }', { id: variant.id, loc: berlin.id }));
     expect(view.variant.availability).toEqual({ available: 0, onHand: 0 });
 
-    const removal = expectData(await asCashier()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta: -1, idempotencyKey: freshKey() } })).adjustInventory;
+    const removal = expectData(await asManager()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta: -1, idempotencyKey: freshKey() } })).adjustInventory;
     expect(removal.userErrors).toMatchObject([{ code: 'OUT_OF_STOCK' }]);
     expect(await catalog.database.db.select().from(inventoryLevels).where(where)).toEqual([]);
 
     const arrival = expectData(
-      await asCashier()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta: 4, reason: 'RECEIVED', idempotencyKey: freshKey() } }),
+      await asManager()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta: 4, reason: 'RECEIVED', idempotencyKey: freshKey() } }),
     ).adjustInventory;
     expect(arrival.stockLevel).toMatchObject({ onHand: 4, available: 4 });
   });
@@ -270,8 +272,8 @@ describe('adjustInventory', () => {
     const variant = variantOf(15);
     const before = seededOnHand(variant.id, berlin.id);
     const input = { variantId: variant.id, locationId: berlin.id, delta: 7, reason: 'RECEIVED', note: 'pallet 9', idempotencyKey: freshKey() };
-    const first = expectData(await asCashier()(ADJUST, { input })).adjustInventory;
-    const replay = expectData(await asCashier()(ADJUST, { input })).adjustInventory;
+    const first = expectData(await asManager()(ADJUST, { input })).adjustInventory;
+    const replay = expectData(await asManager()(ADJUST, { input })).adjustInventory;
     expect(replay.userErrors).toEqual([]);
     expect(replay.adjustment).toEqual(first.adjustment);
     expect(replay.stockLevel.onHand).toBe(before + 7);
@@ -283,11 +285,11 @@ describe('adjustInventory', () => {
     const variant = variantOf(16);
     const before = seededOnHand(variant.id, berlin.id);
     const input = { variantId: variant.id, locationId: berlin.id, delta: 2, reason: 'RECEIVED', idempotencyKey: freshKey() };
-    expectData(await asCashier()(ADJUST, { input }));
+    expectData(await asManager()(ADJUST, { input }));
     for (const [client, changed] of [
-      [asCashier(), { ...input, delta: 3 }],
-      [asCashier(), { ...input, note: 'different' }],
-      [asManager(), input],
+      [asManager(), { ...input, delta: 3 }],
+      [asManager(), { ...input, note: 'different' }],
+      [asOtherManager(), input],
     ] as const) {
       const reused = expectData(await client(ADJUST, { input: changed })).adjustInventory;
       expect(reused).toMatchObject({ stockLevel: null, adjustment: null, userErrors: [{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] }] });
@@ -304,7 +306,7 @@ describe('adjustInventory under concurrency (Postgres server)', () => {
     const deltas = Array.from({ length: 20 }, (_, index) => index + 1);
     const results = await Promise.all(
       deltas.map((delta) =>
-        asCashier()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta, reason: 'RECEIVED', idempotencyKey: freshKey() } }),
+        asManager()(ADJUST, { input: { variantId: variant.id, locationId: berlin.id, delta, reason: 'RECEIVED', idempotencyKey: freshKey() } }),
       ),
     );
     const payloads = results.map((response) => expectData(response).adjustInventory);
@@ -344,7 +346,7 @@ describe('adjustInventory under concurrency (Postgres server)', () => {
     const variant = variantOf(22);
     const before = seededOnHand(variant.id, berlin.id);
     const input = { variantId: variant.id, locationId: berlin.id, delta: 6, reason: 'RECEIVED', idempotencyKey: freshKey() };
-    const results = await Promise.all(Array.from({ length: 10 }, () => asCashier()(ADJUST, { input })));
+    const results = await Promise.all(Array.from({ length: 10 }, () => asManager()(ADJUST, { input })));
     const payloads = results.map((response) => expectData(response).adjustInventory);
     expect(payloads.flatMap((payload) => payload.userErrors)).toEqual([]);
     expect(new Set(payloads.map((payload) => payload.adjustment.id)).size).toBe(1);

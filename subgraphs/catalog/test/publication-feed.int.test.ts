@@ -320,3 +320,72 @@ describe('prices in several currencies', () => {
     ]);
   });
 });
+
+describe('references to products a caller may not see', () => {
+  const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { id title } ... on Variant { id sku } } }`;
+  const PUBLICATIONS = `query($ids: [ID!]!) { productPublications(ids: $ids) { id publishedChannels } }`;
+
+  it('resolve to null for shoppers, as `product(id)` answers them, and in full for staff and admins', async () => {
+    const draft = expectData(await asAdmin()(CREATE, { input: newProductInput() })).createProduct.product;
+    const posOnly = expectData(await asAdmin()(CREATE, { input: newProductInput({ channels: ['POS'] }) })).createProduct.product;
+    const variantOf = async (productId: string) =>
+      expectData(await asAdmin()('query($id: ID!) { product(id: $id) { variants { id } } }', { id: productId })).product.variants[0].id as string;
+    const reps = [
+      { __typename: 'Product', id: draft.id },
+      { __typename: 'Variant', id: await variantOf(draft.id) },
+      { __typename: 'Product', id: posOnly.id },
+      { __typename: 'Product', id: products[0]!.id },
+    ];
+    const shopper = expectData(await catalog.as(callers.customer('cus_someone'))(ENTITIES, { reps }));
+    expect(shopper._entities).toEqual([null, null, null, { id: products[0]!.id, title: products[0]!.title }]);
+    const partner = expectData(await asPartner()(ENTITIES, { reps }));
+    expect(partner._entities.slice(0, 3)).toEqual([null, null, null]);
+    // A cashier at a till sees the POS product through a reference, and the draft too: staff serve
+    // customers whatever they hold.
+    for (const caller of [callers.staff('staff_someone', berlin.id), callers.admin()]) {
+      const served = expectData(await catalog.as(caller)(ENTITIES, { reps }));
+      expect(served._entities.map((entity: { id: string } | null) => entity?.id)).toEqual(reps.map((rep) => rep.id));
+    }
+  });
+
+  it('tells sibling services where products are offered, null for unknown ids, and nobody else', async () => {
+    const draft = expectData(await asAdmin()(CREATE, { input: newProductInput() })).createProduct.product;
+    const ids = [draft.id, products[0]!.id, 'prod_00000000000000000000000000', 'not-an-id'];
+    const data = expectData(await catalog.as(callers.service('customer'), 'customer')(PUBLICATIONS, { ids }));
+    expect(data.productPublications).toEqual([
+      { id: draft.id, publishedChannels: [] },
+      { id: products[0]!.id, publishedChannels: products[0]!.channels },
+      null,
+      null,
+    ]);
+    const refused = await catalog.as(callers.customer('cus_someone'))(PUBLICATIONS, { ids });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the partner feed and products marketplaces never offered', () => {
+  it('leaves out drafts and products of other channels, and tombstones what it once carried', async () => {
+    const draft = expectData(await asAdmin()(CREATE, { input: newProductInput() })).createProduct.product;
+    const webOnly = expectData(await asAdmin()(CREATE, { input: newProductInput({ channels: ['WEB'] }) })).createProduct.product;
+    const withdrawn = expectData(await asAdmin()(CREATE, { input: newProductInput({ channels: ['MARKETPLACE', 'WEB'] }) })).createProduct.product;
+    await asAdmin()(UNPUBLISH, { input: { id: withdrawn.id, channels: ['MARKETPLACE'] } });
+    // Publishing the draft to the web later does not bring it to marketplaces either.
+    await asAdmin()(PUBLISH, { input: { id: draft.id, channels: ['WEB'] } });
+    const marker = expectData(await asAdmin()(CREATE, { input: newProductInput({ channels: ['MARKETPLACE'] }) })).createProduct.product;
+
+    const kinds = new Map<string, string>();
+    let after: string | null = null;
+    for (let attempt = 0; attempt < FEED_PATIENCE_ATTEMPTS && !kinds.has(marker.id); attempt += 1) {
+      const page: { edges: { node: { productId: string; kind: string } }[]; pageInfo: { endCursor: string | null } } = expectData(
+        await asPartner()(CHANGES, { first: 100, after }),
+      ).catalogChanges;
+      for (const { node } of page.edges) kinds.set(node.productId, node.kind);
+      if (page.edges.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      after = page.pageInfo.endCursor;
+    }
+    expect(kinds.get(marker.id)).toBe('UPSERTED');
+    expect(kinds.get(withdrawn.id)).toBe('REMOVED');
+    expect(kinds.has(draft.id)).toBe(false);
+    expect(kinds.has(webOnly.id)).toBe(false);
+  });
+});

@@ -62,7 +62,9 @@ describe('variantSnapshots (internal, for the cart subgraph)', () => {
 
   it('counts only unreserved units and reports a sold-out variant as not for sale', async () => {
     const variant = allVariants[9]!;
-    const staffAt = (location: (typeof DEMO_LOCATIONS)[number]) => catalog.as(callers.staff(DEMO_STAFF[0]!.id, location.id));
+    // Whoever counts stock there: the store manager in a store, warehouse staff in the warehouse.
+    const staffAt = (location: (typeof DEMO_LOCATIONS)[number]) =>
+      catalog.as(callers.staff(DEMO_STAFF[0]!.id, location.id, 'POS', location.kind === 'WAREHOUSE' ? 'WAREHOUSE' : 'STORE_MANAGER'));
     for (const location of DEMO_LOCATIONS) {
       const onHand = stock.find((level) => level.variantId === variant.id && level.locationId === location.id)!.onHand;
       if (onHand === 0) continue;

@@ -1,9 +1,11 @@
 import type { Caller } from '@omni/auth';
+import type { CatalogProducts } from './clients/catalog-client';
 import type { CodeSender } from './clients/code-sender';
 import type { ReminderSender } from './clients/reminder-sender';
 import type { PersonalDataHolder } from './clients/personal-data-clients';
 import type { CustomerDb } from './db/database';
 import { createLoaders, type CustomerLoaders } from './loaders';
+import { createProductPublicationLoader } from './services/product-visibility';
 
 /** Built once per request from the verified caller. */
 export interface CustomerContext {
@@ -12,6 +14,10 @@ export interface CustomerContext {
   loaders: CustomerLoaders;
   /** Sibling subgraphs asked by data export and erasure. */
   personalDataHolders: readonly PersonalDataHolder[];
+  /** Checks product ids callers give before they are kept. */
+  catalog: CatalogProducts;
+  /** Where the products this request mentions are offered; one catalog call per batch. */
+  productPublications: ReturnType<typeof createProductPublicationLoader>;
   /** Signs customer access tokens after a sign-in; the gateway verifies them with the same secret. */
   tokenSecret: string;
   codeSender: CodeSender;
@@ -22,7 +28,7 @@ export interface CustomerContext {
 export function createCustomerContext(
   caller: Caller,
   db: CustomerDb,
-  services: Pick<CustomerContext, 'personalDataHolders' | 'tokenSecret' | 'codeSender' | 'reminderSender'>,
+  services: Pick<CustomerContext, 'personalDataHolders' | 'catalog' | 'tokenSecret' | 'codeSender' | 'reminderSender'>,
 ): CustomerContext {
-  return { caller, db, loaders: createLoaders(db), ...services };
+  return { caller, db, loaders: createLoaders(db), productPublications: createProductPublicationLoader(services.catalog), ...services };
 }

@@ -1,16 +1,44 @@
 import { z } from 'zod';
-import { assertProductionSecrets, DEV_TOKEN_SECRET, loadSubgraphEnv, parseEnv } from '@omni/config';
+import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSubgraphEnv, parseEnv } from '@omni/config';
+import type { CodeSenderConfig } from './clients/code-sender';
 
 const customerEnvSchema = z.object({
   CART_URL: z.url().default('http://127.0.0.1:4003/'),
   SUPPORT_URL: z.url().default('http://127.0.0.1:4005/'),
+  CATALOG_URL: z.url().default('http://127.0.0.1:4002/'),
   AUTH_TOKEN_SECRET: z.string().min(32).default(DEV_TOKEN_SECRET),
 });
+
+const codeSenderEnvSchema = z.object({
+  SIGN_IN_CODE_WEBHOOK_URL: z.url().optional(),
+  SIGN_IN_CODE_WEBHOOK_SECRET: z.string().min(32).optional(),
+  SIGN_IN_CODE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+});
+
+/**
+ * How sign-in codes leave the service: a signed webhook to the operator's email/SMS gateway when
+ * SIGN_IN_CODE_WEBHOOK_URL is set, else the log, which production refuses: whoever reads the log
+ * could sign in as anyone. Also read by the all-in-one runner, which hosts this subgraph.
+ */
+export function loadCodeSenderConfig(source: Record<string, string | undefined>, production: boolean): CodeSenderConfig {
+  const env = parseEnv(codeSenderEnvSchema, source);
+  if (env.SIGN_IN_CODE_WEBHOOK_URL) {
+    if (!env.SIGN_IN_CODE_WEBHOOK_SECRET) throw new EnvError('Set SIGN_IN_CODE_WEBHOOK_SECRET (32 characters or more) to sign the requests to SIGN_IN_CODE_WEBHOOK_URL');
+    return { kind: 'webhook', url: env.SIGN_IN_CODE_WEBHOOK_URL, secret: env.SIGN_IN_CODE_WEBHOOK_SECRET, timeoutMs: env.SIGN_IN_CODE_WEBHOOK_TIMEOUT_MS };
+  }
+  if (production) throw new EnvError('Set SIGN_IN_CODE_WEBHOOK_URL and SIGN_IN_CODE_WEBHOOK_SECRET: in production sign-in codes are never printed to the log');
+  return { kind: 'console' };
+}
 
 /** The customer subgraph's configuration, read once from the environment. */
 export function loadCustomerEnv(source: Record<string, string | undefined> = process.env) {
   const env = parseEnv(customerEnvSchema, source);
   const common = loadSubgraphEnv('customer', 4001, source);
   assertProductionSecrets(common, [env.AUTH_TOKEN_SECRET]);
-  return { ...common, siblingUrls: { cart: env.CART_URL, support: env.SUPPORT_URL }, tokenSecret: env.AUTH_TOKEN_SECRET };
+  return {
+    ...common,
+    siblingUrls: { cart: env.CART_URL, support: env.SUPPORT_URL, catalog: env.CATALOG_URL },
+    tokenSecret: env.AUTH_TOKEN_SECRET,
+    codeSender: loadCodeSenderConfig(source, common.production),
+  };
 }

@@ -1,5 +1,6 @@
 import { createSubgraphServer, loadSubgraphTypeDefs } from '@omni/graphql';
-import { createConsoleCodeSender, type CodeSender } from './clients/code-sender';
+import { createCatalogClient, type CatalogProducts } from './clients/catalog-client';
+import type { CodeSender } from './clients/code-sender';
 import { createConsoleReminderSender, type ReminderSender } from './clients/reminder-sender';
 import { createPersonalDataHolders, type SiblingUrls } from './clients/personal-data-clients';
 import { createCustomerContext, type CustomerContext } from './context';
@@ -12,12 +13,20 @@ export const customerSchemaFile = new URL('./schema.graphql', import.meta.url);
 export interface CustomerSubgraphOptions {
   database: CustomerDatabase;
   signingSecret: string;
-  /** Cart and support, asked by `exportCustomerData` and `eraseCustomer`; functions when their ports are picked later. */
+  /**
+   * Cart and support, asked by `exportCustomerData` and `eraseCustomer`, and the catalog, asked
+   * about product ids; functions when their ports are picked later.
+   */
   siblingUrls: SiblingUrls;
+  /** Answers for the catalog at `siblingUrls.catalog` when given (tests without a catalog). */
+  catalog?: CatalogProducts;
   /** AUTH_TOKEN_SECRET, shared with the gateway: customer tokens minted at sign-in. */
   tokenSecret: string;
-  /** Delivers sign-in codes; prints them by default. */
-  codeSender?: CodeSender;
+  /**
+   * Delivers sign-in codes. No default: a sender that prints them must be chosen knowingly, for
+   * development only (see `loadCodeSenderConfig`).
+   */
+  codeSender: CodeSender;
   /** Delivers abandoned-cart reminders; prints them by default. */
   reminderSender?: ReminderSender;
 }
@@ -25,8 +34,9 @@ export interface CustomerSubgraphOptions {
 export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
   const services = {
     personalDataHolders: createPersonalDataHolders(options.siblingUrls, options.signingSecret),
+    catalog: options.catalog ?? createCatalogClient({ url: options.siblingUrls.catalog, signingSecret: options.signingSecret }),
     tokenSecret: options.tokenSecret,
-    codeSender: options.codeSender ?? createConsoleCodeSender(),
+    codeSender: options.codeSender,
     reminderSender: options.reminderSender ?? createConsoleReminderSender(),
   };
   return createSubgraphServer<CustomerContext>({

@@ -3,6 +3,7 @@ export { createCustomerSubgraph, CUSTOMER_SUBGRAPH_NAME, customerSchemaFile, typ
 export { openCustomerDatabase, CUSTOMER_SCHEMA, type CustomerDatabase } from './db/database';
 export { seedCustomerDemoData } from './seed';
 export { createCustomerEventRelay } from './events';
-export { createConsoleCodeSender, type CodeSender } from './clients/code-sender';
+export { createCodeSender, createConsoleCodeSender, createWebhookCodeSender, type CodeSender, type CodeSenderConfig, type SignInCodeMessage } from './clients/code-sender';
+export { loadCodeSenderConfig } from './env';
 export { createConsoleReminderSender, type CartReminder, type ReminderSender } from './clients/reminder-sender';
 export type { SiblingUrls } from './clients/personal-data-clients';

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const agent = demoStaffMember('support-agent');
-const staff = () => h.as(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER'));
+const staff = () => h.as(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'));
 const RECEIVE = `mutation($events: [DomainEventInput!]!) { receiveCustomerEvents(events: $events) { accepted } }`;
 const TIMELINE = `query($id: ID!) { customer(id: $id) { timeline(kinds: [CART_ABANDONED, CART_REMINDER]) { edges { node { kind channel provider summary } } } } }`;
 

@@ -5,7 +5,7 @@ import { openCustomerDatabase, type CustomerDatabase } from '../src/db/database'
 import { createCustomerSubgraph } from '../src/server';
 import { seedCustomerDemoData } from '../src/seed';
 import type { RunningServer } from '@omni/graphql';
-import { NO_SIBLINGS } from './support/customer-harness';
+import { DISCARD_CODES, NO_SIBLINGS, STAND_IN_CATALOG } from './support/customer-harness';
 
 let testDb: TestDatabase;
 let database: CustomerDatabase;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   database = await openCustomerDatabase(testDb.client);
   await seedCustomerDemoData(database.db);
-  server = await createCustomerSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, siblingUrls: NO_SIBLINGS, tokenSecret: TEST_TOKEN_SECRET }).listen(0);
+  server = await createCustomerSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, siblingUrls: NO_SIBLINGS, tokenSecret: TEST_TOKEN_SECRET, codeSender: DISCARD_CODES, catalog: STAND_IN_CATALOG }).listen(0);
 });
 
 afterAll(async () => {

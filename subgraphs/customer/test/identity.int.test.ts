@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const agent = demoStaffMember('support-agent');
-const staff = (channel: Parameters<typeof callers.staff>[2]) => h.as(callers.staff(agent.id, agent.homeLocationId, channel));
+const staff = (channel: Parameters<typeof callers.staff>[2]) => h.as(callers.staff(agent.id, agent.homeLocationId, channel, 'SUPPORT_AGENT'));
 
 const IDENTIFY = `mutation($input: IdentifyCustomerInput!) {
   identifyCustomer(input: $input) {
@@ -138,7 +138,7 @@ const PROFILE = `query($id: ID!) { customer(id: $id) {
 
 describe('merging by hand', () => {
   it('previews, then moves every identity, timeline entry, consent and loyalty point; the old id resolves; a replay is a no-op', async () => {
-    const manager = h.as(callers.staff(demoStaffMember('berlin-manager').id, demoStaffMember('berlin-manager').homeLocationId, 'POS'));
+    const manager = h.as(callers.staff(demoStaffMember('berlin-manager').id, demoStaffMember('berlin-manager').homeLocationId, 'POS', 'STORE_MANAGER'));
     const a = (await identify('POS', { identifiers: [{ kind: 'LOYALTY_CARD', value: 'LC-900001', verified: true }], touchpoint: { kind: 'STORE_VISIT', summary: 'Visited Berlin Mitte' } })).customer.id;
     const b = (await identify('WEB', { identifiers: [{ kind: 'EMAIL', value: 'merge.me@example.com', verified: true }], touchpoint: { kind: 'FORM_SUBMITTED', summary: 'Newsletter form' } })).customer.id;
     const bCustomer = h.as(callers.customer(b));

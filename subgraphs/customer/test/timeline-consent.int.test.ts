@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const agent = demoStaffMember('support-agent');
-const staff = () => h.as(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER'));
+const staff = () => h.as(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'));
 const VIEW = `mutation($input: RecordProductViewInput!) { recordProductView(input: $input) { customer { recentlyViewed { id } } userErrors { code field } } }`;
 const product = (n: number) => `prod_01jd00000000000000000000${String(n).padStart(2, '0')}`;
 
@@ -33,7 +33,32 @@ describe('recently viewed (J1)', () => {
     const other = expectData(await web(VIEW, { input: { customerId: demoCustomer('anna').id, productId: product(9) } })).recordProductView;
     expect(other.userErrors).toEqual([{ code: 'FORBIDDEN', field: ['input', 'customerId'] }]);
   });
+
+  it('refuses products the channel does not offer or that do not exist, and leaves out those withdrawn since', async () => {
+    const ben = demoCustomer('ben');
+    const web = h.as(callers.customer(ben.id, 'WEB'));
+    const app = h.as(callers.customer(ben.id, 'MOBILE_APP'));
+    const [draft, gone, appOnly] = [`prod_${'0'.repeat(21)}draft`, `prod_${'0'.repeat(22)}gone`, `prod_${'0'.repeat(22)}app0`];
+    for (const productId of [draft, gone, appOnly]) {
+      const refused = expectData(await web(VIEW, { input: { productId } })).recordProductView;
+      expect(refused).toEqual({ customer: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'productId'] }] });
+    }
+    expectData(await web(VIEW, { input: { productId: product(5) } }));
+    // Viewed in the app, where it is offered; on the web it is left out of the list and the timeline.
+    expect(expectData(await app(VIEW, { input: { productId: appOnly } })).recordProductView.userErrors).toEqual([]);
+    const PROFILE = '{ me { recentlyViewed { id } timeline(kinds: [PRODUCT_VIEWED]) { edges { node { product { id } } } } } }';
+    const ids = (me: { recentlyViewed: { id: string }[] }) => me.recentlyViewed.map((p) => p.id);
+    const products = (me: { timeline: { edges: { node: { product: { id: string } | null } }[] } }) => me.timeline.edges.map((edge) => edge.node.product?.id ?? null);
+    const onWeb = expectData(await web(PROFILE)).me;
+    expect(ids(onWeb)).toEqual([product(5)]);
+    expect(products(onWeb)).toEqual([product(5), null]);
+    const inApp = expectData(await app(PROFILE)).me;
+    expect(ids(inApp)).toEqual([appOnly, product(5)]);
+    const served = expectData(await staff()('query($id: ID!) { customer(id: $id) { recentlyViewed { id } } }', { id: ben.id })).customer;
+    expect(ids(served)).toEqual([appOnly, product(5)]);
+  });
 });
+
 
 describe('timeline', () => {
   it('pages with a cursor and filters by kind and channel', async () => {
@@ -185,5 +210,17 @@ describe('segments (J8)', () => {
       { kind: 'HIGH_SPENDER', product: null },
       { kind: 'ENGAGED_WITH_PRODUCT', product: { id: product(42) } },
     ]);
+  });
+});
+
+describe('touchpoints naming a product', () => {
+  it('refuse a product that does not exist', async () => {
+    const touchpoint = `mutation($input: RecordTouchpointInput!) { recordTouchpoint(input: $input) { entry { id } userErrors { code field } } }`;
+    const input = { customerId: demoCustomer('dmitry').id, kind: 'CALL_LOGGED', summary: 'Asked about a parka' };
+    const refused = expectData(await staff()(touchpoint, { input: { ...input, productId: `prod_${'0'.repeat(22)}gone` } })).recordTouchpoint;
+    expect(refused).toEqual({ entry: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'productId'] }] });
+    // A draft exists: staff log what a customer asked about, announced or not.
+    const draft = expectData(await staff()(touchpoint, { input: { ...input, productId: `prod_${'0'.repeat(21)}draft` } })).recordTouchpoint;
+    expect(draft.userErrors).toEqual([]);
   });
 });

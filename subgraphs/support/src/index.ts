@@ -16,6 +16,6 @@ await runStandaloneSubgraph({
     // The relay needs no graceful stop: a batch it was delivering when the process ends is
     // delivered again by the next relay, and consumers apply it once.
     createSupportEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
-    return createSupportSubgraph({ database, signingSecret: env.signingSecret });
+    return createSupportSubgraph({ database, signingSecret: env.signingSecret, customerUrl: env.customerUrl });
   },
 });

@@ -5,6 +5,7 @@ import type { RunningServer } from '@omni/graphql';
 import { callers, createTestDatabase, expectData, onPostgresServer, signedSubgraphClient, TEST_SIGNING_SECRET, type TestDatabase } from '@omni/testing';
 import { openSupportDatabase, type SupportDatabase } from '../src/db/database';
 import { createSupportSubgraph } from '../src/server';
+import { ANY_CUSTOMER_EXISTS } from './stand-ins';
 
 let testDb: TestDatabase;
 let database: SupportDatabase;
@@ -13,7 +14,7 @@ let server: RunningServer;
 beforeAll(async () => {
   testDb = await createTestDatabase({ maxConnections: 10 });
   database = await openSupportDatabase(testDb.client);
-  server = await createSupportSubgraph({ database, signingSecret: TEST_SIGNING_SECRET }).listen(0);
+  server = await createSupportSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIG
 import { openSupportDatabase, type SupportDatabase } from '../src/db/database';
 import { outboxEvents } from '../src/db/schema';
 import { createSupportSubgraph } from '../src/server';
+import { ANY_CUSTOMER_EXISTS } from './stand-ins';
 
 /** Messages publish `message.sent` to the outbox in the transaction that stores them. */
 let testDb: TestDatabase;
@@ -15,7 +16,7 @@ let server: RunningServer;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   database = await openSupportDatabase(testDb.client);
-  server = await createSupportSubgraph({ database, signingSecret: TEST_SIGNING_SECRET }).listen(0);
+  server = await createSupportSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {
@@ -28,7 +29,7 @@ describe('message events', () => {
     const chen = demoCustomer('chen');
     const agent = demoStaffMember('support-agent');
     const asChen = signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.customer(chen.id, 'MESSENGER'));
-    const asAgent = signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER'));
+    const asAgent = signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'));
     const started = expectData(
       await asChen(`mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } message { id } } }`, {
         input: { provider: 'WHATSAPP', body: 'Is the parka waterproof?' },

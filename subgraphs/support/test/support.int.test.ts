@@ -14,6 +14,7 @@ import {
 } from '@omni/testing';
 import { openSupportDatabase, type SupportDatabase } from '../src/db/database';
 import { createSupportSubgraph } from '../src/server';
+import { ANY_CUSTOMER_EXISTS } from './stand-ins';
 import { seedSupportDemoData } from '../src/seed';
 
 let testDb: TestDatabase;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await seedSupportDemoData(database.db);
   // A second run must neither fail nor duplicate anything.
   await seedSupportDemoData(database.db);
-  server = await createSupportSubgraph({ database, signingSecret: TEST_SIGNING_SECRET }).listen(0);
+  server = await createSupportSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, ...ANY_CUSTOMER_EXISTS }).listen(0);
 });
 
 afterAll(async () => {
@@ -42,7 +43,7 @@ afterAll(async () => {
 });
 
 const asCaller = (caller: Caller) => signedSubgraphClient(server.url, TEST_SIGNING_SECRET, caller);
-const asAgent = () => asCaller(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER'));
+const asAgent = () => asCaller(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'));
 
 const CONVERSATION = `query($id: ID!) {
   conversation(id: $id) {
@@ -136,7 +137,7 @@ describe('support subgraph: reading', () => {
   });
 
   it('lets only the customer themself and support staff read conversations', async () => {
-    for (const caller of [callers.staff(agent.id, agent.homeLocationId), callers.admin()]) {
+    for (const caller of [callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), callers.admin()]) {
       expect(expectData(await asCaller(caller)(CONVERSATION, { id: seeded.id })).conversation.id).toBe(seeded.id);
       expect(expectData(await asCaller(caller)(CUSTOMER_CONVERSATIONS, { reps: [customerRep(anna.id)] }))._entities[0].conversations.edges).toHaveLength(1);
     }
@@ -146,7 +147,7 @@ describe('support subgraph: reading', () => {
       [callers.partner(), 'FORBIDDEN'],
       [{ kind: 'guest', channel: 'WEB', guestId: 'guest_1', scopes: ['catalog:read'] }, 'FORBIDDEN'],
       // A staff token without support:read (e.g. a narrowly scoped POS key) is refused too.
-      [{ ...callers.staff(agent.id, agent.homeLocationId), scopes: ['catalog:read', 'carts:read'] }, 'FORBIDDEN'],
+      [{ ...callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), scopes: ['catalog:read', 'carts:read'] }, 'FORBIDDEN'],
       [callers.anonymous(), 'UNAUTHENTICATED'],
     ];
     for (const [caller, code] of refusals) {
@@ -188,7 +189,7 @@ describe('support subgraph: starting conversations', () => {
   });
 
   it('lets an agent open a conversation for a customer, assigned to the agent', async () => {
-    const payload = await startAs(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER'), {
+    const payload = await startAs(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), {
       customerId: chen.id,
       body: 'Following up on your call: the replacement ships today.',
     });
@@ -206,8 +207,10 @@ describe('support subgraph: starting conversations', () => {
       ]],
       [callers.customer(ben.id), { body: 'x'.repeat(4001) }, [{ code: 'INVALID', field: 'input.body' }]],
       [callers.customer(anna.id), { customerId: ben.id, body: 'Pretending to be Ben' }, [{ code: 'FORBIDDEN', field: 'input.customerId' }]],
-      [callers.staff(agent.id, agent.homeLocationId), { body: 'For whom?' }, [{ code: 'INVALID', field: 'input.customerId' }]],
-      [callers.staff(agent.id, agent.homeLocationId), { customerId: 'ben', body: 'Bad id' }, [{ code: 'INVALID', field: 'input.customerId' }]],
+      [callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), { body: 'For whom?' }, [{ code: 'INVALID', field: 'input.customerId' }]],
+      [callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), { customerId: 'ben', body: 'Bad id' }, [{ code: 'INVALID', field: 'input.customerId' }]],
+      // Well formed, but the customer subgraph knows nobody by it.
+      [callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), { customerId: `cus_${'0'.repeat(22)}gone`, body: 'Hello?' }, [{ code: 'NOT_FOUND', field: 'input.customerId' }]],
     ];
     for (const [caller, input, expected] of cases) {
       const payload = expectData(await asCaller(caller)(START, { input })).startConversation;
@@ -221,7 +224,7 @@ describe('support subgraph: starting conversations', () => {
     for (const [caller, code] of [
       [callers.partner(), 'FORBIDDEN'],
       [callers.anonymous(), 'UNAUTHENTICATED'],
-      [{ ...callers.staff(agent.id, agent.homeLocationId), scopes: ['support:read'] } as Caller, 'FORBIDDEN'],
+      [{ ...callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), scopes: ['support:read'] } as Caller, 'FORBIDDEN'],
     ] as const) {
       const response = await asCaller(caller)(START, { input: { customerId: ben.id, body: 'Hello' } });
       expect(response.errors?.[0]?.extensions?.code).toBe(code);
@@ -338,7 +341,7 @@ describe('support subgraph: pagination', () => {
     const customerId = demoId('cus', 'pagination', 50);
     const started: string[] = [];
     for (const body of ['oldest', 'middle', 'newest']) {
-      started.push((await startAs(callers.staff(agent.id, agent.homeLocationId), { customerId, body })).conversation.id);
+      started.push((await startAs(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), { customerId, body })).conversation.id);
       // Distinct milliseconds make the expected order independent of id tie-breaks.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -364,7 +367,7 @@ describe('support subgraph: batching', () => {
   it('loads conversations and messages of 1 or 50 customers with the same number of statements', async () => {
     const customerIds = Array.from({ length: 50 }, (_, i) => demoId('cus', `batch-${i}`, 100 + i));
     for (const customerId of customerIds.slice(0, 12)) {
-      const { conversation } = await startAs(callers.staff(agent.id, agent.homeLocationId), { customerId, body: `hello ${customerId}` });
+      const { conversation } = await startAs(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'), { customerId, body: `hello ${customerId}` });
       expectData(await asAgent()(SEND, { input: { conversationId: conversation.id, body: 'second' } }));
     }
 

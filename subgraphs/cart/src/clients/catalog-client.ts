@@ -2,13 +2,15 @@ import { z } from 'zod';
 import type { Channel } from '@omni/auth';
 import { createServiceClient, ServiceCallError, type ServiceClient } from '@omni/graphql';
 
-/** What the cart needs to know about a variant when it is added: its current price and stock. */
+/** What the cart needs to know about a variant when it is added: its current price, stock and channels. */
 const variantSnapshot = z.object({
   id: z.string(),
   priceMinor: z.number().int().nonnegative(),
   currencyCode: z.string(),
   availableForSale: z.boolean(),
   totalAvailable: z.number().int(),
+  /** Where the product is offered; a sale happens only in one of these channels. */
+  publishedChannels: z.array(z.string()),
 });
 export type VariantSnapshot = z.infer<typeof variantSnapshot>;
 
@@ -16,7 +18,7 @@ const variantSnapshotsResponse = z.object({ variantSnapshots: z.array(variantSna
 
 const VARIANT_SNAPSHOTS = /* GraphQL */ `
   query CartVariantSnapshots($ids: [ID!]!) {
-    variantSnapshots(ids: $ids) { id priceMinor currencyCode availableForSale totalAvailable }
+    variantSnapshots(ids: $ids) { id priceMinor currencyCode availableForSale totalAvailable publishedChannels }
   }
 `;
 

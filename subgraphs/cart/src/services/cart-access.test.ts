@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '@omni/auth';
 import { callers } from '@omni/testing';
-import { cartAccess, customerCartAccess } from './cart-access';
+import { cartAccess, customerCartAccess, maySellFrom } from './cart-access';
 
 const guest = (guestId: string): Caller => ({ kind: 'guest', channel: 'WEB', guestId, scopes: ['catalog:read'] });
 const annasCart = { customerId: 'cus_anna', guestId: null };
@@ -25,6 +25,17 @@ describe('cartAccess', () => {
     const readOnlyStaff: Caller = { ...staff, scopes: ['carts:read'] };
     expect(cartAccess(readOnlyStaff, 'read', annasCart)).toBe('allowed');
     expect(cartAccess(readOnlyStaff, 'write', annasCart)).toBe('forbidden');
+    expect(cartAccess(callers.staff('staff_2', 'loc_wh', 'POS', 'WAREHOUSE'), 'read', annasCart)).toBe('forbidden');
+  });
+
+  it('keeps a store till to sales collected at or shipped from its own store', () => {
+    const till = callers.staff('staff_1', 'loc_1');
+    expect(maySellFrom(till, 'PICKUP', 'loc_1')).toBe(true);
+    expect(maySellFrom(till, 'PICKUP', 'loc_2')).toBe(false);
+    expect(maySellFrom(till, 'SHIP_FROM_STORE', 'loc_2')).toBe(false);
+    expect(maySellFrom(till, 'DELIVERY', 'loc_2')).toBe(true);
+    expect(maySellFrom(callers.staff('staff_3', 'loc_wh', 'CALL_CENTER', 'SUPPORT_AGENT'), 'PICKUP', 'loc_2')).toBe(true);
+    expect(maySellFrom(callers.customer('cus_anna'), 'PICKUP', 'loc_2')).toBe(true);
   });
 
   it('refuses partners, services and anonymous callers before looking at any cart', () => {

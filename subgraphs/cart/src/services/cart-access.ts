@@ -1,4 +1,4 @@
-import { hasScope, type Caller } from '@omni/auth';
+import { hasScope, worksAt, type Caller } from '@omni/auth';
 import { forbidden, unauthenticated } from '@omni/graphql';
 import type { CartContext } from '../context';
 import type { CartDb } from '../db/database';
@@ -49,6 +49,17 @@ export function customerCartAccess(caller: Caller, customerId: string): CartAcce
     default:
       return 'forbidden';
   }
+}
+
+/**
+ * A sale rung up by store staff is collected at, or shipped from, their own store: a Berlin till
+ * cannot promise goods at another store. Delivery (endless aisle to the door) is left to the stock
+ * planner. Support agents sell for every store, admins anywhere.
+ */
+export function maySellFrom(caller: Caller, method: 'DELIVERY' | 'PICKUP' | 'SHIP_FROM_STORE', locationId: string | null | undefined): boolean {
+  if (caller.kind !== 'staff' || method === 'DELIVERY') return true;
+  if (caller.staffRole !== 'CASHIER' && caller.staffRole !== 'STORE_MANAGER') return true;
+  return worksAt(caller, locationId);
 }
 
 /** For reads every refusal is an error; `allowed` passes through. */

@@ -3,6 +3,7 @@ import { CHANNELS, type Caller } from '@omni/auth';
 import { isIdOf, newId } from '@omni/db';
 import { publishEvent } from '@omni/events';
 import {
+  isBlankId,
   fail,
   forbidden,
   isCurrencyCode,
@@ -134,6 +135,7 @@ function ownerOfNewCart(caller: Caller, customerId: string | null | undefined): 
   const access = cartAccess(caller, 'write');
   if (access === 'unauthenticated') throw unauthenticated('Sign in or start a guest session to create a cart');
   if (access !== 'allowed') throw forbidden('You may not create carts');
+  if (isBlankId(customerId)) return fail(userError('INVALID', 'customerId must not be empty', ['input', 'customerId']));
   if (caller.kind === 'customer' || caller.kind === 'guest') {
     if (customerId && customerId !== caller.customerId) {
       return fail(userError('FORBIDDEN', 'You may only create your own cart', ['input', 'customerId']));
@@ -145,12 +147,17 @@ function ownerOfNewCart(caller: Caller, customerId: string | null | undefined): 
 
 /**
  * A shopper's token may name an id merged into another customer since it was issued: the cart is
- * the survivor's. Staff name the customer they serve, which the customer subgraph resolved.
+ * the survivor's. Staff type the id of the customer they serve, so the customer subgraph is asked
+ * whether that customer exists (and who survived a merge of them) before a cart is opened for it.
  */
-async function currentOwner(ctx: CartContext, owner: Owner): Promise<Owner> {
-  if (ctx.caller.kind !== 'customer' || !owner || !('customerId' in owner)) return owner;
-  const survivor = await survivorOf(ctx, owner.customerId);
-  return survivor ? { customerId: survivor } : owner;
+async function currentOwner(ctx: CartContext, owner: Owner): Promise<Outcome<Owner>> {
+  if (!owner || !('customerId' in owner)) return succeed(owner);
+  if (ctx.caller.kind === 'customer') {
+    const survivor = await survivorOf(ctx, owner.customerId);
+    return succeed(survivor ? { customerId: survivor } : owner);
+  }
+  const current = await ctx.customers.currentCustomerId(owner.customerId);
+  return current ? succeed({ customerId: current }) : fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
 }
 
 /** Returns the owner's active cart when there is one: a shopper has one cart in every channel. */
@@ -160,7 +167,9 @@ export async function createCart(ctx: CartContext, rawInput: CreateCartInput): P
   const input = parsed.data;
   const checked = ownerOfNewCart(ctx.caller, input.customerId);
   if (!checked.ok) return checked;
-  const owner = await currentOwner(ctx, checked.value);
+  const resolved = await currentOwner(ctx, checked.value);
+  if (!resolved.ok) return resolved;
+  const owner = resolved.value;
 
   const inserted = await insertCartUnlessOwnerHasOne(ctx.db, {
     id: newId('cart'),
@@ -259,6 +268,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
     const existing = await findCartLinesByVariantIds(tx, cart.id, variantIds);
     const plan = planLineAdditions({
       cartCurrencyCode: cart.currencyCode,
+      channel: ctx.caller.channel,
       requested: input.lines,
       existingByVariantId: new Map(existing.map((line) => [line.variantId, line])),
       snapshots,

@@ -73,7 +73,7 @@ export async function applyCartTakeover(
   if (!lockedTarget || lockedTarget.status !== 'ACTIVE' || lockedTarget.customerId !== plan.customerId) return { ok: false, reason: 'TARGET_CHANGED' };
   // Lines as they are under the locks: a source change that landed after the catalog was asked is merged too.
   const [sourceLines, targetLines] = [await findAllCartLines(tx, source.id), await findAllCartLines(tx, target.id)];
-  const merge = planGuestCartMerge({ currencyCode: lockedTarget.currencyCode, guestLines: sourceLines, customerLines: targetLines, snapshots: plan.snapshots });
+  const merge = planGuestCartMerge({ currencyCode: lockedTarget.currencyCode, channel: options.channel, guestLines: sourceLines, customerLines: targetLines, snapshots: plan.snapshots });
   const sourceByVariant = new Map(sourceLines.map((line) => [line.variantId, line]));
   const ids = merge.lines.map(() => newId('line'));
   await upsertCartLines(

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isIdOf, newId } from '@omni/db';
 import { publishEvents } from '@omni/events';
-import { fail, succeed, toMoney, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
+import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
 import { findAllCartLines, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, markCartCheckedOut, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
 import { lockCart } from '../db/cart-queries';
 import { FULFILLMENT_METHODS, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
 import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service';
+import { maySellFrom } from './cart-access';
 import { planCheckoutFulfillment } from './checkout-fulfillment';
 import { checkQuote, type PricingRequest } from './pricing';
 
@@ -24,7 +25,7 @@ const shippingAddress = z.object({
 const checkoutInput = z
   .object({
     cartId: z.string().min(1),
-    idempotencyKey: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    idempotencyKey: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(isUsableIdempotencyKey, UNUSABLE_IDEMPOTENCY_KEY),
     expectedVersion: z.int().min(1, 'must be a version the cart has had (1 or more)').nullish(),
     fulfillment: z.object({
       method: z.enum(FULFILLMENT_METHODS),
@@ -101,6 +102,9 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   // A replay must find its order although the cart is closed now, so ownership is checked first.
   const owned = await changeableCartAfterMerges(ctx, loaded ? { ...loaded, status: 'ACTIVE' } : null);
   if (!owned.ok) return owned;
+  if (!maySellFrom(ctx.caller, input.fulfillment.method, input.fulfillment.locationId)) {
+    return fail(userError('FORBIDDEN', 'Store staff sell for collection at, or shipping from, their own store', ['input', 'fulfillment', 'locationId']));
+  }
   const replayed = await replay(ctx, input, requestHash);
   if (replayed) return replayed;
 
@@ -301,6 +305,8 @@ async function recheckPrices(ctx: CartContext, cart: CartRow, lines: CartLineRow
     const snapshot = snapshots.get(line.variantId) ?? null;
     const field = ['input', 'cartId'];
     if (!snapshot) errors.push(userError('NOT_FOUND', `Variant ${line.variantId} is no longer sold`, field));
+    // Withdrawn since it was added: the order is placed in the caller's channel, which must offer it.
+    else if (!snapshot.publishedChannels.includes(ctx.caller.channel)) errors.push(userError('NOT_FOUND', `Variant ${line.variantId} is no longer sold in this channel`, field));
     else if (!snapshot.availableForSale) errors.push(userError('OUT_OF_STOCK', `Variant ${line.variantId} is not available for sale`, field));
     else if (snapshot.currencyCode !== line.currencyCode) errors.push(userError('INVALID', `Variant ${line.variantId} is no longer priced in ${line.currencyCode}`, field));
     else if (snapshot.priceMinor !== line.unitPriceMinor) {

@@ -8,6 +8,7 @@ const snapshot = (id: string, totalAvailable: number, overrides: Partial<Variant
   currencyCode: 'EUR',
   availableForSale: true,
   totalAvailable,
+  publishedChannels: ['WEB'],
   ...overrides,
 });
 
@@ -15,6 +16,7 @@ describe('planGuestCartMerge', () => {
   it('adds quantities of the same variant, capped by availability and the line maximum, at the current price', () => {
     const plan = planGuestCartMerge({
       currencyCode: 'EUR',
+      channel: 'WEB',
       guestLines: [
         { variantId: 'var_a', quantity: 2 },
         { variantId: 'var_b', quantity: 500 },
@@ -41,13 +43,15 @@ describe('planGuestCartMerge', () => {
     });
   });
 
-  it('drops variants no longer sold, sold out, not for sale or in another currency', () => {
+  it('drops variants no longer sold (anywhere or in the channel), sold out, not for sale or in another currency', () => {
     const plan = planGuestCartMerge({
       currencyCode: 'EUR',
-      guestLines: ['var_gone', 'var_out', 'var_off', 'var_usd'].map((variantId) => ({ variantId, quantity: 1 })),
+      channel: 'WEB',
+      guestLines: ['var_gone', 'var_withdrawn', 'var_out', 'var_off', 'var_usd'].map((variantId) => ({ variantId, quantity: 1 })),
       customerLines: [],
       snapshots: new Map([
         ['var_gone', null],
+        ['var_withdrawn', snapshot('var_withdrawn', 5, { publishedChannels: ['POS'] })],
         ['var_out', snapshot('var_out', 0)],
         ['var_off', snapshot('var_off', 5, { availableForSale: false })],
         ['var_usd', snapshot('var_usd', 5, { currencyCode: 'USD' })],
@@ -56,6 +60,7 @@ describe('planGuestCartMerge', () => {
     expect(plan.lines).toEqual([]);
     expect(plan.dropped).toEqual([
       { variantId: 'var_gone', reason: 'NOT_FOUND' },
+      { variantId: 'var_withdrawn', reason: 'NOT_FOUND' },
       { variantId: 'var_out', reason: 'OUT_OF_STOCK' },
       { variantId: 'var_off', reason: 'OUT_OF_STOCK' },
       { variantId: 'var_usd', reason: 'CURRENCY' },

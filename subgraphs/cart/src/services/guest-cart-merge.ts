@@ -24,11 +24,14 @@ export interface MergePlan {
 /**
  * The merge strategy on sign-in: for every variant of the guest cart, the customer's cart holds the
  * sum of both quantities, capped by what the catalog has available and by the line maximum; the
- * line takes the current price. Variants no longer sold, sold out or priced in another currency
- * are left out (and reported). Lines only the customer's cart had stay as they are.
+ * line takes the current price. Variants no longer sold (in the channel of the merge, too), sold
+ * out or priced in another currency are left out (and reported). Lines only the customer's cart had
+ * stay as they are.
  */
 export function planGuestCartMerge(args: {
   currencyCode: string;
+  /** The channel the merge happens in; a variant its product is not offered in is not sold there. */
+  channel: string;
   guestLines: readonly MergeSourceLine[];
   customerLines: readonly MergeSourceLine[];
   snapshots: ReadonlyMap<string, VariantSnapshot | null>;
@@ -37,7 +40,7 @@ export function planGuestCartMerge(args: {
   const plan: MergePlan = { lines: [], dropped: [] };
   for (const line of args.guestLines) {
     const snapshot = args.snapshots.get(line.variantId) ?? null;
-    if (!snapshot) {
+    if (!snapshot || !snapshot.publishedChannels.includes(args.channel)) {
       plan.dropped.push({ variantId: line.variantId, reason: 'NOT_FOUND' });
       continue;
     }

@@ -8,11 +8,12 @@ const snapshot = (id: string, fields: Partial<VariantSnapshot> = {}): VariantSna
   currencyCode: 'EUR',
   availableForSale: true,
   totalAvailable: 10,
+  publishedChannels: ['WEB', 'POS'],
   ...fields,
 });
 
 describe('planLineAdditions', () => {
-  const base = { cartCurrencyCode: 'EUR', existingByVariantId: new Map<string, { quantity: number }>() };
+  const base = { cartCurrencyCode: 'EUR', channel: 'WEB', existingByVariantId: new Map<string, { quantity: number }>() };
 
   it('prices new lines from the snapshot and adds to the quantity of a line already in the cart', () => {
     const plan = planLineAdditions({
@@ -39,8 +40,12 @@ describe('planLineAdditions', () => {
         { variantId: 'var_unsellable', quantity: 1 },
         { variantId: 'var_scarce', quantity: 3 },
         { variantId: 'var_ok', quantity: 1 },
+        { variantId: 'var_draft', quantity: 1 },
+        { variantId: 'var_pos_only', quantity: 1 },
       ],
       snapshots: new Map([
+        ['var_draft', snapshot('var_draft', { publishedChannels: [] })],
+        ['var_pos_only', snapshot('var_pos_only', { publishedChannels: ['POS'] })],
         ['var_unknown', null],
         ['var_usd', snapshot('var_usd', { currencyCode: 'USD' })],
         ['var_unsellable', snapshot('var_unsellable', { availableForSale: false, totalAvailable: 0 })],
@@ -55,6 +60,8 @@ describe('planLineAdditions', () => {
       ['INVALID', 'input.lines.1.variantId'],
       ['OUT_OF_STOCK', 'input.lines.2.variantId'],
       ['OUT_OF_STOCK', 'input.lines.3.quantity'],
+      ['NOT_FOUND', 'input.lines.5.variantId'],
+      ['NOT_FOUND', 'input.lines.6.variantId'],
     ]);
   });
 

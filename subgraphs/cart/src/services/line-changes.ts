@@ -17,6 +17,8 @@ export interface LineAddition {
 
 export function planLineAdditions(args: {
   cartCurrencyCode: string;
+  /** The channel the lines are added in: only what it offers can be added. */
+  channel: string;
   requested: readonly { variantId: string; quantity: number }[];
   existingByVariantId: ReadonlyMap<string, Pick<CartLineRow, 'quantity'>>;
   snapshots: ReadonlyMap<string, VariantSnapshot | null>;
@@ -26,7 +28,8 @@ export function planLineAdditions(args: {
   args.requested.forEach((line, index) => {
     const field = (name: string) => ['input', 'lines', index, name];
     const snapshot = args.snapshots.get(line.variantId) ?? null;
-    if (!snapshot) {
+    // A draft or a product of another channel answers as an unknown id: nothing to learn from probing.
+    if (!snapshot || !snapshot.publishedChannels.includes(args.channel)) {
       errors.push(userError('NOT_FOUND', 'No such product variant', field('variantId')));
       return;
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { hasScope, type Caller } from '@omni/auth';
+import { worksAt } from '@omni/auth';
 import { publishEvent } from '@omni/events';
-import { fail, forbidden, isIdKey, pageRequest, succeed, toConnection, unauthenticated, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
+import { fail, isIdKey, pageRequest, requireStaffScope, succeed, toConnection, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
 import type { CartContext } from '../context';
 import { advanceFulfillment } from '../db/order-queries';
 import { outboxEvents, type FulfillmentMethod, type FulfillmentStatus, type OrderLineRow, type OrderRow } from '../db/schema';
@@ -47,11 +47,6 @@ export const FULFILLMENT_STEPS = {
   shipped: { methods: ['DELIVERY', 'SHIP_FROM_STORE'], from: ['UNFULFILLED'], to: 'SHIPPED', done: ['SHIPPED'] },
 } as const satisfies Record<string, Step>;
 
-/** Staff work orders of their own location (the store the order is collected at or shipped from); admins any. */
-function staffAtLocation(caller: Caller, order: OrderRow): boolean {
-  if (caller.kind === 'admin') return true;
-  return caller.kind === 'staff' && caller.locationId === order.fulfillmentLocationId;
-}
 
 /**
  * Moves an order's fulfillment one step (ready for pickup, picked up, shipped). Repeating a step
@@ -59,16 +54,14 @@ function staffAtLocation(caller: Caller, order: OrderRow): boolean {
  * Stock does not move here: it left stock on hand when the order was placed.
  */
 export async function advanceOrderFulfillment(ctx: CartContext, step: Step, rawInput: OrderIdInput): Promise<Outcome<OrderRow>> {
-  if (ctx.caller.kind === 'anonymous') throw unauthenticated();
-  if (!(ctx.caller.kind === 'staff' || ctx.caller.kind === 'admin') || !hasScope(ctx.caller, 'carts:write')) {
-    throw forbidden('Only staff fulfil orders');
-  }
+  requireStaffScope(ctx.caller, 'orders:fulfil', 'Only store and warehouse staff fulfil orders');
   const parsed = orderIdInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const field = ['input', 'orderId'];
   const order = await ctx.loaders.orderById.load(parsed.data.orderId);
   if (!order) return fail(userError('NOT_FOUND', 'No such order', field));
-  if (!staffAtLocation(ctx.caller, order)) return fail(userError('FORBIDDEN', 'The order is fulfilled at another location', field));
+  // Staff work the orders of their own location (collected at or shipped from it); admins any.
+  if (!worksAt(ctx.caller, order.fulfillmentLocationId)) return fail(userError('FORBIDDEN', 'The order is fulfilled at another location', field));
   if (!step.methods.includes(order.fulfillmentMethod)) {
     return fail(userError('INVALID_STATE', `A ${order.fulfillmentMethod} order cannot become ${step.to}`, field));
   }

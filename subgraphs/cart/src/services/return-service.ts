@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { hasScope } from '@omni/auth';
 import { isIdOf, newId } from '@omni/db';
 import { publishEvent } from '@omni/events';
-import { fail, forbidden, succeed, unauthenticated, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { fail, isUsableIdempotencyKey, requireStaffScope, succeed, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CartContext } from '../context';
 import { findOrderLines, findReturnByIdempotencyKey, lockOrder, markReturnSettled, recordReturn } from '../db/order-queries';
 import { outboxEvents, type OrderReturnLineRow, type OrderReturnRow, type OrderRow } from '../db/schema';
@@ -11,7 +10,7 @@ import { planReturn } from './return-plan';
 
 const returnOrderLinesInput = z.object({
   orderId: z.string().min(1, 'must not be empty'),
-  idempotencyKey: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  idempotencyKey: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(isUsableIdempotencyKey, UNUSABLE_IDEMPOTENCY_KEY),
   locationId: z
     .string()
     .refine((id) => isIdOf('loc', id), 'must be a location id')
@@ -52,8 +51,7 @@ function requestHashOf(input: ParsedReturn, locationId: string): string {
  */
 export async function returnOrderLines(ctx: CartContext, rawInput: ReturnOrderLinesInput): Promise<Outcome<ReturnResult>> {
   const caller = ctx.caller;
-  if (caller.kind === 'anonymous') throw unauthenticated();
-  if (!(caller.kind === 'staff' || caller.kind === 'admin') || !hasScope(caller, 'carts:write')) throw forbidden('Returns are taken by staff');
+  requireStaffScope(caller, 'returns:write', 'Returns are taken by store staff');
   const parsed = returnOrderLinesInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;

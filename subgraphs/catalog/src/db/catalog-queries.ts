@@ -265,9 +265,10 @@ export interface FeedRow {
 /**
  * The next feed entries after the cursor, with their products. Only rows written by transactions
  * older than every transaction still running are served: anything committing later lands behind
- * the partner's cursor position, never before it.
+ * the partner's cursor position, never before it. With a channel, products never offered in it
+ * are left out: that channel's mirror never held them, so it has nothing to upsert or delete.
  */
-export function findFeedPage(db: CatalogDb, page: { after: FeedCursor | null; limit: number }): Promise<FeedRow[]> {
+export function findFeedPage(db: CatalogDb, page: { after: FeedCursor | null; limit: number; channel: string | null }): Promise<FeedRow[]> {
   return db
     .select({ productId: catalogFeed.productId, txId: sql<string>`${catalogFeed.txId}::text`, changedAt: catalogFeed.changedAt, product: productColumns })
     .from(catalogFeed)
@@ -275,6 +276,7 @@ export function findFeedPage(db: CatalogDb, page: { after: FeedCursor | null; li
     .where(
       and(
         sql`${catalogFeed.txId} < pg_snapshot_xmin(pg_current_snapshot())`,
+        page.channel === null ? undefined : sql`${products.everChannels} @> array[${page.channel}]::text[]`,
         page.after === null ? undefined : sql`(${catalogFeed.txId}, ${catalogFeed.productId}) > (${page.after.tx}::xid8, ${page.after.id})`,
       ),
     )

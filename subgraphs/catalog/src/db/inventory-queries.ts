@@ -139,6 +139,8 @@ export interface VariantSnapshotRecord {
   compareAtMinor: number | null;
   currencyCode: string;
   productId: string;
+  /** Channels the variant's product is offered in; the caller decides which one the sale happens in. */
+  publishedChannels: string[];
   totalAvailable: number;
 }
 
@@ -159,6 +161,7 @@ export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[
       compareAtMinor: variants.compareAtMinor,
       currencyCode: variants.currencyCode,
       productId: variants.productId,
+      publishedChannels: products.channels,
       totalAvailable: available,
     })
     .from(variants)

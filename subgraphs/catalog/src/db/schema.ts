@@ -65,6 +65,11 @@ export const products = catalogSchema.table(
     imageUrls: jsonb('image_urls').$type<string[]>().notNull().default([]),
     /** Channels the product is offered in; empty means a draft nobody but admins sees. */
     channels: text('channels').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * Every channel the product has ever been offered in. A channel's mirror (the partner feed)
+     * only needs a tombstone for what it could have received; a product it never saw stays out.
+     */
+    everChannels: text('ever_channels').array().notNull().default(sql`'{}'::text[]`),
     /** Cheapest variant price, kept with every variant write so price sorting can use an index. */
     minPriceMinor: bigint('min_price_minor', { mode: 'number' }),
     /**

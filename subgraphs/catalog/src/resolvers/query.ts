@@ -8,7 +8,7 @@ import { stockCoverage } from '../services/fulfillment-service';
 import type { CoverageLine } from '../services/fulfillment-rules';
 import { getReservation } from '../services/reservation-service';
 import { findVisibleVariant, getVariantByBarcode, getVariantBySku } from '../services/variant-service';
-import { getVariantSnapshots } from '../services/variant-snapshot-service';
+import { getProductPublications, getVariantSnapshots } from '../services/variant-snapshot-service';
 
 export const Query = {
   product: (_: unknown, args: { id?: string | null; slug?: string | null }, ctx: CatalogContext) => getProduct(ctx, args),
@@ -22,6 +22,7 @@ export const Query = {
   locations: (_: unknown, args: { kind?: LocationKind | null }, ctx: CatalogContext) => listLocations(ctx, args.kind ?? null),
   location: (_: unknown, args: { id: string }, ctx: CatalogContext) => getLocation(ctx, args.id),
   variantSnapshots: (_: unknown, args: { ids: string[] }, ctx: CatalogContext) => getVariantSnapshots(ctx, args.ids),
+  productPublications: (_: unknown, args: { ids: string[] }, ctx: CatalogContext) => getProductPublications(ctx, args.ids),
   inventoryReservation: (_: unknown, args: { id: string }, ctx: CatalogContext) => getReservation(ctx, args.id),
   stockCoverage: (_: unknown, args: { lines: CoverageLine[] }, ctx: CatalogContext) => stockCoverage(ctx, args.lines),
 };

@@ -2,7 +2,7 @@ import { toMoney } from '@omni/graphql';
 import type { CatalogContext } from '../context';
 import type { VariantRow } from '../db/schema';
 import {
-  getVariant,
+  getReferencedVariant,
   listStockLevels,
   variantAvailability,
   variantAvailableForSale,
@@ -12,7 +12,7 @@ import { variantFulfillment } from '../services/fulfillment-service';
 import { variantCompareAtPrice, variantPriceIn, variantPrices } from '../services/product-service';
 
 export const Variant = {
-  __resolveReference: (reference: { id: string }, ctx: CatalogContext) => getVariant(ctx, reference.id),
+  __resolveReference: (reference: { id: string }, ctx: CatalogContext) => getReferencedVariant(ctx, reference.id),
   price: (variant: VariantRow) => toMoney(variant.priceMinor, variant.currencyCode),
   compareAtPrice: (variant: VariantRow) => variantCompareAtPrice(variant),
   prices: (variant: VariantRow, _: unknown, ctx: CatalogContext) => variantPrices(ctx, variant),

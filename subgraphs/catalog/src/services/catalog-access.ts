@@ -31,3 +31,13 @@ export function isVisibleTo(caller: Caller, product: { channels: readonly string
   const channel = visibilityChannel(caller);
   return channel === null || product.channels.includes(channel);
 }
+
+/**
+ * A product another subgraph points at (a cart or order line, a viewed product). Staff serve
+ * customers across channels and after the fact (a call-center agent reading a web cart, a cashier
+ * taking back something since withdrawn), so they resolve every one. Anyone else gets what
+ * `product(id)` would give them: an id planted in a cart, a view or a chat must not reveal a draft.
+ */
+export function isReferenceVisibleTo(caller: Caller, product: { channels: readonly string[] }): boolean {
+  return caller.kind === 'staff' || isVisibleTo(caller, product);
+}

@@ -188,6 +188,7 @@ export async function createProduct(ctx: CatalogContext, rawInput: CreateProduct
     categoryId: category!.id,
     imageUrls: input.imageUrls ?? [],
     channels: [...new Set(input.channels ?? [])],
+    everChannels: [...new Set(input.channels ?? [])],
     minPriceMinor: Math.min(...prices.map((price) => price!.priceMinor)),
     createdAt: now,
     updatedAt: now,
@@ -375,7 +376,9 @@ export async function changePublication(
       action === 'publish'
         ? CHANNELS.filter((channel) => product.channels.includes(channel) || input.channels.includes(channel))
         : product.channels.filter((channel) => !(input.channels as string[]).includes(channel));
-    const updated = await updateProductRow(tx, input.id, { channels: next });
+    // Channels once offered stay known: their mirrors hold the product and need its tombstone.
+    const everChannels = CHANNELS.filter((channel) => product.everChannels.includes(channel) || next.includes(channel));
+    const updated = await updateProductRow(tx, input.id, { channels: next, everChannels });
     await touchFeed(tx, [input.id]);
     return succeed(updated);
   });

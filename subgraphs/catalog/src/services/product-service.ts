@@ -3,6 +3,8 @@ import { isIdOf } from '@omni/db';
 import {
   badUserInput,
   isCurrencyCode,
+  isIdKey,
+  isIntegerKey,
   MoneyFormatError,
   pageRequest,
   toConnection,
@@ -15,7 +17,7 @@ import {
 import type { CatalogContext } from '../context';
 import { findAllCategories, findProductPage, type ProductCursor, type ProductPageRow, type ProductSort } from '../db/catalog-queries';
 import type { CategoryRow, ProductRow, VariantRow } from '../db/schema';
-import { isVisibleTo, requireCatalogRead, visibilityChannel } from './catalog-access';
+import { isReferenceVisibleTo, isVisibleTo, requireCatalogRead, visibilityChannel } from './catalog-access';
 import { priceRangeOf } from './price-range';
 import { MAX_SEARCH_LENGTH, toPrefixTerms } from './product-search';
 import { variantAvailableForSale } from './variant-service';
@@ -29,11 +31,12 @@ export async function getProduct(ctx: CatalogContext, args: { id?: string | null
 }
 
 /**
- * A product another subgraph holds a reference to (a cart line, a conversation). Publication
- * governs browsing; a product a shopper already has in their cart stays readable there.
+ * A product another subgraph holds a reference to (a cart line, a viewed product). Null, as from
+ * `product(id)`, when the caller may not see it; the subgraphs holding references allow for that.
  */
 export async function getProductById(ctx: CatalogContext, id: string): Promise<ProductRow | null> {
-  return loadProductById(ctx, id);
+  const product = await loadProductById(ctx, id);
+  return product && isReferenceVisibleTo(ctx.caller, product) ? product : null;
 }
 
 async function loadProductById(ctx: CatalogContext, id: string): Promise<ProductRow | null> {
@@ -69,10 +72,21 @@ const productFilter = z.object({
 
 export type ProductFilterInput = z.input<typeof productFilter>;
 
-/** A cursor is the id for id orders, and [value, id] for price and relevance orders. */
+/**
+ * A cursor is the id for id orders, and [value, id] for price and relevance orders. Prices are
+ * whole minor units compared with a bigint and ranks are Postgres reals, so a value outside what
+ * either column holds was not made by us.
+ */
+const MAX_SORT_VALUE = 1e15;
 const isProductCursorKey = (value: unknown): value is string | [number, string] =>
-  (typeof value === 'string' && value.length < 100) ||
-  (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && Number.isFinite(value[0]) && typeof value[1] === 'string' && value[1].length < 100);
+  isIdKey(value) ||
+  (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && Math.abs(value[0]) <= MAX_SORT_VALUE && isIdKey(value[1]));
+
+function assertCursorFitsSort(after: string | [number, string] | null, sort: ProductSort): void {
+  if (Array.isArray(after) && (sort === 'PRICE_ASC' || sort === 'PRICE_DESC') && !isIntegerKey(after[0])) {
+    throw badUserInput('The cursor is not valid');
+  }
+}
 
 function toMinorBound(amount: string | null | undefined, currencyCode: string, field: string): number | null {
   if (amount === null || amount === undefined) return null;
@@ -104,6 +118,7 @@ export async function listProducts(
   }
   const filter = parsed.data;
   const sort = args.sort ?? 'CREATED';
+  assertCursorFitsSort(page.after, sort);
   const after: ProductCursor | null =
     page.after === null ? null : typeof page.after === 'string' ? { value: null, id: page.after } : { value: page.after[0], id: page.after[1] };
   const priceRange = filter.priceRange

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail, requireInternalCall, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { fail, isUsableIdempotencyKey, requireInternalCall, UNUSABLE_IDEMPOTENCY_KEY, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CatalogContext } from '../context';
 import { recordInventoryAdjustment, type InventoryAdjustmentResult } from './inventory-service';
 
@@ -9,7 +9,7 @@ const restockReturnedInventoryInput = z.object({
   quantity: z.int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000'),
   staffId: z.string().min(1).max(100).nullish(),
   note: z.string().max(500).nullish(),
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey: z.string().min(1).max(200).refine(isUsableIdempotencyKey, UNUSABLE_IDEMPOTENCY_KEY),
 });
 export type RestockReturnedInventoryInput = z.input<typeof restockReturnedInventoryInput>;
 

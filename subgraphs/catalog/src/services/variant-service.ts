@@ -2,7 +2,7 @@ import { isIdOf } from '@omni/db';
 import type { CatalogContext } from '../context';
 import { stockLevelKey, type StockLevelRecord } from '../db/inventory-queries';
 import type { ProductRow, VariantRow } from '../db/schema';
-import { isVisibleTo, requireCatalogRead } from './catalog-access';
+import { isReferenceVisibleTo, isVisibleTo, requireCatalogRead } from './catalog-access';
 
 export async function getVariant(ctx: CatalogContext, id: string): Promise<VariantRow | null> {
   requireCatalogRead(ctx.caller);
@@ -13,6 +13,14 @@ export async function getVariant(ctx: CatalogContext, id: string): Promise<Varia
 /** A variant looked up directly: only when its product is published in the caller's channel. */
 export async function findVisibleVariant(ctx: CatalogContext, id: string): Promise<VariantRow | null> {
   return onlyVisible(ctx, await getVariant(ctx, id));
+}
+
+/** A variant another subgraph holds a reference to: visible as its product is (see getProductById). */
+export async function getReferencedVariant(ctx: CatalogContext, id: string): Promise<VariantRow | null> {
+  const variant = await getVariant(ctx, id);
+  if (!variant) return null;
+  const product = await ctx.loaders.productById.load(variant.productId);
+  return product && isReferenceVisibleTo(ctx.caller, product) ? variant : null;
 }
 
 /** SKUs and barcodes are matched exactly: a scanner or a POS sends them as printed. */

@@ -5,6 +5,22 @@ import { findVariantSnapshots, type VariantSnapshotRecord } from '../db/inventor
 
 export const MAX_SNAPSHOT_IDS = 250;
 
+export interface ProductPublication {
+  id: string;
+  publishedChannels: string[];
+}
+
+/**
+ * Where each product is offered, in the order asked, null for unknown ids: sibling services check
+ * a product id a caller gave them against the caller's channel before they keep it.
+ */
+export async function getProductPublications(ctx: CatalogContext, ids: readonly string[]): Promise<(ProductPublication | null)[]> {
+  requireInternalCall(ctx.caller);
+  if (ids.length > MAX_SNAPSHOT_IDS) throw badUserInput(`At most ${MAX_SNAPSHOT_IDS} ids per call`);
+  const products = await Promise.all(ids.map((id) => (isIdOf('prod', id) ? ctx.loaders.productById.load(id) : null)));
+  return products.map((product) => (product ? { id: product.id, publishedChannels: product.channels } : null));
+}
+
 export interface VariantSnapshot extends VariantSnapshotRecord {
   availableForSale: boolean;
 }

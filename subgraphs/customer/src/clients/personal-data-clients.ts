@@ -13,6 +13,8 @@ export interface PersonalDataHolder {
 export interface SiblingUrls {
   cart: string | (() => string);
   support: string | (() => string);
+  /** Asked whether a product id given with a view or a touchpoint exists and where it is offered. */
+  catalog: string | (() => string);
 }
 
 function holder(name: string, url: string | (() => string), signingSecret: string, fields: { export: string; erase: string }): PersonalDataHolder {

@@ -213,6 +213,21 @@ export const signInChallenges = customerSchema.table(
   (table) => [index('sign_in_challenges_identifier_idx').on(table.kind, table.value, table.createdAt)],
 );
 
+/**
+ * Shared hit counters of the sign-in limits, one row per limit and subject (a hashed identifier or
+ * client): every instance of the subgraph counts in the same row, so a limit holds however many run.
+ */
+export const rateLimitCounters = customerSchema.table(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    /** The window restarts at the first hit after this. */
+    windowEndsAt: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('rate_limit_counters_window_ends_at_idx').on(table.windowEndsAt)],
+);
+
 export const outboxEvents = createOutboxTable(customerSchema);
 export const processedEvents = createProcessedEventsTable(customerSchema);
 
@@ -227,6 +242,7 @@ export const tables = {
   loyaltyAccounts,
   loyaltyEntries,
   signInChallenges,
+  rateLimitCounters,
   outboxEvents,
   processedEvents,
 };

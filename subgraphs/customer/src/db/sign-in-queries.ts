@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { signInChallenges, type SignInChallengeRow } from './schema';
 import type { CustomerDb } from './database';
 
@@ -12,8 +12,18 @@ export async function lockSignInChallenge(tx: CustomerDb, id: string): Promise<S
   return row ?? null;
 }
 
-export async function countFailedAttempt(db: CustomerDb, id: string): Promise<void> {
-  await db.update(signInChallenges).set({ attempts: sql`${signInChallenges.attempts} + 1` }).where(eq(signInChallenges.id, id));
+/**
+ * Takes one of the challenge's attempts before its code is compared, in one statement: concurrent
+ * checks queue on the row and only the first `maxAttempts` get one, so no race checks more codes
+ * than allowed. Null when the challenge is unknown, used, expired or out of attempts.
+ */
+export async function reserveSignInAttempt(db: CustomerDb, id: string, maxAttempts: number): Promise<SignInChallengeRow | null> {
+  const [row] = await db
+    .update(signInChallenges)
+    .set({ attempts: sql`${signInChallenges.attempts} + 1` })
+    .where(and(eq(signInChallenges.id, id), lt(signInChallenges.attempts, maxAttempts), isNull(signInChallenges.consumedAt), gt(signInChallenges.expiresAt, sql`now()`)))
+    .returning();
+  return row ?? null;
 }
 
 export async function consumeSignInChallenge(tx: CustomerDb, id: string, now: Date): Promise<void> {

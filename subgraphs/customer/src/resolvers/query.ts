@@ -3,6 +3,7 @@ import { getCustomer, getSignedInCustomer } from '../services/customer-service';
 import { previewMerge } from '../services/identity-service';
 import { exportCustomerData } from '../services/personal-data-service';
 import { getStaffMember } from '../services/staff-service';
+import { currentCustomerIds } from '../services/customer-directory-service';
 
 export const Query = {
   me: (_: unknown, __: unknown, ctx: CustomerContext) => getSignedInCustomer(ctx),
@@ -11,4 +12,5 @@ export const Query = {
   customerMergePreview: (_: unknown, args: { survivorId: string; mergedId: string }, ctx: CustomerContext) =>
     previewMerge(ctx, args.survivorId, args.mergedId),
   exportCustomerData: (_: unknown, args: { customerId?: string | null }, ctx: CustomerContext) => exportCustomerData(ctx, args.customerId),
+  currentCustomerIds: (_: unknown, args: { ids: string[] }, ctx: CustomerContext) => currentCustomerIds(ctx, args.ids),
 };

@@ -1,8 +1,10 @@
+import type { CustomerContext } from '../context';
 import type { CustomerMergeRow, TimelineEntryRow } from '../db/schema';
 import type { Segment } from '../services/segment-rules';
+import { productReference } from '../services/product-visibility';
 
 export const TimelineEntry = {
-  product: (entry: TimelineEntryRow) => (entry.productId ? { __typename: 'Product', id: entry.productId } : null),
+  product: (entry: TimelineEntryRow, _: unknown, ctx: CustomerContext) => productReference(ctx, entry.productId),
 };
 
 export const CustomerMerge = {
@@ -10,5 +12,5 @@ export const CustomerMerge = {
 };
 
 export const CustomerSegment = {
-  product: (segment: Segment) => (segment.productId ? { __typename: 'Product', id: segment.productId } : null),
+  product: (segment: Segment, _: unknown, ctx: CustomerContext) => productReference(ctx, segment.productId),
 };

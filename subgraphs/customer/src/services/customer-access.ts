@@ -1,5 +1,5 @@
 import type { Caller } from '@omni/auth';
-import { fail, forbidden, requireInternalCall, requireScope, succeed, unauthenticated, userError, type Outcome } from '@omni/graphql';
+import { fail, forbidden, isBlankId, requireInternalCall, requireScope, succeed, unauthenticated, userError, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 
 /** The id the caller's own customer id resolves to now (merges followed), or null for non-customers. */
@@ -24,6 +24,7 @@ export function requireCustomerWriter(caller: Caller, options: { allowService?: 
  */
 export async function targetCustomer(ctx: CustomerContext, requestedId: string | null | undefined, field: string[]): Promise<Outcome<string>> {
   const { caller } = ctx;
+  if (isBlankId(requestedId)) return fail(userError('INVALID', 'customerId must not be empty', field));
   if (caller.kind === 'customer') {
     const self = await selfId(ctx);
     if (!self) return fail(userError('NOT_FOUND', 'No such customer', field));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canActForCustomer, fail, forbidden, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { canActForCustomer, fail, forbidden, succeed, unauthenticated, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import { updateCustomer } from '../db/customer-queries';
 import type { CustomerMergeRow, CustomerRow, IdentityRow } from '../db/schema';
@@ -15,7 +15,9 @@ export async function getCustomer(ctx: CustomerContext, id: string): Promise<Cus
     if (!row || row.id !== self) throw forbidden('You may only read your own profile');
     return row;
   }
-  if (!canActForCustomer(ctx.caller, id)) throw forbidden('You may only read your own profile');
+  if (!canActForCustomer(ctx.caller, id)) {
+    throw ctx.caller.kind === 'anonymous' ? unauthenticated() : forbidden('Requires the customers:read permission');
+  }
   return ctx.loaders.customerById.load(id);
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Caller } from '@omni/auth';
 import { isIdOf, newId, isUniqueViolation } from '@omni/db';
 import { publishEvent } from '@omni/events';
-import { fail, notFound, requireScope, succeed, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
+import { fail, notFound, requireScope, requireStaffScope, succeed, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import type { CustomerDb } from '../db/database';
 import {
@@ -20,6 +20,7 @@ import { outboxEvents, TOUCHPOINT_KINDS, type CustomerMergeRow, type CustomerRow
 import { insertTimelineEntry } from '../db/timeline-queries';
 import { requireCustomerWriter } from './customer-access';
 import { IDENTITY_KINDS, normaliseIdentifier, planResolution, type CandidateIdentifier, type IdentityKind } from './identity-rules';
+import { checkProductReference } from './product-reference';
 
 const AUTOMATIC_MERGER = 'identity-resolution';
 
@@ -77,6 +78,10 @@ export async function identifyCustomer(ctx: CustomerContext, rawInput: IdentifyC
   const input = parsed.data;
   const candidates = normaliseCandidates(input.identifiers);
   if (!candidates.ok) return candidates;
+  if (input.touchpoint?.productId) {
+    const product = await checkProductReference(ctx, input.touchpoint.productId, ['input', 'touchpoint', 'productId'], 'exists');
+    if (!product.ok) return product;
+  }
 
   const result = await resolveIdentifiers(ctx, candidates.value, input);
   return succeed(result);
@@ -214,6 +219,7 @@ export type MergeCustomersInput = z.input<typeof mergeInput>;
  */
 export async function mergeCustomers(ctx: CustomerContext, rawInput: MergeCustomersInput): Promise<Outcome<MergeResult>> {
   requireCustomerWriter(ctx.caller);
+  requireScope(ctx.caller, 'customers:merge');
   const parsed = mergeInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
@@ -246,7 +252,8 @@ export interface MergePreview {
 }
 
 export async function previewMerge(ctx: CustomerContext, survivorId: string, mergedId: string): Promise<MergePreview> {
-  requireScope(ctx.caller, 'customers:read');
+  // The preview exists to decide a merge, so it follows the merge permission.
+  requireStaffScope(ctx.caller, 'customers:merge', 'Requires the customers:merge permission');
   const [survivor, merged] = await Promise.all([ctx.loaders.customerById.load(survivorId), ctx.loaders.customerById.load(mergedId)]);
   if (!survivor || !merged) throw notFound('No such customer');
   if (survivor.id === merged.id) {

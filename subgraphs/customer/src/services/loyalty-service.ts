@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { newId } from '@omni/db';
-import { fail, forbidden, isIdKey, pageRequest, requireInternalCall, succeed, toConnection, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
+import { fail, forbidden, isBlankId, isIdKey, isUsableIdempotencyKey, pageRequest, requireInternalCall, succeed, toConnection, unauthenticated, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import type { CustomerDb } from '../db/database';
 import {
@@ -45,7 +45,11 @@ export async function listLoyaltyEntries(ctx: CustomerContext, account: LoyaltyA
 
 const points = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
 const reason = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const idempotencyKey = z.string().min(8, 'must be at least 8 characters').max(100, 'must be at most 100 characters');
+const idempotencyKey = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(100, 'must be at most 100 characters')
+  .refine(isUsableIdempotencyKey, UNUSABLE_IDEMPOTENCY_KEY);
 
 const earnInput = z.object({
   customerId: z.string().min(1),
@@ -179,9 +183,12 @@ export async function redeemLoyaltyPoints(ctx: CustomerContext, rawInput: Redeem
 
 export async function expireLoyaltyPoints(ctx: CustomerContext, input: { customerId?: string | null }): Promise<Outcome<{ expiredPoints: number; customers: number }>> {
   if (ctx.caller.kind === 'service') requireInternalCall(ctx.caller);
+  else if (ctx.caller.kind === 'anonymous') throw unauthenticated();
   else if (ctx.caller.kind !== 'admin') throw forbidden('Only admins can expire points');
   let only: string | null = null;
-  if (input.customerId) {
+  // Omitting the id means every customer; an empty one is a client mistake, not that.
+  if (input.customerId !== undefined && input.customerId !== null) {
+    if (isBlankId(input.customerId)) return fail(userError('INVALID', 'customerId must not be empty', ['input', 'customerId']));
     const row = await ctx.loaders.customerById.load(input.customerId);
     if (!row) return fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
     only = row.id;

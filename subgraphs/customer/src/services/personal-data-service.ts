@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { publishEvent } from '@omni/events';
-import { fail, forbidden, requireScope, succeed, unauthenticated, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { fail, forbidden, notFound, requireStaffScope, succeed, unauthenticated, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import { lockCustomers } from '../db/customer-queries';
 import { erasePersonalData, findPersonalData, findPersonIds } from '../db/personal-data-queries';
@@ -33,9 +33,12 @@ export interface DataExport {
  * subgraphs return from their internal export operations, each as one JSON document.
  */
 export async function exportCustomerData(ctx: CustomerContext, customerId: string | null | undefined): Promise<DataExport> {
-  if (ctx.caller.kind !== 'customer') requireScope(ctx.caller, 'customers:read');
+  if (ctx.caller.kind !== 'customer') requireStaffScope(ctx.caller, 'personal-data:manage', "Exporting someone else's personal data is for administrators");
   const subject = await subjectOf(ctx, customerId, ['customerId']);
-  if (!subject.ok) throw forbidden(subject.userErrors[0]!.message);
+  if (!subject.ok) {
+    const [refusal] = subject.userErrors;
+    throw refusal!.code === 'NOT_FOUND' ? notFound(refusal!.message) : forbidden(refusal!.message);
+  }
   const id = subject.value.id;
   const personIds = await findPersonIds(ctx.db, id);
   const own = await findPersonalData(ctx.db, id, personIds);
@@ -52,10 +55,7 @@ export type EraseCustomerInput = z.input<typeof eraseInput>;
  * idempotent, so a failed sibling call is fixed by running the erasure again.
  */
 export async function eraseCustomer(ctx: CustomerContext, rawInput: EraseCustomerInput): Promise<Outcome<{ customer: CustomerRow; erasedIn: string[] }>> {
-  if (ctx.caller.kind !== 'customer' && ctx.caller.kind !== 'admin') {
-    if (ctx.caller.kind === 'anonymous') throw unauthenticated();
-    throw forbidden('Only the customer themself or an admin can erase a customer');
-  }
+  if (ctx.caller.kind !== 'customer') requireStaffScope(ctx.caller, 'personal-data:manage', 'Only the customer themself or an admin can erase a customer');
   const parsed = eraseInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const subject = await subjectOf(ctx, parsed.data.customerId, ['input', 'customerId']);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CHANNELS } from '@omni/auth';
 import { isIdOf, newId } from '@omni/db';
 import { consumeEvents, fromWire, type DomainEvent, type DomainEventWire } from '@omni/events';
-import { badUserInput, fail, pageRequest, requireInternalCall, succeed, toConnection, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
+import { badUserInput, fail, isIdKey, isTimestampKey, pageRequest, requireInternalCall, succeed, toConnection, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import type { CustomerDb } from '../db/database';
 import { resolveCustomerId } from '../db/customer-queries';
@@ -11,9 +11,11 @@ import { insertTimelineEntry, MAX_RECENTLY_VIEWED, upsertRecentlyViewed, type Ti
 import type { CartReminder } from '../clients/reminder-sender';
 import { abandonedCartPayload, abandonedCartSummary, planCartReminder } from './cart-reminder-service';
 import { requireCustomerWriter, targetCustomer } from './customer-access';
+import { checkProductReference } from './product-reference';
+import { visibleProductIds } from './product-visibility';
 
 const isTimelineCursor = (value: unknown): value is TimelineCursor =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string' && value[1].length < 100;
+  Array.isArray(value) && value.length === 2 && isTimestampKey(value[0]) && isIdKey(value[1]);
 
 export async function listTimeline(
   ctx: CustomerContext,
@@ -32,7 +34,9 @@ export async function listRecentlyViewed(ctx: CustomerContext, customer: Custome
     throw badUserInput(`first must be between 0 and ${MAX_RECENTLY_VIEWED}`);
   }
   const rows = await ctx.loaders.recentlyViewedByCustomerId.load(customer.id);
-  return rows.slice(0, limit).map((row) => ({ __typename: 'Product', id: row.productId }));
+  // Withdrawn from the caller's channel (or gone) since it was viewed: left out, not a broken entry.
+  const visible = await visibleProductIds(ctx, rows.map((row) => row.productId));
+  return visible.slice(0, limit).map((id) => ({ __typename: 'Product', id }));
 }
 
 export const productIdSchema = z.string().refine((id) => isIdOf('prod', id), 'must be a product id (`prod_…`)');
@@ -54,6 +58,10 @@ export async function recordTouchpoint(ctx: CustomerContext, rawInput: RecordTou
   const input = parsed.data;
   const target = await targetCustomer(ctx, input.customerId, ['input', 'customerId']);
   if (!target.ok) return target;
+  if (input.productId) {
+    const product = await checkProductReference(ctx, input.productId, ['input', 'productId'], 'exists');
+    if (!product.ok) return product;
+  }
   const entry = await insertTimelineEntry(ctx.db, {
     id: newId('tl'),
     customerId: target.value,
@@ -80,6 +88,8 @@ export async function recordProductView(ctx: CustomerContext, rawInput: RecordPr
   const input = parsed.data;
   const target = await targetCustomer(ctx, input.customerId, ['input', 'customerId']);
   if (!target.ok) return target;
+  const product = await checkProductReference(ctx, input.productId, ['input', 'productId'], 'offered-in-caller-channel');
+  if (!product.ok) return product;
   const now = new Date();
   await ctx.db.transaction(async (tx) => {
     await upsertRecentlyViewed(tx, { customerId: target.value, productId: input.productId, channel: ctx.caller.channel, viewedAt: now });

@@ -3,7 +3,9 @@ import { CHANNELS } from '@omni/auth';
 import { isIdOf, newId } from '@omni/db';
 import {
   fail,
+  isBlankId,
   isIdKey,
+  isTimestampKey,
   pageRequest,
   succeed,
   toConnection,
@@ -29,8 +31,7 @@ export async function getConversation(ctx: SupportContext, id: string): Promise<
 const isConversationCursor = (value: unknown): value is ConversationCursor =>
   Array.isArray(value) &&
   value.length === 2 &&
-  typeof value[0] === 'string' &&
-  !Number.isNaN(Date.parse(value[0])) &&
+  isTimestampKey(value[0]) &&
   isIdKey(value[1]);
 
 /**
@@ -57,7 +58,10 @@ export const messageBody = z
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
 
 const startConversationInput = z.object({
-  customerId: z.string().nullish(),
+  customerId: z
+    .string()
+    .refine((id) => !isBlankId(id), 'must not be empty')
+    .nullish(),
   channel: z.enum(CHANNELS).nullish(),
   provider: z
     .string()
@@ -93,7 +97,10 @@ export async function startConversation(
   } else {
     if (!input.customerId) return fail(userError('INVALID', 'is required when acting for a customer', ['input', 'customerId']));
     if (!isIdOf('cus', input.customerId)) return fail(userError('INVALID', 'must be a customer id', ['input', 'customerId']));
-    customerId = input.customerId;
+    // Staff type the id: it must name someone (a merged record's conversations go to the survivor).
+    const current = await ctx.customers.currentCustomerId(input.customerId);
+    if (!current) return fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
+    customerId = current;
   }
 
   const now = new Date();

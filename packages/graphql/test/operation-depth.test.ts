@@ -1,0 +1,44 @@
+import { getIntrospectionQuery } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { countAliases, countDirectives, countRootFields, operationDepth } from '../src/operation-limits';
+import { parsed, variantProductChain } from './operation-limits-fixtures';
+
+const depth = (source: string) => {
+  const { document, operation } = parsed(source);
+  return operationDepth(document, operation);
+};
+
+describe('operation depth', () => {
+  it('counts nested fields, not fragments', () => {
+    expect(depth('{ __typename }')).toBe(1);
+    expect(depth('{ products { edges { node { id } } } }')).toBe(4);
+    expect(depth('{ product(id: "p") { ... on Product { ...V } } } fragment V on Product { variants { sku } }')).toBe(3);
+    expect(depth(`{ product(id: "p") { ${variantProductChain(100)} } }`)).toBe(1 + 200 + 1);
+  });
+
+  it('leaves introspection to the cost limit', () => {
+    expect(depth(getIntrospectionQuery())).toBe(1);
+  });
+
+  it('follows a chain of fragments and gives a cycle no end', () => {
+    const chain = Array.from({ length: 100 }, (_, i) => `fragment F${i} on Product { variants { product { ...F${i + 1} } } }`).join(' ');
+    expect(depth(`{ product(id: "p") { ...F0 } } ${chain} fragment F100 on Product { id }`)).toBe(1 + 200 + 1);
+    expect(depth('{ product(id: "p") { ...A } } fragment A on Product { variants { product { ...B } } } fragment B on Product { ...A }')).toBe(Infinity);
+  });
+});
+
+describe('operation counts', () => {
+  it('counts aliases and directives in the whole document', () => {
+    const { document } = parsed('{ a: product(id: "1") { id @include(if: true) } ...F } fragment F on Query { b: product(id: "2") @skip(if: false) { id } }');
+    expect(countAliases(document)).toBe(2);
+    expect(countDirectives(document)).toBe(2);
+  });
+
+  it('counts root fields through fragments, each mutation apart', () => {
+    const mutations = Array.from({ length: 1000 }, (_, i) => `m${i}: requestSignInCode(email: "x${i}@example.com")`).join(' ');
+    const { document, operation } = parsed(`mutation { ${mutations} }`);
+    expect(countRootFields(document, operation)).toBe(1000);
+    const query = parsed('{ __typename product(id: "1") { id } ...F ... on Query { locations { id } } } fragment F on Query { products { pageInfo { hasNextPage } } }');
+    expect(countRootFields(query.document, query.operation)).toBe(3);
+  });
+});

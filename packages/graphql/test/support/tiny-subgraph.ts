@@ -1,0 +1,42 @@
+import { parse } from 'graphql';
+import type { VerifiedCallerContext } from '@omni/auth';
+import { createSubgraphServer } from '../../src/subgraph-server';
+
+/** A one-type subgraph without a database: enough to exercise the HTTP layer and the caller header. */
+export const TINY_SDL = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+  """The caller as the subgraph saw it."""
+  type Query {
+    """Kind of the verified caller."""
+    whoami: String!
+    """A greeting, to have a second operation to replay a header for."""
+    hello: String!
+  }
+
+  """Changes, to check that they are never sent twice."""
+  type Mutation {
+    """Counts calls."""
+    bump: Int!
+  }
+`;
+
+export function createTinySubgraph(options: { signingSecret: string; logWarning?: (line: string) => void; logErrors?: (error: unknown) => void }) {
+  let bumps = 0;
+  const server = createSubgraphServer<{ verified: VerifiedCallerContext }>({
+    name: 'tiny',
+    typeDefs: parse(TINY_SDL),
+    resolvers: {
+      Query: {
+        whoami: (_: unknown, __: unknown, context: { verified: VerifiedCallerContext }) => `${context.verified.issuer}:${context.verified.caller.kind}`,
+        hello: () => 'hello',
+      },
+      Mutation: { bump: () => ++bumps },
+    },
+    signingSecret: options.signingSecret,
+    createContext: (verified) => ({ verified }),
+    logWarning: options.logWarning,
+    logErrors: options.logErrors ?? (() => {}),
+  });
+  return { server, bumps: () => bumps };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadCodeSenderConfig, loadCustomerEnv } from './env';
+
+const SECRET = 'x'.repeat(32);
+const productionSecrets = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'g'.repeat(40), AUTH_TOKEN_SECRET: 'a'.repeat(40) };
+
+describe('sign-in code sender configuration', () => {
+  it('prints codes only in development', () => {
+    expect(loadCodeSenderConfig({}, false)).toEqual({ kind: 'console' });
+    expect(() => loadCodeSenderConfig({}, true)).toThrow(/SIGN_IN_CODE_WEBHOOK_URL/);
+  });
+
+  it('refuses to start production without a webhook', () => {
+    expect(() => loadCustomerEnv(productionSecrets)).toThrow(/SIGN_IN_CODE_WEBHOOK_URL and SIGN_IN_CODE_WEBHOOK_SECRET/);
+    const env = loadCustomerEnv({ ...productionSecrets, SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes', SIGN_IN_CODE_WEBHOOK_SECRET: SECRET });
+    expect(env.codeSender).toEqual({ kind: 'webhook', url: 'https://sms.example.com/codes', secret: SECRET, timeoutMs: 5000 });
+  });
+
+  it('needs a signing secret with the webhook, in every environment', () => {
+    expect(() => loadCodeSenderConfig({ SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes' }, false)).toThrow(/SIGN_IN_CODE_WEBHOOK_SECRET/);
+    expect(() => loadCodeSenderConfig({ SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes', SIGN_IN_CODE_WEBHOOK_SECRET: 'short' }, false)).toThrow(/SIGN_IN_CODE_WEBHOOK_SECRET/);
+    expect(loadCodeSenderConfig({ SIGN_IN_CODE_WEBHOOK_URL: 'http://127.0.0.1:8025/', SIGN_IN_CODE_WEBHOOK_SECRET: SECRET, SIGN_IN_CODE_WEBHOOK_TIMEOUT_MS: '1500' }, false)).toMatchObject({ kind: 'webhook', timeoutMs: 1500 });
+  });
+});
