@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, parseEnv } from '@omni/config';
-import { loadCodeSenderConfig } from '@omni/subgraph-customer';
+import { loadCodeSenderConfig, loadReminderSenderConfig } from '@omni/subgraph-customer';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
 
@@ -30,7 +30,7 @@ export function loadAllInOneEnv(source: Record<string, string | undefined> = pro
     logSql: env.LOG_SQL === 'true' || env.LOG_SQL === '1',
   };
   assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);
-  return { ...result, codeSender: loadCodeSenderConfig(source, result.production) };
+  return { ...result, codeSender: loadCodeSenderConfig(source, result.production), reminderSender: loadReminderSenderConfig(source, result.production) };
 }
 
 export type AllInOneEnv = ReturnType<typeof loadAllInOneEnv>;

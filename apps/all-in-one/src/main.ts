@@ -1,5 +1,5 @@
 import { isTableEmpty } from '@omni/db';
-import { createCodeSender } from '@omni/subgraph-customer';
+import { createCodeSender, createReminderSender } from '@omni/subgraph-customer';
 import { mintDemoToken } from './demo-tokens';
 import { loadAllInOneEnv } from './env';
 import { openClient } from './open-client';
@@ -18,6 +18,7 @@ const supergraph = await startSupergraph({
   seedDemoData: firstStart,
   logSql: env.logSql,
   codeSender: createCodeSender(env.codeSender),
+  reminderSender: createReminderSender(env.reminderSender),
 });
 
 console.log(`

@@ -21,8 +21,8 @@ export interface SupergraphOptions {
   logSql?: boolean;
   /** How often the outbox relays look for new domain events; tests poll faster. */
   eventPollIntervalMs?: number;
-  /** Delivers abandoned-cart reminders; printed to the console by default. */
-  reminderSender?: ReminderSender;
+  /** Delivers abandoned-cart reminders; printed to the console by default, none planned when null. */
+  reminderSender?: ReminderSender | null;
   /**
    * Delivers sign-in codes; printed to the console by default, which only suits development:
    * `npm start` passes the one its environment configures (a webhook in production).

@@ -21,8 +21,8 @@ export interface CustomerContext {
   /** Signs customer access tokens after a sign-in; the gateway verifies them with the same secret. */
   tokenSecret: string;
   codeSender: CodeSender;
-  /** Delivers abandoned-cart reminders the customer's consent allows. */
-  reminderSender: ReminderSender;
+  /** Delivers abandoned-cart reminders the customer's consent allows; null when reminders are off. */
+  reminderSender: ReminderSender | null;
 }
 
 export function createCustomerContext(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCodeSenderConfig, loadCustomerEnv } from './env';
+import { loadCodeSenderConfig, loadCustomerEnv, loadReminderSenderConfig } from './env';
 
 const SECRET = 'x'.repeat(32);
 const productionSecrets = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'g'.repeat(40), AUTH_TOKEN_SECRET: 'a'.repeat(40) };
@@ -20,5 +20,18 @@ describe('sign-in code sender configuration', () => {
     expect(() => loadCodeSenderConfig({ SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes' }, false)).toThrow(/SIGN_IN_CODE_WEBHOOK_SECRET/);
     expect(() => loadCodeSenderConfig({ SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes', SIGN_IN_CODE_WEBHOOK_SECRET: 'short' }, false)).toThrow(/SIGN_IN_CODE_WEBHOOK_SECRET/);
     expect(loadCodeSenderConfig({ SIGN_IN_CODE_WEBHOOK_URL: 'http://127.0.0.1:8025/', SIGN_IN_CODE_WEBHOOK_SECRET: SECRET, SIGN_IN_CODE_WEBHOOK_TIMEOUT_MS: '1500' }, false)).toMatchObject({ kind: 'webhook', timeoutMs: 1500 });
+  });
+});
+
+describe('cart reminder sender configuration', () => {
+  it('prints reminders in development, sends none in production without a webhook', () => {
+    expect(loadReminderSenderConfig({}, false)).toEqual({ kind: 'console' });
+    expect(loadReminderSenderConfig({}, true)).toEqual({ kind: 'off' });
+  });
+
+  it('posts to the webhook in any environment, signed', () => {
+    const source = { CART_REMINDER_WEBHOOK_URL: 'https://mail.example.com/reminders', CART_REMINDER_WEBHOOK_SECRET: SECRET };
+    expect(loadReminderSenderConfig(source, true)).toEqual({ kind: 'webhook', url: 'https://mail.example.com/reminders', secret: SECRET, timeoutMs: 5000 });
+    expect(() => loadReminderSenderConfig({ CART_REMINDER_WEBHOOK_URL: 'https://mail.example.com/reminders' }, false)).toThrow(/CART_REMINDER_WEBHOOK_SECRET/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSubgraphEnv, parseEnv } from '@omni/config';
 import type { CodeSenderConfig } from './clients/code-sender';
+import type { ReminderSenderConfig } from './clients/reminder-sender';
 
 const customerEnvSchema = z.object({
   CART_URL: z.url().default('http://127.0.0.1:4003/'),
@@ -30,6 +31,30 @@ export function loadCodeSenderConfig(source: Record<string, string | undefined>,
   return { kind: 'console' };
 }
 
+const reminderSenderEnvSchema = z.object({
+  CART_REMINDER_WEBHOOK_URL: z.url().optional(),
+  CART_REMINDER_WEBHOOK_SECRET: z.string().min(32).optional(),
+  CART_REMINDER_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+});
+
+/**
+ * How abandoned-cart reminders leave the service: a signed webhook when CART_REMINDER_WEBHOOK_URL
+ * is set, else the log in development. Production without a webhook sends none (the log would
+ * hold contact addresses), and says so once at start.
+ */
+export function loadReminderSenderConfig(source: Record<string, string | undefined>, production: boolean): ReminderSenderConfig {
+  const env = parseEnv(reminderSenderEnvSchema, source);
+  if (env.CART_REMINDER_WEBHOOK_URL) {
+    if (!env.CART_REMINDER_WEBHOOK_SECRET) throw new EnvError('Set CART_REMINDER_WEBHOOK_SECRET (32 characters or more) to sign the requests to CART_REMINDER_WEBHOOK_URL');
+    return { kind: 'webhook', url: env.CART_REMINDER_WEBHOOK_URL, secret: env.CART_REMINDER_WEBHOOK_SECRET, timeoutMs: env.CART_REMINDER_WEBHOOK_TIMEOUT_MS };
+  }
+  if (production) {
+    console.warn('cart reminders are off: set CART_REMINDER_WEBHOOK_URL and CART_REMINDER_WEBHOOK_SECRET to send them');
+    return { kind: 'off' };
+  }
+  return { kind: 'console' };
+}
+
 /** The customer subgraph's configuration, read once from the environment. */
 export function loadCustomerEnv(source: Record<string, string | undefined> = process.env) {
   const env = parseEnv(customerEnvSchema, source);
@@ -40,5 +65,6 @@ export function loadCustomerEnv(source: Record<string, string | undefined> = pro
     siblingUrls: { cart: env.CART_URL, support: env.SUPPORT_URL, catalog: env.CATALOG_URL },
     tokenSecret: env.AUTH_TOKEN_SECRET,
     codeSender: loadCodeSenderConfig(source, common.production),
+    reminderSender: loadReminderSenderConfig(source, common.production),
   };
 }

@@ -1,5 +1,6 @@
 import { runStandaloneSubgraph } from '@omni/graphql';
 import { createCodeSender } from './clients/code-sender';
+import { createReminderSender } from './clients/reminder-sender';
 import { openCustomerDatabase } from './db/database';
 import { loadCustomerEnv } from './env';
 import { createCustomerEventRelay } from './events';
@@ -17,6 +18,6 @@ await runStandaloneSubgraph({
     // The relay needs no graceful stop: a batch it was delivering when the process ends is
     // delivered again by the next relay, and consumers apply it once.
     createCustomerEventRelay({ client: database.client, signingSecret: env.signingSecret, cartUrl: env.siblingUrls.cart, supportUrl: env.siblingUrls.support }).start();
-    return createCustomerSubgraph({ database, signingSecret: env.signingSecret, siblingUrls: env.siblingUrls, tokenSecret: env.tokenSecret, codeSender: createCodeSender(env.codeSender) });
+    return createCustomerSubgraph({ database, signingSecret: env.signingSecret, siblingUrls: env.siblingUrls, tokenSecret: env.tokenSecret, codeSender: createCodeSender(env.codeSender), reminderSender: createReminderSender(env.reminderSender) });
   },
 });

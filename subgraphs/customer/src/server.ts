@@ -27,8 +27,8 @@ export interface CustomerSubgraphOptions {
    * development only (see `loadCodeSenderConfig`).
    */
   codeSender: CodeSender;
-  /** Delivers abandoned-cart reminders; prints them by default. */
-  reminderSender?: ReminderSender;
+  /** Delivers abandoned-cart reminders; prints them when left out, none are planned when null. */
+  reminderSender?: ReminderSender | null;
 }
 
 export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
@@ -37,7 +37,7 @@ export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
     catalog: options.catalog ?? createCatalogClient({ url: options.siblingUrls.catalog, signingSecret: options.signingSecret }),
     tokenSecret: options.tokenSecret,
     codeSender: options.codeSender,
-    reminderSender: options.reminderSender ?? createConsoleReminderSender(),
+    reminderSender: options.reminderSender === undefined ? createConsoleReminderSender() : options.reminderSender,
   };
   return createSubgraphServer<CustomerContext>({
     name: CUSTOMER_SUBGRAPH_NAME,

@@ -100,4 +100,29 @@ describe('abandoned cart reminders', () => {
     expect(await deliver(event)).toBe(0);
     expect(sent.filter((reminder) => reminder.customerId === customerId)).toEqual([]);
   });
+
+  it('plans no reminder when reminders are off, so the timeline never claims one that did not go out', async () => {
+    const quiet = await startCustomerHarness({ reminderSender: null });
+    try {
+      const deliverQuietly = async (...events: object[]) => expectData(await quiet.as(callers.service('cart'))(RECEIVE, { events })).receiveCustomerEvents.accepted as number;
+      const identified = expectData(
+        await quiet.as(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'))(
+          `mutation($input: IdentifyCustomerInput!) { identifyCustomer(input: $input) { customer { id } } }`,
+          { input: { identifiers: [{ kind: 'EMAIL', value: `${newId('x').toLowerCase()}@example.com`, verified: true }] } },
+        ),
+      ).identifyCustomer;
+      const customerId = identified.customer.id as string;
+      expectData(
+        await quiet.as(callers.customer(customerId))(`mutation($input: SetConsentInput!) { setConsent(input: $input) { userErrors { code } } }`, {
+          input: { purpose: 'MARKETING', contactChannel: 'EMAIL', granted: true, source: 'preference-centre' },
+        }),
+      );
+      expect(await deliverQuietly(abandoned(customerId))).toBe(1);
+      const timeline = expectData(await quiet.as(callers.staff(agent.id, agent.homeLocationId, 'CALL_CENTER', 'SUPPORT_AGENT'))(TIMELINE, { id: customerId })).customer.timeline.edges;
+      expect(timeline.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual(['CART_ABANDONED']);
+      expect(sent.filter((reminder) => reminder.customerId === customerId)).toEqual([]);
+    } finally {
+      await quiet.stop();
+    }
+  });
 });

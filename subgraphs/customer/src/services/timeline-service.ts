@@ -160,7 +160,7 @@ function timelineEntryOf(event: DomainEvent): EventEntry | null {
 }
 
 /** Records the event on the timeline; an abandoned cart may also call for a reminder, returned to send after commit. */
-async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent): Promise<CartReminder | null> {
+async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent, remindersOn: boolean): Promise<CartReminder | null> {
   const entry = timelineEntryOf(event);
   if (!entry) return null;
   // Events name the id the producer knew; after a merge it resolves to the survivor. Guests
@@ -168,7 +168,7 @@ async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent): Promise<C
   const customerId = await resolveCustomerId(tx, entry.customerId);
   if (!customerId) return null;
   await insertTimelineEntry(tx, { id: newId('tl'), ...entry, customerId, sourceEventId: event.id, occurredAt: event.occurredAt });
-  if (event.type !== 'cart.abandoned') return null;
+  if (event.type !== 'cart.abandoned' || !remindersOn) return null;
   return planCartReminder(tx, customerId, abandonedCartPayload.parse(event.payload), event.id);
 }
 
@@ -181,11 +181,11 @@ export async function receiveCustomerEvents(ctx: CustomerContext, events: readon
   requireInternalCall(ctx.caller);
   const reminders: CartReminder[] = [];
   const applied = await consumeEvents(ctx.db, processedEvents, TIMELINE_CONSUMER, events.map(fromWire), async (tx, event) => {
-    const reminder = await applyTimelineEvent(tx, event);
+    const reminder = await applyTimelineEvent(tx, event, ctx.reminderSender !== null);
     if (reminder) reminders.push(reminder);
   });
   for (const reminder of reminders) {
-    await ctx.reminderSender.send(reminder).catch((error: unknown) => console.error(`[cart reminder] not sent to ${reminder.customerId}:`, error));
+    await ctx.reminderSender?.send(reminder).catch((error: unknown) => console.error(`[cart reminder] not sent to ${reminder.customerId}: ${error instanceof Error ? error.message : String(error)}`));
   }
   return applied;
 }

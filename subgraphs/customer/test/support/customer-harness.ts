@@ -39,7 +39,7 @@ export interface CustomerHarness {
 }
 
 /** The customer subgraph on a fresh database with the demo people, over real HTTP. */
-export async function startCustomerHarness(options: { codeSender?: CodeSender; reminderSender?: ReminderSender } = {}): Promise<CustomerHarness> {
+export async function startCustomerHarness(options: { codeSender?: CodeSender; reminderSender?: ReminderSender | null } = {}): Promise<CustomerHarness> {
   const testDb = await createTestDatabase({ maxConnections: 30 });
   const database = await openCustomerDatabase(testDb.client);
   await seedCustomerDemoData(database.db);

@@ -2,7 +2,9 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODE_WEBHOOK_SIGNATURE_HEADER, createCodeSender, createWebhookCodeSender } from '../src/clients/code-sender';
+import { createCodeSender, createWebhookCodeSender } from '../src/clients/code-sender';
+import { createWebhookReminderSender } from '../src/clients/reminder-sender';
+import { WEBHOOK_SIGNATURE_HEADER } from '../src/clients/signed-webhook';
 
 const SECRET = 'webhook-secret-0123456789abcdef0123456789';
 const received: { headers: IncomingMessage['headers']; body: string; path: string }[] = [];
@@ -39,7 +41,7 @@ describe('webhook code sender', () => {
     expect(request.path).toBe('/sign-in-codes');
     expect(request.headers['content-type']).toBe('application/json');
     const expected = `sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`;
-    expect(request.headers[CODE_WEBHOOK_SIGNATURE_HEADER]).toBe(expected);
+    expect(request.headers[WEBHOOK_SIGNATURE_HEADER]).toBe(expected);
     expect(JSON.parse(request.body)).toMatchObject({ type: 'sign_in_code', kind: 'EMAIL', value: 'anna@example.com', code: '123456', expiresAt: '2030-01-01T10:10:00.000Z' });
     expect(JSON.parse(request.body).text).toContain('123456');
   });
@@ -75,5 +77,23 @@ describe('webhook code sender', () => {
     await new Promise((resolve) => closed.close(resolve));
     const sender = createWebhookCodeSender({ url: `http://127.0.0.1:${port}/`, secret: SECRET, timeoutMs: 2000 });
     await expect(sender.send(message)).rejects.toThrow(/^sign-in code webhook: request failed \(ECONNREFUSED\)$/);
+  });
+});
+
+describe('webhook cart reminder sender', () => {
+  it('POSTs the reminder as signed JSON; a failure names the status, not the address', async () => {
+    answer = (res) => res.writeHead(204).end();
+    const sender = createWebhookReminderSender({ url: `${baseUrl}/reminders`, secret: SECRET, timeoutMs: 2000 });
+    const reminder = { customerId: 'cust_1', cartId: 'cart_1', contactChannel: 'EMAIL', address: 'anna@example.com', message: 'You left 2 items in your cart.' };
+    await sender.send(reminder);
+    const request = received.at(-1)!;
+    expect(request.path).toBe('/reminders');
+    expect(request.headers[WEBHOOK_SIGNATURE_HEADER]).toBe(`sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`);
+    expect(JSON.parse(request.body)).toMatchObject({ type: 'cart_reminder', customerId: 'cust_1', cartId: 'cart_1', contactChannel: 'EMAIL', address: 'anna@example.com', text: reminder.message });
+
+    answer = (res) => res.writeHead(503).end();
+    const error = await sender.send(reminder).then(() => null, (e: unknown) => e as Error);
+    expect(error?.message).toBe('cart reminder webhook answered 503');
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('anna@example.com');
   });
 });
