@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, parseEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, loadSiblingUrls, parseEnv } from '@omni/config';
 import { DEFAULT_LIST_SIZING, DEFAULT_OPERATION_LIMITS, type ListSizing, type OperationLimits } from '@omni/graphql';
 import { SUBGRAPHS, defaultUrlOf, type SubgraphName } from './subgraphs';
 
@@ -11,11 +11,6 @@ const gatewayEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   AUTH_TOKEN_SECRET: z.string().min(32).default(DEV_TOKEN_SECRET),
   GATEWAY_SIGNING_SECRET: z.string().min(32).default(DEV_SIGNING_SECRET),
-  CUSTOMER_URL: z.url().optional(),
-  CATALOG_URL: z.url().optional(),
-  CART_URL: z.url().optional(),
-  PROMOTIONS_URL: z.url().optional(),
-  SUPPORT_URL: z.url().optional(),
   // Operation limits, checked before anything runs; see "Operation limits" in README.md.
   OPERATION_MAX_DEPTH: limit(DEFAULT_OPERATION_LIMITS.maxDepth),
   OPERATION_MAX_COST: limit(DEFAULT_OPERATION_LIMITS.maxCost),
@@ -37,14 +32,16 @@ export interface GatewayEnv {
   operationLimits: { limits: OperationLimits; sizing: Pick<ListSizing, 'assumedListSize'> };
 }
 
-/** Read once at start; `<NAME>_URL` points the gateway at a subgraph running elsewhere. */
+/**
+ * Read once at start; `<NAME>_URL` points the gateway at each subgraph (required in production,
+ * the local ports 4001–4005 otherwise).
+ */
 export function loadGatewayEnv(source: Record<string, string | undefined> = process.env): GatewayEnv {
   const env = parseEnv(gatewayEnvSchema, source);
-  const urls = Object.fromEntries(
-    SUBGRAPHS.map(({ name }) => [name, env[`${name.toUpperCase()}_URL` as keyof typeof env] ?? defaultUrlOf(name)]),
-  ) as Record<SubgraphName, string>;
+  const production = env.NODE_ENV === 'production';
+  const urls = loadSiblingUrls(source, production, Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, defaultUrlOf(name)])) as Record<SubgraphName, string>);
   const result: GatewayEnv = {
-    production: env.NODE_ENV === 'production',
+    production,
     port: env.PORT,
     host: env.HOST,
     tokenSecret: env.AUTH_TOKEN_SECRET,

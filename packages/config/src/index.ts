@@ -80,3 +80,21 @@ export function assertProductionSecrets(env: { production: boolean }, secrets: s
     throw new EnvError('Set GATEWAY_SIGNING_SECRET and AUTH_TOKEN_SECRET: development secrets are refused in production');
   }
 }
+
+/**
+ * Where the siblings a service calls listen: `<NAME>_URL` for each, e.g. CATALOG_URL. Outside
+ * production a missing one falls back to its local default (`npm start`, a laptop); in production
+ * it is a start-up error, because a forgotten variable would send requests to whatever happens to
+ * listen on that port.
+ */
+export function loadSiblingUrls<TName extends string>(
+  source: Record<string, string | undefined>,
+  production: boolean,
+  localDefaults: Record<TName, string>,
+): Record<TName, string> {
+  const names = Object.keys(localDefaults) as TName[];
+  const variable = (name: TName) => `${name.toUpperCase()}_URL`;
+  const schema = z.object(Object.fromEntries(names.map((name) => [variable(name), production ? z.url() : z.url().default(localDefaults[name])])));
+  const env = parseEnv(schema, source) as Record<string, string>;
+  return Object.fromEntries(names.map((name) => [name, env[variable(name)]])) as Record<TName, string>;
+}

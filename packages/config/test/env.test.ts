@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_SIGNING_SECRET, EnvError, loadSubgraphEnv } from '../src';
+import { DEV_SIGNING_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv } from '../src';
 
 describe('subgraph environment', () => {
   it('defaults to embedded Postgres and prefers the per-subgraph database URL', () => {
@@ -20,5 +20,22 @@ describe('subgraph environment', () => {
     expect(() => loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production' })).toThrow(EnvError);
     expect(() => loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET })).toThrow(EnvError);
     expect(loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'x'.repeat(40) }).production).toBe(true);
+  });
+});
+
+describe('sibling URLs', () => {
+  const local = { catalog: 'http://127.0.0.1:4002/', customer: 'http://127.0.0.1:4001/' };
+
+  it('falls back to the local defaults outside production only', () => {
+    expect(loadSiblingUrls({ CATALOG_URL: 'http://catalog:4002/' }, false, local)).toEqual({ catalog: 'http://catalog:4002/', customer: 'http://127.0.0.1:4001/' });
+    expect(() => loadSiblingUrls({ CATALOG_URL: 'http://catalog:4002/' }, true, local)).toThrow(/CUSTOMER_URL/);
+    expect(loadSiblingUrls({ CATALOG_URL: 'http://catalog:4002/', CUSTOMER_URL: 'http://customer:4001/' }, true, local)).toEqual({
+      catalog: 'http://catalog:4002/',
+      customer: 'http://customer:4001/',
+    });
+  });
+
+  it('names every missing or malformed URL at once', () => {
+    expect(() => loadSiblingUrls({ CATALOG_URL: 'catalog' }, true, local)).toThrow(/CATALOG_URL[\s\S]*CUSTOMER_URL/);
   });
 });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { loadCodeSenderConfig, loadCustomerEnv, loadReminderSenderConfig } from './env';
 
 const SECRET = 'x'.repeat(32);
-const productionSecrets = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'g'.repeat(40), AUTH_TOKEN_SECRET: 'a'.repeat(40) };
+const productionSecrets = {
+  NODE_ENV: 'production',
+  GATEWAY_SIGNING_SECRET: 'g'.repeat(40),
+  AUTH_TOKEN_SECRET: 'a'.repeat(40),
+  CART_URL: 'http://cart:4003/',
+  SUPPORT_URL: 'http://support:4005/',
+  CATALOG_URL: 'http://catalog:4002/',
+};
 
 describe('sign-in code sender configuration', () => {
   it('prints codes only in development', () => {

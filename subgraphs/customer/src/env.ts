@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSubgraphEnv, parseEnv } from '@omni/config';
+import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
 import type { CodeSenderConfig } from './clients/code-sender';
 import type { ReminderSenderConfig } from './clients/reminder-sender';
 
 const customerEnvSchema = z.object({
-  CART_URL: z.url().default('http://127.0.0.1:4003/'),
-  SUPPORT_URL: z.url().default('http://127.0.0.1:4005/'),
-  CATALOG_URL: z.url().default('http://127.0.0.1:4002/'),
   AUTH_TOKEN_SECRET: z.string().min(32).default(DEV_TOKEN_SECRET),
 });
 
@@ -62,7 +59,7 @@ export function loadCustomerEnv(source: Record<string, string | undefined> = pro
   assertProductionSecrets(common, [env.AUTH_TOKEN_SECRET]);
   return {
     ...common,
-    siblingUrls: { cart: env.CART_URL, support: env.SUPPORT_URL, catalog: env.CATALOG_URL },
+    siblingUrls: loadSiblingUrls(source, common.production, { cart: 'http://127.0.0.1:4003/', support: 'http://127.0.0.1:4005/', catalog: 'http://127.0.0.1:4002/' }),
     tokenSecret: env.AUTH_TOKEN_SECRET,
     codeSender: loadCodeSenderConfig(source, common.production),
     reminderSender: loadReminderSenderConfig(source, common.production),
