@@ -92,7 +92,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     const siblingUrls = { cart: () => cart, support: () => support, catalog: () => catalog };
     const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret, reminderSender: options.reminderSender, codeSender: options.codeSender ?? createConsoleCodeSender() }), ports.customer);
     const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
-    const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog, customerUrl: customer }), ports.cart);
+    // Checkout asks promotions for the final price; it listens after the cart.
+    const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog, customerUrl: customer, promotionsUrl: () => promotions }), ports.cart);
     const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret }), ports.promotions);
     const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };

@@ -84,8 +84,9 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (made ??= make());
 }
 
-async function customerClient(customerId: string): Promise<Client> {
-  return gatewayClient(supergraph.gatewayUrl, await mintAccessToken(TEST_TOKEN_SECRET, { role: 'customer', sub: customerId, channel: 'WEB' }));
+/** `guest`: the device the customer signed in from, as the token of signInWithCode names it. */
+async function customerClient(customerId: string, guest?: string): Promise<Client> {
+  return gatewayClient(supergraph.gatewayUrl, await mintAccessToken(TEST_TOKEN_SECRET, { role: 'customer', sub: customerId, channel: 'WEB', ...(guest ? { guest } : {}) }));
 }
 
 /** A customer nobody else touches, made by an admin the way a till identifies a shopper. */
@@ -146,10 +147,11 @@ const sharedConversation = once(async () => {
   return { subject, conversationId: await conversationOf(subject) };
 });
 const newGuestCart = async () => {
-  const guest = await supergraph.as('guest', unique('guest'));
+  const key = unique('guest');
+  const guest = await supergraph.as('guest', key);
   const cartId = expectData(await guest('mutation { createCart(input: {}) { cart { id } } }')).createCart.cart.id as string;
   expect(expectData(await guest('mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { userErrors { code } } }', { input: { cartId, lines: [{ variantId: VARIANT.id, quantity: 1 }] } })).addCartLines.userErrors).toEqual([]);
-  return cartId;
+  return { cartId, guestId: `guest_${key}` };
 };
 const adminProduct = once(async () => {
   const sku = unique('PERM-SKU').toUpperCase();
@@ -285,7 +287,17 @@ const TABLE: Record<string, Case[]> = {
       attempt: forCart((subject) => ({ input: { cartId: subject.cartId, lineIds: [subject.lineId] } })),
     },
   ],
-  mergeGuestCart: [{ label: 'the guest cart of the signing-in shopper', allowed: ['customer'], attempt: async () => ({ variables: { input: { guestCartId: await newGuestCart() } }, owner: await newSubject() }) }],
+  mergeGuestCart: [
+    {
+      label: 'the guest cart of the signing-in shopper',
+      allowed: ['customer'],
+      attempt: async () => {
+        const { cartId, guestId } = await newGuestCart();
+        const subject = await newSubject();
+        return { variables: { input: { guestCartId: cartId } }, owner: { ...subject, client: await customerClient(subject.id, guestId) } };
+      },
+    },
+  ],
   checkout: [
     {
       label: 'pickup at Berlin',

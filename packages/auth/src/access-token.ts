@@ -15,7 +15,13 @@ export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 const claimsSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('guest'), sub: z.string().min(1), channel: z.enum(CHANNELS) }),
-  z.object({ role: z.literal('customer'), sub: z.string().min(1), channel: z.enum(CHANNELS) }),
+  z.object({
+    role: z.literal('customer'),
+    sub: z.string().min(1),
+    channel: z.enum(CHANNELS),
+    // The anonymous id of the device the customer signed in from: it proves their guest cart is theirs.
+    guest: z.string().min(1).max(100).optional(),
+  }),
   z.object({
     role: z.literal('staff'),
     sub: z.string().min(1),
@@ -81,6 +87,7 @@ export function callerFromClaims(claims: AccessTokenClaims): Caller {
         kind: 'customer',
         channel: claims.channel,
         customerId: claims.sub,
+        ...(claims.guest ? { guestId: claims.guest } : {}),
         scopes: [...SCOPES_BY_KIND.customer],
       };
     case 'staff':

@@ -38,6 +38,13 @@ describe('access tokens', () => {
     expect(warehouse.filter((scope) => scope.startsWith('customers:') || scope.startsWith('carts:') || scope.startsWith('support:'))).toEqual([]);
   });
 
+  it("names the device a customer signed in from, so only that guest's cart becomes theirs", async () => {
+    const signedIn = await mintAccessToken(SECRET, { role: 'customer', sub: 'cus_1', channel: 'MOBILE_APP', guest: 'guest_1' });
+    expect(callerFromClaims(await verifyAccessToken(SECRET, signedIn))).toMatchObject({ kind: 'customer', customerId: 'cus_1', guestId: 'guest_1' });
+    const plain = callerFromClaims(await verifyAccessToken(SECRET, await mintAccessToken(SECRET, { role: 'customer', sub: 'cus_1', channel: 'WEB' })));
+    expect(plain.guestId).toBeUndefined();
+  });
+
   it('gives partners catalog read and nothing else', async () => {
     const token = await mintAccessToken(SECRET, { role: 'partner', sub: 'partner_acme' });
     expect(callerFromClaims(await verifyAccessToken(SECRET, token))).toEqual({

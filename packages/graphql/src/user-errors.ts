@@ -8,6 +8,7 @@ export const USER_ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'INVALID_STATE',
   'RATE_LIMITED',
+  'PRICING_UNAVAILABLE',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

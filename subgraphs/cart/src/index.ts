@@ -18,6 +18,6 @@ await runStandaloneSubgraph({
     // delivered again by the next relay, and consumers apply it once.
     createCartEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
     startAbandonedCartSweeper(database.db, { idleMinutes: env.abandonedAfterMinutes });
-    return createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl, customerUrl: env.customerUrl, abandonedAfterMinutes: env.abandonedAfterMinutes });
+    return createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl, customerUrl: env.customerUrl, promotionsUrl: env.promotionsUrl, abandonedAfterMinutes: env.abandonedAfterMinutes });
   },
 });

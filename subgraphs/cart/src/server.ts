@@ -1,9 +1,10 @@
 import { createCatalogClient } from './clients/catalog-client';
+import { createPromotionsClient } from './clients/promotions-client';
 import { createCustomerDirectoryClient, createSubgraphServer, loadSubgraphTypeDefs, type CustomerDirectory } from '@omni/graphql';
 import { createCartContext, type CartContext } from './context';
 import type { CartDatabase } from './db/database';
 import { createDefaultPaymentProviders, type PaymentProviders } from './payments/payment-providers';
-import { listPricing, type PricingPort } from './services/pricing';
+import { promotionsPricing, unavailablePricing, type PricingPort } from './services/pricing';
 import { DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 import { resolvers } from './resolvers';
 
@@ -19,7 +20,16 @@ export interface CartSubgraphOptions {
   customerUrl: string | (() => string);
   /** Answers for the customer subgraph at `customerUrl` when given (tests without one). */
   customers?: CustomerDirectory;
-  /** Final price of a checkout; list prices without discounts when omitted. */
+  /**
+   * The promotions subgraph, asked for the final price of a checkout (the quote behind
+   * `Cart.total`); a function when its port is picked later.
+   */
+  promotionsUrl?: string | (() => string);
+  /**
+   * Final price of a checkout instead of the promotions quote (tests, deployments without
+   * promotions pass `listPricing`). With neither this nor `promotionsUrl`, checkout refuses with
+   * PRICING_UNAVAILABLE rather than charge a price nobody was shown.
+   */
   pricing?: PricingPort;
   /** Ways to pay; the built-in providers when omitted. */
   paymentProviders?: PaymentProviders;
@@ -30,7 +40,8 @@ export interface CartSubgraphOptions {
 export function createCartSubgraph(options: CartSubgraphOptions) {
   const catalog = createCatalogClient({ url: options.catalogUrl, signingSecret: options.signingSecret });
   const customers = options.customers ?? createCustomerDirectoryClient({ service: 'cart', url: options.customerUrl, signingSecret: options.signingSecret });
-  const checkoutPorts = { pricing: options.pricing ?? listPricing, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
+  const pricing = options.pricing ?? (options.promotionsUrl ? promotionsPricing(createPromotionsClient({ url: options.promotionsUrl, signingSecret: options.signingSecret })) : unavailablePricing);
+  const checkoutPorts = { pricing, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
   const settings = { abandonedAfterMinutes: options.abandonedAfterMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES };
   return createSubgraphServer<CartContext>({
     name: CART_SUBGRAPH_NAME,

@@ -5,4 +5,4 @@ export { seedCartDemoData } from './seed';
 export { createCartEventRelay } from './events';
 export { announceAbandonedCarts, startAbandonedCartSweeper, DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 export { createDefaultPaymentProviders, createTestCardProvider, type PaymentProvider, type PaymentProviders } from './payments/payment-providers';
-export { listPricing, type PricingPort, type PricingRequest, type PriceQuote } from './services/pricing';
+export { listPricing, promotionsPricing, PricingUnavailableError, type PricingPort, type PricingRequest, type PriceQuote } from './services/pricing';

@@ -170,10 +170,17 @@ describe('addCartLines', () => {
     expect(codes(payload)).toEqual([['OUT_OF_STOCK', 'input.lines.0.variantId']]);
   });
 
-  it('refuses a variant priced in another currency than the cart', async () => {
+  it("prices a USD cart with the variant's USD price, and refuses a variant with no price in the cart's currency", async () => {
+    const usd = variant(7).otherPrices.find((price) => price.currencyCode === 'USD')!;
     const { client, cartId } = await newShopperCart({ currencyCode: 'USD' });
-    const payload = await add(client, { cartId, lines: [{ variantId: variant(7).id, quantity: 1 }] });
-    expect(codes(payload)).toEqual([['INVALID', 'input.lines.0.variantId']]);
+    const payload = await add(client, { cartId, lines: [{ variantId: variant(7).id, quantity: 2 }] });
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.cart!.lines.edges[0]!.node.unitPrice).toEqual(toMoney(usd.amountMinor, 'USD'));
+    expect(payload.cart!.subtotal).toEqual(toMoney(usd.amountMinor * 2, 'USD'));
+
+    const pounds = await newShopperCart({ currencyCode: 'GBP' });
+    const refused = await add(pounds.client, { cartId: pounds.cartId, lines: [{ variantId: variant(7).id, quantity: 1 }] });
+    expect(codes(refused)).toEqual([['INVALID', 'input.lines.0.variantId']]);
   });
 
   it('refuses a stale expectedVersion with VERSION_CONFLICT and changes nothing', async () => {

@@ -8,6 +8,7 @@ import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIG
 import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import type { PaymentProviders } from '../src/payments/payment-providers';
 import { createCartSubgraph } from '../src/server';
+import { listPricing } from '../src/services/pricing';
 import { ANY_CUSTOMER_EXISTS } from './helpers';
 
 /** A seeded catalog and a cart subgraph over real HTTP, with direct access to both databases for stock set-up. */
@@ -21,7 +22,11 @@ export interface CheckoutHarness {
   stop(): Promise<void>;
 }
 
-export async function startCheckoutHarness(options: { paymentProviders?: PaymentProviders } = {}): Promise<CheckoutHarness> {
+/**
+ * Checkout mechanics are tested at list prices (`listPricing`): no promotions subgraph runs here.
+ * `promotionsUrl` asks a promotions subgraph there instead (or a dead address, to see checkout refuse).
+ */
+export async function startCheckoutHarness(options: { paymentProviders?: PaymentProviders; promotionsUrl?: string } = {}): Promise<CheckoutHarness> {
   const testDb = await createTestDatabase({ maxConnections: 30 });
   const catalogDatabase = await openCatalogDatabase(testDb.client);
   await seedCatalogDemoData(catalogDatabase.db);
@@ -32,6 +37,7 @@ export async function startCheckoutHarness(options: { paymentProviders?: Payment
     signingSecret: TEST_SIGNING_SECRET,
     catalogUrl: () => catalogServer.url,
     ...ANY_CUSTOMER_EXISTS,
+    ...(options.promotionsUrl ? { promotionsUrl: options.promotionsUrl } : { pricing: listPricing }),
     ...(options.paymentProviders ? { paymentProviders: options.paymentProviders } : {}),
   }).listen(0);
   return {

@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import { newId } from '@omni/db';
 import { createServiceClient, toMoney } from '@omni/graphql';
 import { releaseExpiredReservations } from '@omni/subgraph-catalog';
-import { callers, expectData, onPostgresServer, TEST_SIGNING_SECRET } from '@omni/testing';
+import { callers, expectData, onPostgresServer, signedSubgraphClient, TEST_SIGNING_SECRET } from '@omni/testing';
+import { createCartSubgraph } from '../src/server';
+import { ANY_CUSTOMER_EXISTS } from './helpers';
 import { createDefaultPaymentProviders, createTestCardProvider, type PaymentProvider } from '../src/payments/payment-providers';
 import {
   ADDRESS,
@@ -278,6 +280,34 @@ describe('checkout', () => {
     expect(retried.userErrors).toEqual([]);
     expect(await checkoutAs(client, { cartId, idempotencyKey: 'killed-1', fulfillment: pickupAt(BERLIN.id), payment: payAtPickup })).toEqual(retried);
     expect(await stockAt(h, variant.id, BERLIN.id)).toEqual({ onHand: 0, reserved: 0 });
+  });
+});
+
+describe('checkout without a price', () => {
+  it('refuses with PRICING_UNAVAILABLE when promotions cannot quote: nothing reserved, nothing charged, the cart stays open', async () => {
+    const variant = freshVariant();
+    await setStock(h, variant.id, WAREHOUSE.id, 2);
+    const { cartId, client, customerId, version } = await customerWithCart(h, variant.id, 1);
+    // The same cart database and catalog, served by a cart subgraph whose promotions do not answer.
+    const cartServer = await createCartSubgraph({
+      database: h.cartDatabase,
+      signingSecret: TEST_SIGNING_SECRET,
+      catalogUrl: h.catalogServer.url,
+      ...ANY_CUSTOMER_EXISTS,
+      promotionsUrl: 'http://127.0.0.1:9/',
+    }).listen(0);
+    try {
+      const shopper = signedSubgraphClient(cartServer.url, TEST_SIGNING_SECRET, callers.customer(customerId));
+      const input = { cartId, idempotencyKey: 'no-price-1', fulfillment: { method: 'DELIVERY', locationId: WAREHOUSE.id, shippingAddress: ADDRESS }, payment: cardPayment() };
+      const refused = await checkoutAs(shopper, input);
+      expect(refused).toEqual({ order: null, userErrors: [expect.objectContaining({ code: 'PRICING_UNAVAILABLE', field: ['input', 'cartId'] })] });
+      expect(await stockAt(h, variant.id, WAREHOUSE.id)).toEqual({ onHand: 2, reserved: 0 });
+      expect(await cartState(client, cartId)).toMatchObject({ status: 'ACTIVE', version });
+      // Priced again, the same key places the order.
+      expect((await checkoutAs(client, input)).userErrors).toEqual([]);
+    } finally {
+      await cartServer.stop();
+    }
   });
 });
 

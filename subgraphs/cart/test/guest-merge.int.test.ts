@@ -21,6 +21,8 @@ async function onlyStock(variantId: string, onHand: number) {
 }
 
 const guest = (guestId: string): Caller => ({ kind: 'guest', channel: 'MOBILE_APP', guestId, scopes: ['catalog:read', 'storefront:read'] });
+/** A customer token from `signInWithCode` on the device of that guest names the guest. */
+const signedInFrom = (customerId: string, guestId: string, channel: Caller['channel'] = 'WEB'): Caller => ({ ...callers.customer(customerId, channel), guestId });
 const MERGE = `mutation($input: MergeGuestCartInput!) { mergeGuestCart(input: $input) {
   cart { id version status customer { id } lines(first: 20) { edges { node { variant { id } quantity addedInChannel } } } }
   droppedVariants { id } userErrors { code field } } }`;
@@ -31,7 +33,7 @@ async function cartWith(caller: Caller, lines: { variantId: string; quantity: nu
   const cartId = expectData(await client(`mutation { createCart(input: {}) { cart { id } } }`)).createCart.cart.id as string;
   const added = expectData(await client(`mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { version } userErrors { code } } }`, { input: { cartId, lines } })).addCartLines;
   expect(added.userErrors).toEqual([]);
-  return { cartId, client };
+  return { cartId, client, version: added.cart.version as number };
 }
 
 describe('mergeGuestCart', () => {
@@ -40,9 +42,10 @@ describe('mergeGuestCart', () => {
     await onlyStock(a.id, 3);
     await onlyStock(b.id, 5);
     await onlyStock(c.id, 5);
-    const guestCart = await cartWith(guest(newId('guest')), [{ variantId: a.id, quantity: 2 }, { variantId: b.id, quantity: 1 }]);
+    const guestId = newId('guest');
+    const guestCart = await cartWith(guest(guestId), [{ variantId: a.id, quantity: 2 }, { variantId: b.id, quantity: 1 }]);
     const customerId = newId('cus');
-    const own = await cartWith(callers.customer(customerId, 'WEB'), [{ variantId: a.id, quantity: 2 }, { variantId: c.id, quantity: 1 }]);
+    const own = await cartWith(signedInFrom(customerId, guestId), [{ variantId: a.id, quantity: 2 }, { variantId: c.id, quantity: 1 }]);
     // Only 3 of A are left anywhere, so 2 + 2 is capped at 3.
     const merged = expectData(await own.client(MERGE, { input: { guestCartId: guestCart.cartId } })).mergeGuestCart;
     expect(merged.userErrors).toEqual([]);
@@ -62,17 +65,20 @@ describe('mergeGuestCart', () => {
   it('hands the guest cart over as it is when the customer has no cart, and drops sold-out variants on a merge', async () => {
     const a = freshVariant();
     await setStock(h, a.id, WAREHOUSE.id, 4);
-    const guestCart = await cartWith(guest(newId('guest')), [{ variantId: a.id, quantity: 1 }]);
+    const guestId = newId('guest');
+    const guestCart = await cartWith(guest(guestId), [{ variantId: a.id, quantity: 1 }]);
     const customerId = newId('cus');
-    const client = h.as(callers.customer(customerId));
+    const client = h.as(signedInFrom(customerId, guestId));
     const handed = expectData(await client(MERGE, { input: { guestCartId: guestCart.cartId } })).mergeGuestCart;
     expect(handed).toMatchObject({ userErrors: [], cart: { id: guestCart.cartId, status: 'ACTIVE', version: 3, customer: { id: customerId } } });
 
     const soldOut = freshVariant();
     await onlyStock(soldOut.id, 1);
-    const second = await cartWith(guest(newId('guest')), [{ variantId: soldOut.id, quantity: 1 }]);
+    // The same customer signs in on a second device, where they filled another guest cart.
+    const secondGuestId = newId('guest');
+    const second = await cartWith(guest(secondGuestId), [{ variantId: soldOut.id, quantity: 1 }]);
     await onlyStock(soldOut.id, 0);
-    const merged = expectData(await client(MERGE, { input: { guestCartId: second.cartId } })).mergeGuestCart;
+    const merged = expectData(await h.as(signedInFrom(customerId, secondGuestId))(MERGE, { input: { guestCartId: second.cartId } })).mergeGuestCart;
     expect(merged).toMatchObject({ userErrors: [], cart: { id: guestCart.cartId }, droppedVariants: [{ id: soldOut.id }] });
   });
 
@@ -87,5 +93,19 @@ describe('mergeGuestCart', () => {
     expect(unknown.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
     const asGuest = await h.as(guest(newId('guest')))(MERGE, { input: { guestCartId: newId('cart') } });
     expect(asGuest.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("refuses another shopper's guest cart to a customer who merely knows its id", async () => {
+    const variant = freshVariant();
+    await setStock(h, variant.id, WAREHOUSE.id, 2);
+    const guestId = newId('guest');
+    const guestCart = await cartWith(guest(guestId), [{ variantId: variant.id, quantity: 1 }]);
+    for (const caller of [callers.customer(newId('cus')), signedInFrom(newId('cus'), newId('guest'))]) {
+      const taken = expectData(await h.as(caller)(MERGE, { input: { guestCartId: guestCart.cartId } })).mergeGuestCart;
+      expect(taken).toMatchObject({ cart: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'guestCartId'] })] });
+    }
+    const untouched = expectData(await h.as(callers.admin())(READ, { id: guestCart.cartId })).cart;
+    expect(untouched.status).toBe('ACTIVE');
+    expect(untouched.version).toBe(guestCart.version);
   });
 });

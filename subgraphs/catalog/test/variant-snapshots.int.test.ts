@@ -46,6 +46,20 @@ describe('variantSnapshots (internal, for the cart subgraph)', () => {
     expect(response.data?.variantSnapshots ?? null).toBeNull();
   });
 
+  it("prices in the cart's currency where the variant has a price in it, else in its own", async () => {
+    const [a, b] = [allVariants[3]!, allVariants[4]!];
+    const usd = a.otherPrices.find((price) => price.currencyCode === 'USD')!;
+    const PRICED = `query($ids: [ID!]!, $currencyCode: String) { variantSnapshots(ids: $ids, currencyCode: $currencyCode) { id priceMinor currencyCode compareAtMinor } }`;
+    const inDollars = expectData(await asCart()(PRICED, { ids: [a.id], currencyCode: 'USD' })).variantSnapshots;
+    expect(inDollars).toEqual([{ id: a.id, priceMinor: usd.amountMinor, currencyCode: 'USD', compareAtMinor: usd.compareAtMinor }]);
+    const inEuros = expectData(await asCart()(PRICED, { ids: [a.id, b.id], currencyCode: DEMO_CURRENCY })).variantSnapshots;
+    expect(inEuros.map((snapshot: { priceMinor: number; currencyCode: string }) => [snapshot.priceMinor, snapshot.currencyCode])).toEqual([[a.priceMinor, DEMO_CURRENCY], [b.priceMinor, DEMO_CURRENCY]]);
+    const inPounds = expectData(await asCart()(PRICED, { ids: [a.id], currencyCode: 'GBP' })).variantSnapshots;
+    expect(inPounds[0]).toMatchObject({ priceMinor: a.priceMinor, currencyCode: DEMO_CURRENCY });
+    const bad = await asCart()(PRICED, { ids: [a.id], currencyCode: 'euro' });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('answers the cart service in the order asked, with null for unknown ids and repeats honoured', async () => {
     const [a, b, c] = [allVariants[5]!, allVariants[0]!, allVariants[700]!];
     const ids = [a.id, 'var_00000000000000000000000000', b.id, 'not-an-id', c.id, a.id];

@@ -112,6 +112,39 @@ describe('promotions subgraph', () => {
     expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('quotes a cart for checkout with the same discounts as Cart.total, allocated to lines, for our services only', async () => {
+    const QUOTE = `query($input: CartQuoteInput!) {
+      quoteCart(input: $input) {
+        cartId currencyCode subtotalMinor discountTotalMinor shippingMinor totalMinor
+        discounts { promotionId title amountMinor }
+        lines { lineId unitPriceMinor discountMinor allocations { promotionId amountMinor } }
+      }
+    }`;
+    const lines = [
+      { lineId: 'line_b', variantId: 'var_b', quantity: 3, unitPriceMinor: 1_001 },
+      { lineId: 'line_a', variantId: 'var_a', quantity: 1, unitPriceMinor: 8_997 },
+    ];
+    const input = { cartId: 'cart_q', channel: 'POS', locationId: 'loc_x', customerId: anna.id, currencyCode: 'EUR', lines, couponCodes: [], shippingFeeMinor: 495 };
+    const quoted = expectData(await asCaller(callers.service('cart'))(QUOTE, { input })).quoteCart;
+    const shown = expectData(await asCaller(callers.customer(anna.id))(CART_PRICING, { reps: [cart('cart_q', 'POS', '120.00')] }))._entities[0];
+
+    expect(quoted).toMatchObject({ cartId: 'cart_q', currencyCode: 'EUR', subtotalMinor: 12_000, discountTotalMinor: 1_700, shippingMinor: 495, totalMinor: 10_795 });
+    expect(shown.discountTotal.amount).toBe('17.00');
+    expect(quoted.discounts).toEqual(shown.discounts.map((d: { title: string; amount: { amount: string }; promotion: { id: string } }) => ({ promotionId: d.promotion.id, title: d.title, amountMinor: Math.round(Number(d.amount.amount) * 100) })));
+    // 12.00 over 30.03 : 89.97 → 3.003 / 8.997 (rest to line_a); 5.00 over what is left → 1.251 / 3.749.
+    expect(quoted.lines).toEqual([
+      { lineId: 'line_b', unitPriceMinor: 1_001, discountMinor: 300 + 125, allocations: [{ promotionId: tenPercent.id, amountMinor: 300 }, { promotionId: posFiveOff.id, amountMinor: 125 }] },
+      { lineId: 'line_a', unitPriceMinor: 8_997, discountMinor: 900 + 375, allocations: [{ promotionId: tenPercent.id, amountMinor: 900 }, { promotionId: posFiveOff.id, amountMinor: 375 }] },
+    ]);
+
+    for (const caller of [callers.customer(anna.id), callers.admin(), callers.anonymous()]) {
+      const refused = await asCaller(caller)(QUOTE, { input });
+      expect(refused.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+    }
+    const duplicate = await asCaller(callers.service('cart'))(QUOTE, { input: { ...input, lines: [lines[0], lines[0]] } });
+    expect(duplicate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('prices carts through _entities: 10% on the web, both promotions at the POS, nothing under the minimum', async () => {
     const reps = [cart('cart_web', 'WEB', '120.00'), cart('cart_pos', 'POS', '120.00'), cart('cart_small', 'WEB', '40.00')];
     const data = expectData(await asCaller(callers.customer(anna.id))(CART_PRICING, { reps }));

@@ -17,8 +17,8 @@ export type VariantSnapshot = z.infer<typeof variantSnapshot>;
 const variantSnapshotsResponse = z.object({ variantSnapshots: z.array(variantSnapshot.nullable()) });
 
 const VARIANT_SNAPSHOTS = /* GraphQL */ `
-  query CartVariantSnapshots($ids: [ID!]!) {
-    variantSnapshots(ids: $ids) { id priceMinor currencyCode availableForSale totalAvailable publishedChannels }
+  query CartVariantSnapshots($ids: [ID!]!, $currencyCode: String) {
+    variantSnapshots(ids: $ids, currencyCode: $currencyCode) { id priceMinor currencyCode availableForSale totalAvailable publishedChannels }
   }
 `;
 
@@ -50,8 +50,11 @@ const RESTOCK = `mutation CartRestock($input: RestockReturnedInventoryInput!) { 
 const restockPayload = z.object({ userErrors: z.array(userErrorSchema) });
 
 export interface CatalogClient {
-  /** Snapshots keyed by variant id; unknown ids map to null. Priced for `channel`. */
-  variantSnapshots(ids: readonly string[], channel: Channel): Promise<Map<string, VariantSnapshot | null>>;
+  /**
+   * Snapshots keyed by variant id; unknown ids map to null. Asked in `channel`, priced in the
+   * cart's `currencyCode` where the variant has a price in it (else in its own currency).
+   */
+  variantSnapshots(ids: readonly string[], channel: Channel, currencyCode: string): Promise<Map<string, VariantSnapshot | null>>;
   /** Every location with the lines it cannot fill now: where a cart can be picked up, shipped or reserved. */
   stockCoverage(lines: readonly { variantId: string; quantity: number }[]): Promise<LocationCoverage[]>;
   /** Holds stock at one location for all lines or none; short lines come back as OUT_OF_STOCK user errors. */
@@ -76,8 +79,8 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export function createCatalogClient(options: { url: string | (() => string); signingSecret: string }): CatalogClient {
   const client: ServiceClient = createServiceClient({ service: 'cart', url: options.url, signingSecret: options.signingSecret });
   return {
-    async variantSnapshots(ids, channel) {
-      const data = await client.request<unknown>(VARIANT_SNAPSHOTS, { ids: [...ids] }, channel);
+    async variantSnapshots(ids, channel, currencyCode) {
+      const data = await client.request<unknown>(VARIANT_SNAPSHOTS, { ids: [...ids], currencyCode }, channel);
       const parsed = variantSnapshotsResponse.safeParse(data);
       // The catalog answers in the order asked; anything else would price the wrong variant.
       if (!parsed.success || parsed.data.variantSnapshots.length !== ids.length) {

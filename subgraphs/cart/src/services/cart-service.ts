@@ -262,7 +262,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
 
   // Asked outside the transaction: the cart lock is never held across a network call.
   const variantIds = input.lines.map((line) => line.variantId);
-  const snapshots = await ctx.catalog.variantSnapshots(variantIds, current.value.channel);
+  const snapshots = await ctx.catalog.variantSnapshots(variantIds, current.value.channel, current.value.currencyCode);
 
   return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
     const existing = await findCartLinesByVariantIds(tx, cart.id, variantIds);

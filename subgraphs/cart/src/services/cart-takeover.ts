@@ -35,7 +35,7 @@ export async function planCartTakeover(deps: { db: CartDb; catalog: CatalogClien
   const target = await findActiveCartOfOwner(deps.db, { customerId });
   if (!target) return { source, customerId, target: null, snapshots: new Map() };
   const sourceLines = await findAllCartLines(deps.db, source.id);
-  const snapshots = await deps.catalog.variantSnapshots(sourceLines.map((line) => line.variantId), target.channel);
+  const snapshots = await deps.catalog.variantSnapshots(sourceLines.map((line) => line.variantId), target.channel, target.currencyCode);
   return { source, customerId, target, snapshots };
 }
 

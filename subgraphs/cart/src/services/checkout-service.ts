@@ -10,8 +10,8 @@ import { FULFILLMENT_METHODS, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEven
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
 import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service';
 import { maySellFrom } from './cart-access';
-import { planCheckoutFulfillment } from './checkout-fulfillment';
-import { checkQuote, type PricingRequest } from './pricing';
+import { planCheckoutFulfillment, type CheckoutFulfillment } from './checkout-fulfillment';
+import { checkQuote, PricingUnavailableError, type PriceQuote, type PricingRequest } from './pricing';
 
 const shippingAddress = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -86,11 +86,13 @@ export function creditedStaffId(checkoutStaffId: string | null, lines: readonly 
 }
 
 /**
- * Places the order for a cart. Order of work, so a failure anywhere leaves nothing behind:
- * read and price the cart (no lock held across calls) → reserve stock in the catalog → authorise
- * the payment → in one transaction, lock the cart, check it did not change, write the order and
- * close the cart → commit the reservation and capture. Before the order exists every failure
- * releases the reservation and voids the payment; after, a replay with the same key finishes it.
+ * Places the order for a cart, as a saga whose steps read top to bottom:
+ *
+ *   validate → price → reserve stock → authorise payment → write order → settle
+ *
+ * No step holds the cart lock across a network call. Until the order is written every failure
+ * undoes what the steps before it did (the reservation is released, the authorisation voided);
+ * once it is written the sale stands, and a replay with the same key finishes settling it.
  */
 export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promise<Outcome<OrderRow>> {
   const parsed = checkoutInput.safeParse(rawInput);
@@ -98,143 +100,36 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   const input = parsed.data;
   const requestHash = requestHashOf(input);
 
-  const loaded = await ctx.loaders.cartById.load(input.cartId);
-  // A replay must find its order although the cart is closed now, so ownership is checked first.
-  const owned = await changeableCartAfterMerges(ctx, loaded ? { ...loaded, status: 'ACTIVE' } : null);
-  if (!owned.ok) return owned;
-  if (!maySellFrom(ctx.caller, input.fulfillment.method, input.fulfillment.locationId)) {
-    return fail(userError('FORBIDDEN', 'Store staff sell for collection at, or shipping from, their own store', ['input', 'fulfillment', 'locationId']));
-  }
-  const replayed = await replay(ctx, input, requestHash);
-  if (replayed) return replayed;
+  // 1. Validate (an earlier attempt with this key is answered as it was).
+  const validated = await validateCheckout(ctx, input, requestHash);
+  if ('replayed' in validated) return validated.replayed;
+  if (!validated.ok) return validated;
+  const { cart, lines } = validated.value;
 
-  const active = await changeableCartAfterMerges(ctx, loaded);
-  if (!active.ok) return active;
-  const cart = active.value;
-  if (input.payment.provider === 'CASH' && !staffIdOf(ctx.caller)) {
-    return fail(userError('FORBIDDEN', 'Cash is taken by staff at a till', ['input', 'payment', 'provider']));
-  }
-  if (input.expectedVersion != null && input.expectedVersion !== cart.version) {
-    return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${input.expectedVersion}; reload it and retry`, ['input', 'expectedVersion']));
-  }
-  const lines = await findAllCartLines(ctx.db, cart.id);
-  if (lines.length === 0) return fail(userError('INVALID_STATE', 'The cart is empty', ['input', 'cartId']));
+  // 2. Price: nothing is held yet, so a refusal needs no undo.
+  const priced = await priceCheckout(ctx, input, cart, lines);
+  if (!priced.ok) return priced;
+  const { fulfillment, quote } = priced.value;
 
-  const repriced = await recheckPrices(ctx, cart, lines);
-  if (!repriced.ok) return repriced;
-
-  const planned = await planCheckoutFulfillment(ctx, input.fulfillment, cart, lines);
-  if (!planned.ok) return planned;
-  const fulfillment = planned.value;
-
-  const pricingRequest: PricingRequest = {
-    cartId: cart.id,
-    customerId: cart.customerId,
-    channel: cart.channel,
-    currencyCode: cart.currencyCode,
-    fulfillmentMethod: input.fulfillment.method,
-    shipping: fulfillment.shipping && { rate: fulfillment.shipping.rate, feeMinor: fulfillment.shipping.feeMinor },
-    lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
-  };
-  const quote = await ctx.pricing(pricingRequest);
-  checkQuote(pricingRequest, quote);
-
-  const reserved = await ctx.catalog.reserveInventory({
-    locationId: fulfillment.sourceLocationId,
-    lines: lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
-    reference: cart.id,
-    // Per attempt: a retry after a lapsed or released hold must get a fresh one, not the old answer.
-    idempotencyKey: `checkout:${newId('chk')}`,
-  });
-  if (!reserved.reservation || reserved.userErrors.length > 0) {
-    // A concurrent request with the same key may hold the stock this one asked for.
-    return (await replay(ctx, input, requestHash)) ?? fail(...reservationErrors(reserved.userErrors, lines));
-  }
-  const reservationId = reserved.reservation.id;
+  // 3. Reserve stock; undone from here on by releasing it.
+  const reserved = await reserveStock(ctx, cart, lines, fulfillment);
+  // A concurrent request with the same key may hold the stock this one asked for.
+  if (!reserved.ok) return (await replay(ctx, input, requestHash)) ?? reserved;
+  const reservationId = reserved.value;
 
   const provider = ctx.payments[input.payment.provider];
   let authorization: Authorization | null = null;
   let order: OrderRow | null = null;
   try {
-    authorization = await provider.authorize({ amountMinor: quote.totalMinor, currencyCode: cart.currencyCode, cardToken: input.payment.cardToken ?? null, reference: cart.id });
+    // 4. Authorise payment; undone from here on by voiding it.
+    authorization = await authorisePayment(provider, input, cart, quote);
     if (!authorization.ok) {
       await ctx.catalog.releaseReservation(reservationId);
       return fail(userError('INVALID', authorization.message, ['input', 'payment', 'cardToken']));
     }
     const paid = authorization;
-    const written = await ctx.db.transaction(async (tx): Promise<Outcome<OrderRow> | 'duplicate'> => {
-      const locked = await lockCart(tx, cart.id);
-      if (!locked || locked.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
-      if (locked.version !== cart.version) {
-        return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${locked.version}); review it and retry`, ['input', 'cartId']));
-      }
-      const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
-      const placed = await insertOrderUnlessKeyUsed(tx, {
-        id: newId('ord'),
-        cartId: cart.id,
-        idempotencyKey: input.idempotencyKey,
-        requestHash,
-        customerId: cart.customerId,
-        guestId: cart.guestId,
-        channel: ctx.caller.channel,
-        staffId: creditedStaffId(staffIdOf(ctx.caller), lines),
-        currencyCode: cart.currencyCode,
-        subtotalMinor: quote.subtotalMinor,
-        discountMinor: quote.discountMinor,
-        shippingMinor: quote.shippingMinor,
-        totalMinor: quote.totalMinor,
-        fulfillmentMethod: input.fulfillment.method,
-        fulfillmentLocationId: fulfillment.locationId,
-        sourceLocationId: fulfillment.sourceLocationId,
-        shippingRate: fulfillment.shipping?.rate ?? null,
-        estimatedDeliveryAt: fulfillment.shipping?.estimatedDeliveryAt ?? null,
-        fulfillmentStatus: 'UNFULFILLED',
-        shippingAddress: input.fulfillment.shippingAddress ?? null,
-        readyBy: fulfillment.readyBy,
-        reservationId,
-        reservationState: 'ACTIVE',
-        paymentProvider: provider.id,
-        paymentStatus: paid.status,
-        paymentReference: paid.reference,
-        capturedMinor: paid.status === 'CAPTURED' ? quote.totalMinor : 0,
-      });
-      if (!placed) return 'duplicate';
-      const orderLineIds = lines.map(() => newId('oline'));
-      await insertOrderLines(
-        tx,
-        lines.map((line, index) => {
-          const priced = quoteByLine.get(line.id)!;
-          return {
-            id: orderLineIds[index]!,
-            orderId: placed.id,
-            variantId: line.variantId,
-            quantity: line.quantity,
-            unitPriceMinor: priced.unitPriceMinor,
-            discountMinor: priced.discountMinor,
-            paidMinor: priced.unitPriceMinor * line.quantity - priced.discountMinor,
-            currencyCode: line.currencyCode,
-            addedInChannel: line.addedInChannel,
-            addedByStaffId: line.addedByStaffId,
-          };
-        }),
-      );
-      const closed = await markCartCheckedOut(tx, cart.id);
-      await publishEvents(tx, outboxEvents, [
-        {
-          type: 'cart.changed',
-          aggregateId: closed.id,
-          payload: { cartId: closed.id, customerId: closed.customerId, guestId: closed.guestId, channel: ctx.caller.channel, version: closed.version, totalQuantity: closed.totalQuantity, status: closed.status },
-          occurredAt: closed.updatedAt,
-        },
-        {
-          type: 'order.placed',
-          aggregateId: placed.id,
-          payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId, sourceLocationId: placed.sourceLocationId },
-          occurredAt: placed.placedAt,
-        },
-      ]);
-      return succeed(placed);
-    });
+    // 5. Write the order; a refusal here undoes payment and reservation.
+    const written = await writeOrder(ctx, { input, requestHash, cart, lines, fulfillment, quote, reservationId, provider, paid });
     if (written === 'duplicate' || !written.ok) {
       await provider.void(paid.reference);
       await ctx.catalog.releaseReservation(reservationId);
@@ -249,7 +144,200 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
     throw error;
   }
   ctx.loaders.cartById.clear(cart.id);
+  // 6. Settle: the sale stands, so a failure here is finished by a replay, not undone.
   return succeed(await settle(ctx, order));
+}
+
+interface CheckableCart {
+  cart: CartRow;
+  lines: CartLineRow[];
+}
+
+/**
+ * Step 1, validate: the caller may check this cart out this way, an earlier attempt with this
+ * key is answered as it was (a replay must find its order although the cart is closed now, so
+ * ownership is checked before the cart's state), and the cart is active, at the version the
+ * caller saw and not empty.
+ */
+async function validateCheckout(ctx: CartContext, input: ParsedCheckout, requestHash: string): Promise<Outcome<CheckableCart> | { replayed: Outcome<OrderRow> }> {
+  const loaded = await ctx.loaders.cartById.load(input.cartId);
+  const owned = await changeableCartAfterMerges(ctx, loaded ? { ...loaded, status: 'ACTIVE' } : null);
+  if (!owned.ok) return owned;
+  if (!maySellFrom(ctx.caller, input.fulfillment.method, input.fulfillment.locationId)) {
+    return fail(userError('FORBIDDEN', 'Store staff sell for collection at, or shipping from, their own store', ['input', 'fulfillment', 'locationId']));
+  }
+  const replayed = await replay(ctx, input, requestHash);
+  if (replayed) return { replayed };
+
+  const active = await changeableCartAfterMerges(ctx, loaded);
+  if (!active.ok) return active;
+  const cart = active.value;
+  if (input.payment.provider === 'CASH' && !staffIdOf(ctx.caller)) {
+    return fail(userError('FORBIDDEN', 'Cash is taken by staff at a till', ['input', 'payment', 'provider']));
+  }
+  if (input.expectedVersion != null && input.expectedVersion !== cart.version) {
+    return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${input.expectedVersion}; reload it and retry`, ['input', 'expectedVersion']));
+  }
+  const lines = await findAllCartLines(ctx.db, cart.id);
+  if (lines.length === 0) return fail(userError('INVALID_STATE', 'The cart is empty', ['input', 'cartId']));
+  return succeed({ cart, lines });
+}
+
+interface PricedCheckout {
+  fulfillment: CheckoutFulfillment;
+  quote: PriceQuote;
+}
+
+/**
+ * Step 2, price: unit prices re-checked with the catalog, the fulfillment planned (it decides
+ * the parcel fee), then the final price from the pricing port (the promotions quote behind
+ * `Cart.total`), checked by `checkQuote`. Nothing is held yet, so a failure here needs no undo;
+ * pricing that cannot answer stops checkout rather than charging a price nobody was shown.
+ */
+async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: CartRow, lines: CartLineRow[]): Promise<Outcome<PricedCheckout>> {
+  const repriced = await recheckPrices(ctx, cart, lines);
+  if (!repriced.ok) return repriced;
+
+  const planned = await planCheckoutFulfillment(ctx, input.fulfillment, cart, lines);
+  if (!planned.ok) return planned;
+  const fulfillment = planned.value;
+
+  const pricingRequest: PricingRequest = {
+    cartId: cart.id,
+    customerId: cart.customerId,
+    channel: cart.channel,
+    currencyCode: cart.currencyCode,
+    fulfillmentMethod: input.fulfillment.method,
+    locationId: fulfillment.locationId,
+    couponCodes: [],
+    shipping: fulfillment.shipping && { rate: fulfillment.shipping.rate, feeMinor: fulfillment.shipping.feeMinor },
+    lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
+  };
+  let quote: PriceQuote;
+  try {
+    quote = await ctx.pricing(pricingRequest);
+  } catch (error) {
+    if (!(error instanceof PricingUnavailableError)) throw error;
+    console.error(`checkout of ${cart.id}: ${error.message}`);
+    return fail(userError('PRICING_UNAVAILABLE', 'The final price could not be confirmed right now; nothing was reserved or charged. Try again shortly.', ['input', 'cartId']));
+  }
+  checkQuote(pricingRequest, quote);
+  return succeed({ fulfillment, quote });
+}
+
+/**
+ * Step 3, reserve stock: all lines at the source location or none. The catalog key is per
+ * attempt: a retry after a lapsed or released hold must get a fresh one, not the old answer.
+ * Undone by releasing the reservation.
+ */
+async function reserveStock(ctx: CartContext, cart: CartRow, lines: CartLineRow[], fulfillment: CheckoutFulfillment): Promise<Outcome<string>> {
+  const reserved = await ctx.catalog.reserveInventory({
+    locationId: fulfillment.sourceLocationId,
+    lines: lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
+    reference: cart.id,
+    idempotencyKey: `checkout:${newId('chk')}`,
+  });
+  if (!reserved.reservation || reserved.userErrors.length > 0) return fail(...reservationErrors(reserved.userErrors, lines));
+  return succeed(reserved.reservation.id);
+}
+
+/** Step 4, authorise the quoted total with the payment provider. Undone by voiding it. */
+function authorisePayment(provider: PaymentProvider, input: ParsedCheckout, cart: CartRow, quote: PriceQuote): Promise<Authorization> {
+  return provider.authorize({ amountMinor: quote.totalMinor, currencyCode: cart.currencyCode, cardToken: input.payment.cardToken ?? null, reference: cart.id });
+}
+
+interface OrderToWrite {
+  input: ParsedCheckout;
+  requestHash: string;
+  cart: CartRow;
+  lines: CartLineRow[];
+  fulfillment: CheckoutFulfillment;
+  quote: PriceQuote;
+  reservationId: string;
+  provider: PaymentProvider;
+  paid: Extract<Authorization, { ok: true }>;
+}
+
+/**
+ * Step 5, write the order, in one transaction: lock the cart, check it is still active and at
+ * the version validated, insert the order (a concurrent duplicate key answers 'duplicate') and
+ * its lines with the discount the quote allocated to each, close the cart and put `cart.changed`
+ * and `order.placed` in the outbox. From its commit on the sale stands.
+ */
+async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcome<OrderRow> | 'duplicate'> {
+  const { input, cart, lines, fulfillment, quote, provider, paid } = order;
+  return ctx.db.transaction(async (tx): Promise<Outcome<OrderRow> | 'duplicate'> => {
+    const locked = await lockCart(tx, cart.id);
+    if (!locked || locked.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
+    if (locked.version !== cart.version) {
+      return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${locked.version}); review it and retry`, ['input', 'cartId']));
+    }
+    const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
+    const placed = await insertOrderUnlessKeyUsed(tx, {
+      id: newId('ord'),
+      cartId: cart.id,
+      idempotencyKey: input.idempotencyKey,
+      requestHash: order.requestHash,
+      customerId: cart.customerId,
+      guestId: cart.guestId,
+      channel: ctx.caller.channel,
+      staffId: creditedStaffId(staffIdOf(ctx.caller), lines),
+      currencyCode: cart.currencyCode,
+      subtotalMinor: quote.subtotalMinor,
+      discountMinor: quote.discountMinor,
+      shippingMinor: quote.shippingMinor,
+      totalMinor: quote.totalMinor,
+      fulfillmentMethod: input.fulfillment.method,
+      fulfillmentLocationId: fulfillment.locationId,
+      sourceLocationId: fulfillment.sourceLocationId,
+      shippingRate: fulfillment.shipping?.rate ?? null,
+      estimatedDeliveryAt: fulfillment.shipping?.estimatedDeliveryAt ?? null,
+      fulfillmentStatus: 'UNFULFILLED',
+      shippingAddress: input.fulfillment.shippingAddress ?? null,
+      readyBy: fulfillment.readyBy,
+      reservationId: order.reservationId,
+      reservationState: 'ACTIVE',
+      paymentProvider: provider.id,
+      paymentStatus: paid.status,
+      paymentReference: paid.reference,
+      capturedMinor: paid.status === 'CAPTURED' ? quote.totalMinor : 0,
+    });
+    if (!placed) return 'duplicate';
+    await insertOrderLines(
+      tx,
+      lines.map((line) => {
+        const priced = quoteByLine.get(line.id)!;
+        return {
+          id: newId('oline'),
+          orderId: placed.id,
+          variantId: line.variantId,
+          quantity: line.quantity,
+          unitPriceMinor: priced.unitPriceMinor,
+          discountMinor: priced.discountMinor,
+          paidMinor: priced.unitPriceMinor * line.quantity - priced.discountMinor,
+          currencyCode: line.currencyCode,
+          addedInChannel: line.addedInChannel,
+          addedByStaffId: line.addedByStaffId,
+        };
+      }),
+    );
+    const closed = await markCartCheckedOut(tx, cart.id);
+    await publishEvents(tx, outboxEvents, [
+      {
+        type: 'cart.changed',
+        aggregateId: closed.id,
+        payload: { cartId: closed.id, customerId: closed.customerId, guestId: closed.guestId, channel: ctx.caller.channel, version: closed.version, totalQuantity: closed.totalQuantity, status: closed.status },
+        occurredAt: closed.updatedAt,
+      },
+      {
+        type: 'order.placed',
+        aggregateId: placed.id,
+        payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId, sourceLocationId: placed.sourceLocationId },
+        occurredAt: placed.placedAt,
+      },
+    ]);
+    return succeed(placed);
+  });
 }
 
 /** Best effort after an unexpected failure before the order exists; the hold lapses on its own otherwise. */
@@ -270,7 +358,7 @@ async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: stri
 }
 
 /**
- * Finishes a written order: the held units leave stock and a card authorisation is captured.
+ * Step 6, settle a written order: the held units leave stock and a card authorisation is captured.
  * Replays racing each other may both get here: committing is idempotent in the catalog and the
  * capture is keyed by the order, so stock and money move once. The sale is final
  * at this point, so both happen at placement, also for pickup orders.
@@ -298,7 +386,7 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
  * with a notice per line, so the shopper confirms by checking out again.
  */
 async function recheckPrices(ctx: CartContext, cart: CartRow, lines: CartLineRow[]): Promise<Outcome<null>> {
-  const snapshots = await ctx.catalog.variantSnapshots(lines.map((line) => line.variantId), cart.channel);
+  const snapshots = await ctx.catalog.variantSnapshots(lines.map((line) => line.variantId), cart.channel, cart.currencyCode);
   const errors: UserError[] = [];
   const changes: { lineId: string; unitPriceMinor: number }[] = [];
   lines.forEach((line) => {

@@ -26,8 +26,10 @@ export function applyGuestCartTakeover(tx: CartDb, plan: CartTakeoverPlan, chann
 }
 
 /**
- * On sign-in the customer takes over the cart they filled as a guest. Knowing the guest cart's id
- * (an unguessable id only the guest's device holds) is what entitles them to it. Without an active
+ * On sign-in the customer takes over the cart they filled as a guest. A cart id alone proves
+ * nothing (it shows in links, receipts and support chats): the customer's token must name the
+ * guest the cart belongs to, which the token from `signInWithCode` on that device does. Anything
+ * else is answered as an unknown cart, so ids cannot be probed. Without an active
  * cart of their own the guest cart simply becomes theirs; otherwise its lines join the customer's
  * cart by `planGuestCartMerge` and the guest cart is closed as MERGED. Both carts are locked in id
  * order for the change, and the catalog is asked before (never across a held lock).
@@ -40,7 +42,7 @@ export async function mergeGuestCart(ctx: CartContext, rawInput: MergeGuestCartI
   const field = ['input', 'guestCartId'];
 
   const guest = await ctx.loaders.cartById.load(parsed.data.guestCartId);
-  if (!guest || !guest.guestId) return fail(userError('NOT_FOUND', 'No such guest cart', field));
+  if (!guest || !guest.guestId || guest.guestId !== ctx.caller.guestId) return fail(userError('NOT_FOUND', 'No such guest cart of yours', field));
   if (guest.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The guest cart was already taken over or checked out', field));
 
   const deps = { db: ctx.db, catalog: ctx.catalog };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuote, listPricing, type PricingRequest } from './pricing';
+import { ServiceCallError } from '@omni/graphql';
+import type { PromotionsClient } from '../clients/promotions-client';
+import { checkQuote, listPricing, promotionsPricing, PricingUnavailableError, type PricingRequest } from './pricing';
 
 const request: PricingRequest = {
   cartId: 'cart_1',
@@ -7,6 +9,8 @@ const request: PricingRequest = {
   channel: 'WEB',
   currencyCode: 'EUR',
   fulfillmentMethod: 'DELIVERY',
+  locationId: 'loc_warehouse',
+  couponCodes: [],
   shipping: { rate: 'STANDARD', feeMinor: 495 },
   lines: [
     { lineId: 'line_1', variantId: 'var_1', quantity: 2, unitPriceMinor: 1_999 },
@@ -48,5 +52,44 @@ describe('checkQuote', () => {
     expect(() => checkQuote(request, { ...good, lines: [{ ...good.lines[0]!, discountMinor: 3_999 }, good.lines[1]!], discountMinor: 3_999, totalMinor: 499 })).toThrow(/outside/);
     expect(() => checkQuote(request, { ...good, lines: [good.lines[0]!] })).toThrow(/every cart line/);
     expect(() => checkQuote(request, { ...good, totalMinor: 3_400 })).toThrow(/add up/);
+  });
+
+  it('refuses a line quoted twice (hiding a missing one) and a unit price other than the one confirmed', () => {
+    expect(() => checkQuote(request, { ...good, lines: [good.lines[0]!, good.lines[0]!] })).toThrow(/not in the cart/);
+    expect(() => checkQuote(request, { ...good, lines: [{ ...good.lines[0]!, unitPriceMinor: 1_000 }, good.lines[1]!] })).toThrow(/another unit price/);
+  });
+});
+
+describe('promotionsPricing', () => {
+  const quoted = {
+    cartId: 'cart_1',
+    currencyCode: 'EUR',
+    subtotalMinor: 4_498,
+    discountTotalMinor: 450,
+    shippingMinor: 495,
+    totalMinor: 4_543,
+    discounts: [{ promotionId: 'promo_1', title: '10% off', amountMinor: 450 }],
+    lines: [
+      { lineId: 'line_1', unitPriceMinor: 1_999, discountMinor: 400 },
+      { lineId: 'line_2', unitPriceMinor: 500, discountMinor: 50 },
+    ],
+  };
+
+  it('sends the whole cart and charges the quote, discounts per line', async () => {
+    const asked: unknown[] = [];
+    const client: PromotionsClient = { quoteCart: async (input) => (asked.push(input), quoted) };
+    const quote = await promotionsPricing(client)(request);
+    expect(asked).toEqual([
+      { cartId: 'cart_1', channel: 'WEB', locationId: 'loc_warehouse', customerId: null, currencyCode: 'EUR', lines: request.lines, couponCodes: [], shippingFeeMinor: 495 },
+    ]);
+    expect(quote).toEqual({ lines: quoted.lines, subtotalMinor: 4_498, discountMinor: 450, shippingMinor: 495, totalMinor: 4_543 });
+    expect(() => checkQuote(request, quote)).not.toThrow();
+  });
+
+  it('is unavailable, never list price, when promotions cannot answer or answer in another currency', async () => {
+    const down: PromotionsClient = { quoteCart: async () => { throw new ServiceCallError('connect ECONNREFUSED'); } };
+    await expect(promotionsPricing(down)(request)).rejects.toBeInstanceOf(PricingUnavailableError);
+    const dollars: PromotionsClient = { quoteCart: async () => ({ ...quoted, currencyCode: 'USD' }) };
+    await expect(promotionsPricing(dollars)(request)).rejects.toBeInstanceOf(PricingUnavailableError);
   });
 });

@@ -1,3 +1,5 @@
+import type { Channel } from '@omni/auth';
+import type { PromotionsClient } from '../clients/promotions-client';
 import type { FulfillmentMethod, ShippingRateCode } from '../db/schema';
 
 /** One cart line as checkout prices it: the catalog's current unit price. */
@@ -26,21 +28,71 @@ export interface PriceQuote {
 export interface PricingRequest {
   cartId: string;
   customerId: string | null;
-  channel: string;
+  /** The cart's channel: the one `Cart.total` is priced in, so checkout charges what was shown. */
+  channel: Channel;
   currencyCode: string;
   fulfillmentMethod: FulfillmentMethod;
+  /** Store the order is collected at or shipped from (null when the warehouse is picked for delivery). */
+  locationId: string | null;
+  /** Codes the shopper entered on the cart. */
+  couponCodes: readonly string[];
   /** The parcel's rate and its fee from the shipping zones (null for pickup); pricing may waive it. */
   shipping: { rate: ShippingRateCode; feeMinor: number } | null;
   lines: readonly PricedLineInput[];
 }
 
 /**
- * The seam where the final price of a checkout is decided. The promotions quote plugs in here
- * (same request, discounts per line); checkout trusts only what this returns.
+ * The seam where the final price of a checkout is decided; checkout trusts only what this returns
+ * (after `checkQuote`). A port that cannot price right now throws `PricingUnavailableError`, and
+ * checkout stops before anything is reserved or charged.
  */
 export type PricingPort = (request: PricingRequest) => Promise<PriceQuote>;
 
-/** List prices, no discounts: the pricing in force until promotions quote checkouts. */
+/** The final price cannot be known now (promotions unreachable, or no pricing configured). */
+export class PricingUnavailableError extends Error {
+  override name = 'PricingUnavailableError';
+}
+
+/**
+ * The promotions subgraph's quote: the same promotions, engine and inputs as the `Cart.total` the
+ * shopper was shown, every discount allocated to the lines. Any failure to get a well-formed
+ * quote is `PricingUnavailableError`: charging list price instead would charge more than shown.
+ */
+export function promotionsPricing(promotions: PromotionsClient): PricingPort {
+  return async (request) => {
+    const shippingMinor = request.shipping?.feeMinor ?? 0;
+    let quote;
+    try {
+      quote = await promotions.quoteCart({
+        cartId: request.cartId,
+        channel: request.channel,
+        locationId: request.locationId,
+        customerId: request.customerId,
+        currencyCode: request.currencyCode,
+        lines: request.lines,
+        couponCodes: request.couponCodes,
+        shippingFeeMinor: shippingMinor,
+      });
+    } catch (error) {
+      throw new PricingUnavailableError(`The promotions subgraph could not quote cart ${request.cartId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (quote.currencyCode !== request.currencyCode) throw new PricingUnavailableError(`The quote of cart ${request.cartId} is in ${quote.currencyCode}, not ${request.currencyCode}`);
+    return {
+      lines: quote.lines.map((line) => ({ lineId: line.lineId, unitPriceMinor: line.unitPriceMinor, discountMinor: line.discountMinor })),
+      subtotalMinor: quote.subtotalMinor,
+      discountMinor: quote.discountTotalMinor,
+      shippingMinor: quote.shippingMinor,
+      totalMinor: quote.totalMinor,
+    };
+  };
+}
+
+/** For a cart subgraph started without promotions: checkout refuses rather than guess a price. */
+export const unavailablePricing: PricingPort = async () => {
+  throw new PricingUnavailableError('No pricing is configured for checkout');
+};
+
+/** List prices, no discounts: for tests and deployments that run no promotions at all. */
 export const listPricing: PricingPort = async (request) => {
   const lines = request.lines.map((line) => ({ lineId: line.lineId, unitPriceMinor: line.unitPriceMinor, discountMinor: 0 }));
   const subtotalMinor = request.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
@@ -58,6 +110,10 @@ export function checkQuote(request: PricingRequest, quote: PriceQuote): void {
   for (const line of quote.lines) {
     const requested = byLine.get(line.lineId);
     if (!requested) throw new Error(`The price quote names line ${line.lineId} that is not in the cart`);
+    // Each line once: with the count above, a repeated line would hide a missing one.
+    byLine.delete(line.lineId);
+    // A quote must charge the unit price checkout just confirmed with the catalog, not another.
+    if (line.unitPriceMinor !== requested.unitPriceMinor) throw new Error(`The price quote prices line ${line.lineId} at another unit price`);
     const listTotal = line.unitPriceMinor * requested.quantity;
     if (!Number.isInteger(line.discountMinor) || line.discountMinor < 0 || line.discountMinor > listTotal) {
       throw new Error(`The price quote discounts line ${line.lineId} outside 0..${listTotal}`);

@@ -11,6 +11,13 @@ describe('refundFor', () => {
     expect(refundFor(line, 3)).toBe(1_000);
   });
 
+  it('refunds the discounted price of a unit, not its list price', () => {
+    // Two units at 39.90 with 7.99 of the order's discount allocated to the line: 71.81 paid.
+    const discounted = { ...line, quantity: 2, paidMinor: 2 * 3_990 - 799 };
+    expect(refundFor(discounted, 1)).toBe(3_590);
+    expect(refundFor({ ...discounted, returnedQuantity: 1, refundedMinor: 3_590 }, 1)).toBe(3_591);
+  });
+
   it('never refunds more than was paid for the line, however the units come back', () => {
     for (const split of [[1, 1, 1], [2, 1], [1, 2], [3]]) {
       let state = { ...line };

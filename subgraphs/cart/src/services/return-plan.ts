@@ -18,10 +18,12 @@ export interface PlannedReturnLine {
 }
 
 /**
- * Refund for returning `quantity` more units of a line: the paid amount is shared out by units
- * (rounded down) and the last unit takes what is left, so the refunds of a line add up to exactly
- * what was paid for it when everything came back, and never more. A discount on the line lowers
- * every unit's refund alike.
+ * Refund for returning `quantity` more units of a line. What was paid for the line is its list
+ * total minus the discount allocated to it at checkout (`paid = unitPrice × quantity − discount`),
+ * so a unit refunds `paid / quantity`, never the list price. Rounding: after `n` of `q` units came
+ * back the line has refunded `floor(paid × n / q)` in all, each return taking the difference, so
+ * early units round down and the last unit takes the rest; the refunds of a line add up to
+ * exactly what was paid for it when everything came back, and never more.
  */
 export function refundFor(line: Pick<ReturnableLine, 'quantity' | 'paidMinor' | 'returnedQuantity' | 'refundedMinor'>, quantity: number): number {
   const returnedAfter = line.returnedQuantity + quantity;

@@ -6,6 +6,7 @@ import {
   type InventoryReservationRow,
   locations,
   products,
+  variantPrices,
   variants,
   type InventoryAdjustmentRow,
   type InventoryLevelRow,
@@ -144,28 +145,37 @@ export interface VariantSnapshotRecord {
   totalAvailable: number;
 }
 
-/** Everything the cart needs to price and check a line, for many variants in one statement. */
-export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[]): Promise<VariantSnapshotRecord[]> {
+/**
+ * Everything the cart needs to price and check a line, for many variants in one statement. With
+ * `currencyCode`, a variant that has a price in that currency (its own, or one of
+ * `variant_prices`) is priced in it; one that has none keeps its own price and currency, so the
+ * caller sees the mismatch.
+ */
+export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[], currencyCode: string | null = null): Promise<VariantSnapshotRecord[]> {
   const available = sql<number>`coalesce((
       select sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))
       from ${inventoryLevels}
       where ${inventoryLevels.variantId} = ${variants.id}
     ), 0)`.mapWith(Number);
+  // The other-currency price applies only when the variant's own currency is not the one asked;
+  // without a currency the join finds nothing and every variant keeps its own price.
+  const useOther = sql`(${variantPrices.amountMinor} is not null and ${variants.currencyCode} <> ${variantPrices.currencyCode})`;
   return db
     .select({
       id: variants.id,
       sku: variants.sku,
       title: variants.title,
       productTitle: products.title,
-      priceMinor: variants.priceMinor,
-      compareAtMinor: variants.compareAtMinor,
-      currencyCode: variants.currencyCode,
+      priceMinor: sql<number>`case when ${useOther} then ${variantPrices.amountMinor} else ${variants.priceMinor} end`.mapWith(Number),
+      compareAtMinor: sql<number | null>`case when ${useOther} then ${variantPrices.compareAtMinor} else ${variants.compareAtMinor} end`.mapWith((value) => (value === null ? null : Number(value))),
+      currencyCode: sql<string>`case when ${useOther} then ${variantPrices.currencyCode} else ${variants.currencyCode} end`,
       productId: variants.productId,
       publishedChannels: products.channels,
       totalAvailable: available,
     })
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
+    .leftJoin(variantPrices, and(eq(variantPrices.variantId, variants.id), currencyCode ? eq(variantPrices.currencyCode, currencyCode) : sql`false`))
     .where(inArray(variants.id, [...variantIds]));
 }
 

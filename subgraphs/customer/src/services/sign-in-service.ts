@@ -131,7 +131,9 @@ export async function signInWithCode(ctx: CustomerContext, rawInput: SignInWithC
         occurredAt: now,
       });
     });
-    const accessToken = await mintAccessToken(ctx.tokenSecret, { role: 'customer', sub: result.customer.id, channel: ctx.caller.channel });
+    // The guest id travels in the token: it is what entitles the customer to that guest's cart.
+    const guest = challenge.guestId ? { guest: challenge.guestId } : {};
+    const accessToken = await mintAccessToken(ctx.tokenSecret, { role: 'customer', sub: result.customer.id, channel: ctx.caller.channel, ...guest });
     return succeed({ accessToken, customer: result.customer });
   } catch (error) {
     if (error instanceof SignInRefused) return error.outcome;

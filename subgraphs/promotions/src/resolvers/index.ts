@@ -3,5 +3,6 @@ import { Query } from './query';
 import { Mutation } from './mutation';
 import { Promotion } from './promotion';
 import { Cart } from './cart';
+import { CartQuote, CartQuoteLine } from './cart-quote';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Promotion, Cart };
+export const resolvers = { ...commonResolvers, Query, Mutation, Promotion, Cart, CartQuote, CartQuoteLine };

@@ -2,7 +2,7 @@ import { isChannel } from '@omni/auth';
 import { badUserInput, isCurrencyCode, MoneyFormatError, toMinorUnits } from '@omni/graphql';
 import type { PromotionsContext } from '../context';
 import type { PromotionRow } from '../db/schema';
-import { priceCart, type CartPricing } from './promotion-engine';
+import { priceCart, type CartPricing, type CartToPrice } from './promotion-engine';
 
 /** A Cart as the gateway sends it to resolve fields that `@requires` channel and subtotal. */
 export interface CartRepresentation {
@@ -29,8 +29,17 @@ async function computePricing(ctx: PromotionsContext, cart: CartRepresentation):
   }
   if (subtotalMinor < 0) invalidRepresentation();
 
-  const promotions = await ctx.loaders.livePromotionsByCurrency.load(currencyCode);
-  return priceCart(promotions, { channel, subtotalMinor, currencyCode }, ctx.now);
+  return evaluateCart(ctx, { channel, subtotalMinor, currencyCode });
+}
+
+/**
+ * The one way this subgraph prices a cart: `Cart.discounts/discountTotal/total` and the checkout
+ * quote (`quote-service.ts`) both come through here, with the same live promotions and the same
+ * engine, so what a shopper is shown and what checkout charges cannot drift apart.
+ */
+export async function evaluateCart(ctx: PromotionsContext, cart: CartToPrice): Promise<CartPricing<PromotionRow>> {
+  const promotions = await ctx.loaders.livePromotionsByCurrency.load(cart.currencyCode);
+  return priceCart(promotions, cart, ctx.now);
 }
 
 /**

@@ -9,7 +9,9 @@
  * - every discount is computed on the subtotal, not on what earlier discounts left, so the result
  *   does not depend on stacking order; percentages round half up to a whole minor unit;
  * - discounts are applied in promotion id order (creation order), each capped by what is left,
- *   so the discount total never exceeds the subtotal; a discount capped to zero is dropped.
+ *   so the discount total never exceeds the subtotal; a discount capped to zero is dropped;
+ * - when the cart's lines are given, every discount is also allocated to them (`allocateDiscounts`),
+ *   so an order line keeps what it was really sold for and a return refunds that.
  */
 export interface PromotionRule {
   id: string;
@@ -29,6 +31,24 @@ export interface CartToPrice {
   channel: string;
   subtotalMinor: number;
   currencyCode: string;
+  /**
+   * The lines behind the subtotal, when the caller has them (a checkout quote); their values must
+   * add up to `subtotalMinor`. Without them discounts are computed the same way, just not allocated.
+   */
+  lines?: readonly LineToPrice[];
+}
+
+export interface LineToPrice {
+  lineId: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+/** What one line gives up to the discounts, in total and per promotion (in the order applied). */
+export interface LineAllocation {
+  lineId: string;
+  discountMinor: number;
+  byPromotion: { promotionId: string; amountMinor: number }[];
 }
 
 export interface AppliedDiscount<TPromotion extends PromotionRule = PromotionRule> {
@@ -42,6 +62,8 @@ export interface CartPricing<TPromotion extends PromotionRule = PromotionRule> {
   discounts: AppliedDiscount<TPromotion>[];
   discountTotalMinor: number;
   totalMinor: number;
+  /** One entry per given line, in the order given; empty when the cart came without lines. */
+  lines: LineAllocation[];
 }
 
 export function isPromotionApplicable(promotion: PromotionRule, cart: CartToPrice, now: Date): boolean {
@@ -86,5 +108,59 @@ export function priceCart<TPromotion extends PromotionRule>(
     discounts.push({ promotion, title: promotion.name, amountMinor });
     remaining -= amountMinor;
   }
-  return { currencyCode: cart.currencyCode, discounts, discountTotalMinor: subtotal - remaining, totalMinor: remaining };
+  const lines = cart.lines ? allocateDiscounts(discounts, cart.lines) : [];
+  return { currencyCode: cart.currencyCode, discounts, discountTotalMinor: subtotal - remaining, totalMinor: remaining, lines };
+}
+
+/**
+ * Splits `amountMinor` over weights in proportion, in whole minor units, summing exactly to it
+ * (largest remainder, Hamilton's method): every share is first rounded down, then the units left
+ * over go one each to the shares with the largest fractional rest, ties broken by ascending
+ * `key` (the line id), so the answer does not depend on the order the lines come in. A share
+ * never exceeds its weight while `amountMinor` does not exceed the sum of the weights, and a
+ * weight of zero gets nothing. BigInt keeps `amount × weight` exact.
+ */
+export function allocateProportionally(amountMinor: number, weights: readonly { key: string; weight: number }[]): number[] {
+  const total = weights.reduce((sum, entry) => sum + entry.weight, 0);
+  if (amountMinor === 0 || total === 0) return weights.map(() => 0);
+  const amount = BigInt(amountMinor);
+  const whole = BigInt(total);
+  const shares = weights.map((entry) => Number((amount * BigInt(entry.weight)) / whole));
+  const rests = weights.map((entry) => (amount * BigInt(entry.weight)) % whole);
+  let leftOver = amountMinor - shares.reduce((sum, share) => sum + share, 0);
+  const byRest = weights
+    .map((entry, index) => ({ index, key: entry.key, rest: rests[index]! }))
+    .sort((a, b) => (a.rest !== b.rest ? (a.rest > b.rest ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { index } of byRest) {
+    if (leftOver === 0) break;
+    shares[index]! += 1;
+    leftOver -= 1;
+  }
+  return shares;
+}
+
+/**
+ * Allocates every order-level discount to the lines, in the order the discounts were applied:
+ * each is split in proportion to what is left of each line after the discounts before it (for the
+ * first or only discount, in proportion to the line value `quantity × unitPrice`), by
+ * `allocateProportionally`. So each discount's shares add up to exactly that discount, a line's
+ * total discount is the sum of its shares, and no line ever gives more than its value, even when
+ * the discounts together take the whole subtotal.
+ */
+export function allocateDiscounts(discounts: readonly AppliedDiscount[], lines: readonly LineToPrice[]): LineAllocation[] {
+  const left = lines.map((line) => line.quantity * line.unitPriceMinor);
+  const allocations: LineAllocation[] = lines.map((line) => ({ lineId: line.lineId, discountMinor: 0, byPromotion: [] }));
+  for (const discount of discounts) {
+    const shares = allocateProportionally(
+      discount.amountMinor,
+      lines.map((line, index) => ({ key: line.lineId, weight: left[index]! })),
+    );
+    shares.forEach((share, index) => {
+      if (share === 0) return;
+      left[index]! -= share;
+      allocations[index]!.discountMinor += share;
+      allocations[index]!.byPromotion.push({ promotionId: discount.promotion.id, amountMinor: share });
+    });
+  }
+  return allocations;
 }
