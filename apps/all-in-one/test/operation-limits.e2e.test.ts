@@ -31,6 +31,9 @@ const fragmentChain = (length: number) =>
   Array.from({ length }, (_, i) => `fragment F${i} on Product { variants { product { ...F${i + 1} } } }`).join(' ') +
   ` fragment F${length} on Product { id }`;
 const repeatedField = (count: number) => `{ ${'products(first: 100) { edges { node { id } } } '.repeat(count)}}`;
+const spreadFromFragments = (count: number) =>
+  `{ ${Array.from({ length: count }, (_, i) => `...F${i}`).join(' ')} } ` +
+  Array.from({ length: count }, (_, i) => `fragment F${i} on Query { products(first: 1) { edges { node { id } } } }`).join(' ');
 const manyAliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: products(first: 100) { edges { node { id } } }`).join(' ')} }`;
 
 async function timed(query: string, variables?: Record<string, unknown>) {
@@ -78,6 +81,7 @@ describe('operation limits at the gateway', () => {
     ['a chain of 100 fragments', fragmentChain(100), /levels deep.*would cost/],
     ['1,000 aliases of products(first: 100)', manyAliases(1000), /1000 aliases; at most 30/],
     ['products(first: 100) repeated 1,000 times', repeatedField(1000), /repeats one field 1000 times in one selection; at most 20/],
+    ['products(first: 1) spread from 800 fragments', spreadFromFragments(800), /repeats one field 800 times in one selection; at most 20/],
   ])('refuses %s at once, with its cost', async (name, query, message) => {
     const heapBefore = process.memoryUsage().heapUsed;
     const { response, ms } = await timed(query);

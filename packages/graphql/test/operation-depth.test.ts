@@ -1,6 +1,6 @@
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { countAliases, countDirectives, countRootFields, operationDepth } from '../src/operation-limits';
+import { countAliases, countDirectives, countDocument, countRootFields, operationDepth } from '../src/operation-limits';
 import { parsed, variantProductChain } from './operation-limits-fixtures';
 
 const depth = (source: string) => {
@@ -40,5 +40,17 @@ describe('operation counts', () => {
     expect(countRootFields(document, operation)).toBe(1000);
     const query = parsed('{ __typename product(id: "1") { id } ...F ... on Query { locations { id } } } fragment F on Query { products { pageInfo { hasNextPage } } }');
     expect(countRootFields(query.document, query.operation)).toBe(3);
+  });
+
+  it('counts a field repeated in one selection set however it gets there: written out, inline or spread from fragments', () => {
+    const repeated = (source: string) => countDocument(parse(source)).repeatedField;
+    expect(repeated('{ product(id: "1") { id id } locations { id } }')).toBe(2);
+    expect(repeated('{ products { pageInfo { hasNextPage } } ... on Query { products { pageInfo { hasNextPage } } } }')).toBe(2);
+    const spreads = Array.from({ length: 800 }, (_, i) => `...F${i}`).join(' ');
+    const fragments = Array.from({ length: 800 }, (_, i) => `fragment F${i} on Query { products(first: 1) { edges { node { id } } } }`).join(' ');
+    expect(repeated(`{ ${spreads} } ${fragments}`)).toBe(800);
+    // Nested spreads multiply; a cycle is cut after one round instead of looping (validation refuses it).
+    expect(repeated('{ ...A ...A } fragment A on Query { ...B ...B } fragment B on Query { locations { id } }')).toBe(4);
+    expect(repeated('{ ...A } fragment A on Query { locations { id } ...A }')).toBe(2);
   });
 });

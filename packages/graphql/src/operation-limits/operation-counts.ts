@@ -7,9 +7,10 @@ export interface DocumentCounts {
   /** Directive uses anywhere in the document. */
   directives: number;
   /**
-   * The most times one response name appears among the fields of one selection set (its inline
-   * fragments included). graphql-js compares such fields pairwise while validating, so a field
-   * repeated thousands of times costs seconds before anything could measure the operation.
+   * The most times one response name appears among the fields of one selection set, with the
+   * fields its inline fragments and fragment spreads merge into it. graphql-js compares such
+   * fields pairwise while validating, so a field repeated thousands of times (written out or
+   * spread from as many fragments) costs seconds before anything could measure the operation.
    */
   repeatedField: number;
 }
@@ -20,19 +21,20 @@ export function countDocument(document: DocumentNode): DocumentCounts {
   const directives = (nodes: readonly DirectiveNode[] | undefined) => {
     counts.directives += nodes?.length ?? 0;
   };
-  const walk = (selectionSet: SelectionSetNode | undefined, names = new Map<string, number>()): void => {
-    for (const selection of selectionSet?.selections ?? []) {
+  const mergedNames = createMergedNames(document);
+  const walk = (selectionSet: SelectionSetNode | undefined, topLevel = true): void => {
+    if (!selectionSet) return;
+    if (topLevel) {
+      for (const seen of mergedNames(selectionSet).values()) if (seen > counts.repeatedField) counts.repeatedField = seen;
+    }
+    for (const selection of selectionSet.selections) {
       directives(selection.directives);
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) counts.aliases += 1;
-        const name = (selection.alias ?? selection.name).value;
-        const seen = (names.get(name) ?? 0) + 1;
-        names.set(name, seen);
-        if (seen > counts.repeatedField) counts.repeatedField = seen;
         walk(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        // Fields of an inline fragment merge with their siblings, so they share the count.
-        walk(selection.selectionSet, names);
+        // Its fields were counted with the enclosing selection set, which they merge into.
+        walk(selection.selectionSet, false);
       }
     }
   };
@@ -45,6 +47,39 @@ export function countDocument(document: DocumentNode): DocumentCounts {
     walk(definition.selectionSet);
   }
   return counts;
+}
+
+/**
+ * How often each response name occurs in a selection set once its inline fragments and fragment
+ * spreads are merged in. A fragment's own names are worked out once and reused by every spread,
+ * so thousands of spreads cost thousands of map merges, not a walk each; a cycle adds nothing
+ * (validation refuses it anyway).
+ */
+function createMergedNames(document: DocumentNode): (selectionSet: SelectionSetNode) => Map<string, number> {
+  const fragments = fragmentsOf(document);
+  const ofFragment = new Map<string, Map<string, number>>();
+  const inProgress = new Set<string>();
+  const add = (into: Map<string, number>, name: string, times: number) => into.set(name, (into.get(name) ?? 0) + times);
+  const collect = (selectionSet: SelectionSetNode, into: Map<string, number>): Map<string, number> => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) add(into, (selection.alias ?? selection.name).value, 1);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, into);
+      else for (const [name, times] of fragmentNames(selection.name.value)) add(into, name, times);
+    }
+    return into;
+  };
+  const fragmentNames = (name: string): Map<string, number> => {
+    const known = ofFragment.get(name);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || inProgress.has(name)) return new Map();
+    inProgress.add(name);
+    const names = collect(fragment.selectionSet, new Map());
+    inProgress.delete(name);
+    ofFragment.set(name, names);
+    return names;
+  };
+  return (selectionSet) => collect(selectionSet, new Map());
 }
 
 export const countAliases = (document: DocumentNode): number => countDocument(document).aliases;
