@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadAllInOneEnv } from './env';
 
-const production = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'g'.repeat(40), AUTH_TOKEN_SECRET: 'a'.repeat(40) };
+const production = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'g'.repeat(40), AUTH_TOKEN_SECRET: 'a'.repeat(40), DATABASE_URL: 'postgres://db/omnigraph' };
 
 describe('npm start environment', () => {
   it('prints sign-in codes in development only', () => {

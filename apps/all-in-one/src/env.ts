@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, parseEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, assertProductionStorage, parseEnv } from '@omni/config';
 import { loadCodeSenderConfig, loadReminderSenderConfig } from '@omni/subgraph-customer';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
@@ -30,6 +30,7 @@ export function loadAllInOneEnv(source: Record<string, string | undefined> = pro
     logSql: env.LOG_SQL === 'true' || env.LOG_SQL === '1',
   };
   assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);
+  assertProductionStorage(result, source.PGLITE_DIR);
   return { ...result, codeSender: loadCodeSenderConfig(source, result.production), reminderSender: loadReminderSenderConfig(source, result.production) };
 }
 

@@ -13,25 +13,31 @@ const AUDIENCE = 'omnigraph-api';
 export const TOKEN_ROLES = ['guest', 'customer', 'staff', 'partner', 'admin'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
+/**
+ * Ids in claims end up in SQL parameters and logs: printable ASCII of sane length only, so a
+ * token signed by a careless issuer cannot smuggle a NUL or a megabyte into a query.
+ */
+const claimId = z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
 const claimsSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('guest'), sub: z.string().min(1), channel: z.enum(CHANNELS) }),
+  z.object({ role: z.literal('guest'), sub: claimId, channel: z.enum(CHANNELS) }),
   z.object({
     role: z.literal('customer'),
-    sub: z.string().min(1),
+    sub: claimId,
     channel: z.enum(CHANNELS),
     // The anonymous id of the device the customer signed in from: it proves their guest cart is theirs.
-    guest: z.string().min(1).max(100).optional(),
+    guest: claimId.optional(),
   }),
   z.object({
     role: z.literal('staff'),
-    sub: z.string().min(1),
+    sub: claimId,
     channel: z.enum(CHANNELS),
-    location: z.string().min(1),
+    location: claimId,
     // Required: a staff token that does not say what the person does grants nothing staff-only.
     staffRole: z.enum(STAFF_ROLES),
   }),
   z.object({ role: z.literal('partner'), sub: z.string().min(1) }),
-  z.object({ role: z.literal('admin'), sub: z.string().min(1), channel: z.enum(CHANNELS).optional() }),
+  z.object({ role: z.literal('admin'), sub: claimId, channel: z.enum(CHANNELS).optional() }),
 ]);
 
 export type AccessTokenClaims = z.infer<typeof claimsSchema>;
@@ -66,6 +72,8 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      // A token without an expiry would be a login for ever.
+      requiredClaims: ['exp'],
     });
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) throw new InvalidAccessTokenError('Token claims are not valid');

@@ -71,6 +71,15 @@ describe('access tokens', () => {
       .sign(new TextEncoder().encode(SECRET));
     await expect(verifyAccessToken(SECRET, staffWithoutLocation)).rejects.toThrow('Token claims are not valid');
 
+    const sign = (claims: Record<string, unknown>, subject: string, expires = true) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer('omnigraph').setAudience('omnigraph-api');
+      return (expires ? jwt.setExpirationTime('1h') : jwt).sign(new TextEncoder().encode(SECRET));
+    };
+    await expect(verifyAccessToken(SECRET, await sign({ role: 'customer', channel: 'WEB' }, 'cus_1', false))).rejects.toThrow(InvalidAccessTokenError);
+    for (const subject of ['cus_\u0000', 'cus 1', 'x'.repeat(101)]) {
+      await expect(verifyAccessToken(SECRET, await sign({ role: 'customer', channel: 'WEB' }, subject))).rejects.toThrow('Token claims are not valid');
+    }
+
     const staffWithoutRole = await mintAccessToken(SECRET, { role: 'staff', sub: 'staff_1', channel: 'POS', location: 'loc_1' } as never);
     await expect(verifyAccessToken(SECRET, staffWithoutRole)).rejects.toThrow('Token claims are not valid');
   });

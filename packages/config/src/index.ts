@@ -57,7 +57,18 @@ export function loadSubgraphEnv(name: string, defaultPort: number, source: Recor
     logSql: env.LOG_SQL,
   };
   assertProductionSecrets(result, [result.signingSecret]);
+  assertProductionStorage(result, source.PGLITE_DIR);
   return result;
+}
+
+/**
+ * Production runs on a Postgres server; the embedded database only when PGLITE_DIR says where it
+ * lives, never because DATABASE_URL was forgotten (the data would sit inside one container).
+ */
+export function assertProductionStorage(env: { production: boolean; databaseUrl: string | undefined }, explicitPgliteDir: string | undefined): void {
+  if (env.production && !env.databaseUrl && !explicitPgliteDir) {
+    throw new EnvError('Set DATABASE_URL (or <NAME>_DATABASE_URL): in production the embedded database is used only when PGLITE_DIR names where it lives');
+  }
 }
 
 export class EnvError extends Error {
@@ -76,8 +87,13 @@ export function parseEnv<TSchema extends z.ZodType>(schema: TSchema, source: Rec
 
 /** Development secrets are public; running production on them would let anyone sign a caller. */
 export function assertProductionSecrets(env: { production: boolean }, secrets: string[]): void {
-  if (env.production && secrets.some((secret) => secret === DEV_SIGNING_SECRET || secret === DEV_TOKEN_SECRET)) {
+  if (!env.production) return;
+  if (secrets.some((secret) => secret === DEV_SIGNING_SECRET || secret === DEV_TOKEN_SECRET)) {
     throw new EnvError('Set GATEWAY_SIGNING_SECRET and AUTH_TOKEN_SECRET: development secrets are refused in production');
+  }
+  // One secret for both would let whoever signs caller headers also mint access tokens.
+  if (new Set(secrets).size !== secrets.length) {
+    throw new EnvError('GATEWAY_SIGNING_SECRET and AUTH_TOKEN_SECRET must differ');
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_SIGNING_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv } from '../src';
+import { assertProductionSecrets, DEV_SIGNING_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv } from '../src';
 
 describe('subgraph environment', () => {
   it('defaults to embedded Postgres and prefers the per-subgraph database URL', () => {
@@ -19,7 +19,7 @@ describe('subgraph environment', () => {
   it('refuses the public development secret in production', () => {
     expect(() => loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production' })).toThrow(EnvError);
     expect(() => loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET })).toThrow(EnvError);
-    expect(loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'x'.repeat(40) }).production).toBe(true);
+    expect(loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/omnigraph' }).production).toBe(true);
   });
 });
 
@@ -37,5 +37,20 @@ describe('sibling URLs', () => {
 
   it('names every missing or malformed URL at once', () => {
     expect(() => loadSiblingUrls({ CATALOG_URL: 'catalog' }, true, local)).toThrow(/CATALOG_URL[\s\S]*CUSTOMER_URL/);
+  });
+});
+
+describe('production guards', () => {
+  const production = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 's'.repeat(40) };
+
+  it('runs production on a Postgres server, or on the embedded database only where PGLITE_DIR says', () => {
+    expect(() => loadSubgraphEnv('catalog', 4002, production)).toThrow(/DATABASE_URL/);
+    expect(loadSubgraphEnv('catalog', 4002, { ...production, CATALOG_DATABASE_URL: 'postgres://db/catalog' }).databaseUrl).toBe('postgres://db/catalog');
+    expect(loadSubgraphEnv('catalog', 4002, { ...production, PGLITE_DIR: '/var/lib/catalog' }).pgliteDir).toBe('/var/lib/catalog');
+  });
+
+  it('refuses one secret for signing caller headers and access tokens', () => {
+    expect(() => assertProductionSecrets({ production: true }, ['a'.repeat(40), 'a'.repeat(40)])).toThrow(/must differ/);
+    expect(() => assertProductionSecrets({ production: true }, ['a'.repeat(40), 'b'.repeat(40)])).not.toThrow();
   });
 });

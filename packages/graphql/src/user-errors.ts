@@ -9,6 +9,8 @@ export const USER_ERROR_CODES = [
   'INVALID_STATE',
   'RATE_LIMITED',
   'PRICING_UNAVAILABLE',
+  'PROMOTION_UNAVAILABLE',
+  'DELIVERY_FAILED',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

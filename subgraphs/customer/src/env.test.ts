@@ -9,6 +9,7 @@ const productionSecrets = {
   CART_URL: 'http://cart:4003/',
   SUPPORT_URL: 'http://support:4005/',
   CATALOG_URL: 'http://catalog:4002/',
+  DATABASE_URL: 'postgres://db/omnigraph',
 };
 
 describe('sign-in code sender configuration', () => {

@@ -56,7 +56,7 @@ export function loadReminderSenderConfig(source: Record<string, string | undefin
 export function loadCustomerEnv(source: Record<string, string | undefined> = process.env) {
   const env = parseEnv(customerEnvSchema, source);
   const common = loadSubgraphEnv('customer', 4001, source);
-  assertProductionSecrets(common, [env.AUTH_TOKEN_SECRET]);
+  assertProductionSecrets(common, [common.signingSecret, env.AUTH_TOKEN_SECRET]);
   return {
     ...common,
     siblingUrls: loadSiblingUrls(source, common.production, { cart: 'http://127.0.0.1:4003/', support: 'http://127.0.0.1:4005/', catalog: 'http://127.0.0.1:4002/' }),

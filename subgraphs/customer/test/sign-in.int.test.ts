@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { SCOPES_BY_KIND, verifyAccessToken } from '@omni/auth';
 import { demoCustomer } from '@omni/demo-data';
 import { callers, expectData, TEST_TOKEN_SECRET } from '@omni/testing';
@@ -6,7 +7,14 @@ import type { CodeSender } from '../src/clients/code-sender';
 import { startCustomerHarness, type CustomerHarness } from './support/customer-harness';
 
 const sent: { kind: string; value: string; code: string }[] = [];
-const codeSender: CodeSender = { send: async ({ kind, value, code }) => void sent.push({ kind, value, code }) };
+let deliveryFails = false;
+const codeSender: CodeSender = {
+  async send({ kind, value, code }) {
+    // A failing gateway may still have passed the code on: it is recorded either way.
+    sent.push({ kind, value, code });
+    if (deliveryFails) throw new Error('sign-in code webhook answered 502');
+  },
+};
 let h: CustomerHarness;
 beforeAll(async () => {
   h = await startCustomerHarness({ codeSender });
@@ -38,10 +46,23 @@ describe('sign-in with a one-time code', () => {
     expect(ok.customer.id).toBe(anna.id);
     expect(ok.customer.identities).toContainEqual({ kind: 'DEVICE', value: 'device-anna-phone-01', verified: false });
     const claims = await verifyAccessToken(TEST_TOKEN_SECRET, ok.accessToken);
-    expect(claims).toMatchObject({ role: 'customer', sub: anna.id, channel: 'MOBILE_APP' });
+    // The token names the device, which entitles Anna to the guest cart she filled on it.
+    expect(claims).toMatchObject({ role: 'customer', sub: anna.id, channel: 'MOBILE_APP', guest: 'device-anna-phone-01' });
 
     const replay = expectData(await asGuest(SIGN_IN, { input: { challengeId: requested.challengeId, code } })).signInWithCode;
     expect(replay.userErrors[0]?.code).toBe('INVALID');
+  });
+
+  it('answers DELIVERY_FAILED when the code cannot be sent, and that code never signs anyone in', async () => {
+    deliveryFails = true;
+    const asGuest = guest('device-failed-delivery-01');
+    const requested = expectData(await asGuest(REQUEST, { input: { kind: 'EMAIL', value: 'undeliverable@example.com' } })).requestSignInCode;
+    deliveryFails = false;
+    expect(requested).toMatchObject({ challengeId: null, userErrors: [{ code: 'DELIVERY_FAILED', field: ['input', 'value'] }] });
+    const result = await h.database.db.execute<{ id: string }>(sql`select id from customer.sign_in_challenges where value = 'undeliverable@example.com'`);
+    const [challenge] = Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows;
+    const attempt = expectData(await asGuest(SIGN_IN, { input: { challengeId: challenge!.id, code: sent.at(-1)!.code } })).signInWithCode;
+    expect(attempt).toMatchObject({ accessToken: null, userErrors: [{ code: 'INVALID' }] });
   });
 
   it('creates a customer with a verified identity when the identifier is new', async () => {

@@ -30,6 +30,11 @@ export async function consumeSignInChallenge(tx: CustomerDb, id: string, now: Da
   await tx.update(signInChallenges).set({ consumedAt: now }).where(eq(signInChallenges.id, id));
 }
 
+/** A challenge whose code never reached anyone is closed, so no later guess can match it. */
+export async function discardSignInChallenge(db: CustomerDb, id: string, now: Date): Promise<void> {
+  await db.update(signInChallenges).set({ consumedAt: now }).where(eq(signInChallenges.id, id));
+}
+
 export async function findSignInChallenge(db: CustomerDb, id: string): Promise<SignInChallengeRow | null> {
   const [row] = await db.select().from(signInChallenges).where(eq(signInChallenges.id, id));
   return row ?? null;

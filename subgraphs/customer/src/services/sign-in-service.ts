@@ -5,7 +5,7 @@ import { newId } from '@omni/db';
 import { publishEvent } from '@omni/events';
 import { fail, requireScope, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
-import { consumeSignInChallenge, findSignInChallenge, insertSignInChallenge, lockSignInChallenge, reserveSignInAttempt } from '../db/sign-in-queries';
+import { consumeSignInChallenge, discardSignInChallenge, findSignInChallenge, insertSignInChallenge, lockSignInChallenge, reserveSignInAttempt } from '../db/sign-in-queries';
 import { outboxEvents, type CustomerRow } from '../db/schema';
 import { normaliseCandidates, resolveIdentifiers } from './identity-service';
 import { normaliseIdentifier, type CandidateIdentifier } from './identity-rules';
@@ -64,7 +64,14 @@ export async function requestSignInCode(ctx: CustomerContext, rawInput: RequestS
     guestId: ctx.caller.kind === 'guest' ? (ctx.caller.guestId ?? null) : null,
     expiresAt,
   });
-  await ctx.codeSender.send({ kind: input.kind, value: normalised.value, code, expiresAt });
+  try {
+    await ctx.codeSender.send({ kind: input.kind, value: normalised.value, code, expiresAt });
+  } catch (error) {
+    // The sender's errors name the failure, never the code or the address.
+    console.error(`[sign-in] code not delivered for challenge ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    await discardSignInChallenge(ctx.db, id, new Date());
+    return fail(userError('DELIVERY_FAILED', 'The code could not be sent right now; try again in a minute', ['input', 'value']));
+  }
   return succeed({ challengeId: id, expiresAt });
 }
 
