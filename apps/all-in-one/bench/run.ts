@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { TEST_TOKEN_SECRET } from '@omni/testing';
 import { generateLargeCatalog } from '@omni/subgraph-catalog';
+import { benchmarkEngine } from '@omni/subgraph-promotions';
 import { mintDemoToken } from '../src/demo-tokens';
 import { runCartBench } from './cart-scenarios';
 import { NeedsPostgresError, startProcessTarget } from './process-target';
@@ -14,6 +15,8 @@ import { startInProcessTarget } from './target';
  *
  * The cart scenarios (add-to-cart on distinct carts and on one shared cart, checkout) report
  * user errors and, for the shared cart, updates lost (accepted adds missing from the cart).
+ *
+ * It also times the promotion engine alone on a 50-line cart against 1,000 active promotions.
  *
  * --catalog-variants=100000 first adds a generated catalog of that many variants across 20
  * locations, so the catalog scenarios run against a large catalog.
@@ -89,6 +92,11 @@ try {
     );
   }
   console.log(`${supergraph.description}, node ${process.version}, ${DURATION_SECONDS}s per run`);
+  if (!ONLY || 'promotion engine'.includes(ONLY)) {
+    // The engine alone, in this process: what pricing one large cart costs before any I/O.
+    const engine = benchmarkEngine({ iterations: 200 });
+    console.table([{ scenario: 'promotion engine', lines: engine.lines, promotions: engine.promotions, 'p50 ms': engine.p50Ms.toFixed(2), 'p99 ms': engine.p99Ms.toFixed(2) }]);
+  }
   const rows = [];
   for (const scenario of SCENARIOS.filter((candidate) => !ONLY || candidate.name.includes(ONLY))) {
     for (const connections of CONNECTIONS) rows.push(await measure(scenario, connections));

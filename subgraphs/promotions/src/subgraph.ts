@@ -2,3 +2,4 @@
 export { createPromotionsSubgraph, PROMOTIONS_SUBGRAPH_NAME, promotionsSchemaFile } from './server';
 export { openPromotionsDatabase, PROMOTIONS_SCHEMA, type PromotionsDatabase } from './db/database';
 export { seedPromotionsDemoData } from './seed';
+export { benchmarkEngine, type EngineBenchmark } from './services/engine/benchmark-engine';
