@@ -97,6 +97,13 @@ describe('authentication and authorization', () => {
     const data = expectData(await agent('query($id: ID!) { customer(id: $id) { cart { id } } }', { id: anna.id }));
     expect(data.customer.cart.id).toBe(demoCart().id);
   });
+
+  it('answers a cashier the customer and their cart, with only the conversations refused', async () => {
+    const cashier = await supergraph.as('staff', 'berlin-cashier');
+    const response = await cashier('query($id: ID!) { customer(id: $id) { displayName cart { id } conversations(first: 5) { edges { node { id } } } } }', { id: anna.id });
+    expect(response.data?.customer).toEqual({ displayName: 'Anna Ivanova', cart: { id: demoCart().id }, conversations: null });
+    expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['customer', 'conversations'], 'FORBIDDEN']]);
+  });
 });
 
 describe('no N+1 across the supergraph', () => {
