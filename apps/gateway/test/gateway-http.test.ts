@@ -101,7 +101,7 @@ describe('caller header per subgraph fetch', () => {
 
     const verified = await verifyCallerContext(TEST_SIGNING_SECRET, late.header());
     expect(verified.caller).toEqual(customer);
-    expect(() => assertSignedForOperation(verified, 'query Late { whoami }')).not.toThrow();
+    expect(() => assertSignedForOperation(verified, { query: 'query Late { whoami }' })).not.toThrow();
     await expect(verifyCallerContext(TEST_SIGNING_SECRET, first.header())).rejects.toThrow();
   });
 
@@ -129,7 +129,84 @@ describe('gateway and subgraph with different signing secrets', () => {
   });
 });
 
+async function refusal(url: string, body: Record<string, unknown> | string) {
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const json = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+    return { status: response.status, code: json.errors?.[0]?.extensions?.code, message: json.errors?.[0]?.message, logged: logged.mock.calls.length };
+  } finally {
+    logged.mockRestore();
+  }
+}
+
+describe('gateway refusals of what this API does not do', () => {
+  it('answers a subscription with 400 BAD_USER_INPUT', async () => {
+    for (const query of ['subscription { __typename }', 'subscription S { whoami }']) {
+      expect(await refusal(gateway.url, { query })).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: 'This API has no subscriptions; send a query or a mutation', logged: 0 });
+    }
+  });
+
+  it('answers persisted-query misuse with 400 BAD_USER_INPUT, keeping the message, and logs nothing', async () => {
+    const query = '{ __typename }';
+    expect(await refusal(gateway.url, { query, extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } })).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'Unsupported persisted query version',
+      logged: 0,
+    });
+    expect(await refusal(gateway.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } })).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'provided sha does not match query',
+      logged: 0,
+    });
+  });
+
+  it('refuses lists and objects nested thousands of levels deep with a clear message', async () => {
+    const lists = `{ whoami(filter: { ids: ${'['.repeat(5000)}"x"${']'.repeat(5000)} }) }`;
+    const objects = `{ whoami(filter: ${'{ a: '.repeat(5000)}1${' }'.repeat(5000)}) }`;
+    const selections = `{ ${'whoami { '.repeat(5000)}whoami${' }'.repeat(5000)} }`;
+    for (const query of [lists, objects, selections]) {
+      expect(await refusal(gateway.url, { query })).toEqual({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        message: 'The document nests selections, lists or objects more than 500 levels deep',
+        logged: 0,
+      });
+    }
+    const deepVariables = `{"query":"query Q($v: String) { whoami }","variables":{"v":${'['.repeat(5000)}1${']'.repeat(5000)}}}`;
+    expect(await refusal(gateway.url, deepVariables)).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'The variables nest lists or objects more than 500 levels deep',
+      logged: 0,
+    });
+  });
+});
+
 describe('gateway HTTP layer', () => {
+  for (const mode of ['development', 'production']) {
+    it(`serves no landing page to a browser, only a JSON 4xx (NODE_ENV=${mode})`, async () => {
+      const previous = process.env.NODE_ENV;
+      process.env.NODE_ENV = mode;
+      const modeGateway = await startGateway(subgraph.url);
+      try {
+        for (const headers of [{ accept: 'text/html' }, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }]) {
+          const response = await fetch(modeGateway.url, { headers });
+          const text = await response.text();
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+          expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+          expect(text).not.toMatch(/<html|<script|apollographql\.com/i);
+        }
+      } finally {
+        await modeGateway.stop();
+        process.env.NODE_ENV = previous;
+      }
+    });
+  }
+
   it('answers an unknown operationName with 400 BAD_USER_INPUT', async () => {
     expect(await ask(gateway.url, { query: 'query A { whoami }', operationName: 'B' })).toEqual({ status: 400, data: null, code: 'BAD_USER_INPUT' });
   });

@@ -15,9 +15,10 @@ export const GATEWAY_ISSUER = 'gateway';
 
 const AUDIENCE = 'omnigraph-subgraph';
 // A header is signed for one fetch and used at once, so it only has to outlive one hop; a captured
-// header is worth little for long. The tolerance absorbs clock skew between hosts, not queueing.
+// header is worth little for long. The tolerance absorbs clock skew between hosts, not queueing;
+// a receiver therefore accepts a header for up to lifetime + tolerance after it was signed.
 export const CALLER_CONTEXT_LIFETIME_SECONDS = 15;
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** Why a header was refused; the subgraph logs some of these for operators, the client sees none. */
 export type InvalidCallerContextReason = 'missing' | 'malformed' | 'signature' | 'expired' | 'claims' | 'issuer' | 'operation';
@@ -36,9 +37,95 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-/** Binds a header to the exact operation text it was issued for, so it cannot be replayed for another. */
-export function operationDigest(query: string): string {
-  return createHash('sha256').update(query).digest('hex');
+/**
+ * What a header is signed for: the operation text exactly as sent, the operation name when one is
+ * sent, and the variables. Binding the variables too means a captured header cannot carry the same
+ * mutation with other arguments (another quantity, another id).
+ */
+export interface SignedOperation {
+  query: string;
+  /** JSON-compatible values as they go on the wire; absent, null and `{}` are the same. */
+  variables?: unknown;
+  /** Absent and null are the same. */
+  operationName?: string | null;
+}
+
+type OpenContainer = { source: unknown[]; keys: null; index: number } | { source: Record<string, unknown>; keys: string[]; index: number; written: boolean };
+
+function asJson(value: unknown, key: string): unknown {
+  const toJSON = value !== null && typeof value === 'object' ? (value as { toJSON?: unknown }).toJSON : undefined;
+  return typeof toJSON === 'function' ? (toJSON as (key: string) => unknown).call(value, key) : value;
+}
+
+const leftOut = (value: unknown) => value === undefined || typeof value === 'function' || typeof value === 'symbol';
+
+/**
+ * A value in one canonical JSON form (RFC 8785 style): object keys sorted by UTF-16 code units,
+ * no whitespace, numbers and strings as `JSON.stringify` writes them, and what `JSON.stringify`
+ * drops or turns into null treated the same way. The sender hashes its values before they are
+ * serialised and the receiver hashes what it parsed; both arrive at the same text whatever key
+ * order the JSON had. Walks with its own stack, so deeply nested input cannot overflow the call stack.
+ */
+export function canonicalJson(root: unknown): string {
+  let out = '';
+  const stack: OpenContainer[] = [];
+  const open = new Set<object>();
+
+  const write = (value: unknown): void => {
+    if (value === null) out += 'null';
+    else if (typeof value === 'string') out += JSON.stringify(value);
+    else if (typeof value === 'number') out += Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    else if (typeof value === 'boolean') out += value ? 'true' : 'false';
+    else if (typeof value === 'object') {
+      if (open.has(value)) throw new TypeError('Cannot serialise a circular structure');
+      open.add(value);
+      if (Array.isArray(value)) {
+        out += '[';
+        stack.push({ source: value as unknown[], keys: null, index: 0 });
+      } else {
+        out += '{';
+        stack.push({ source: value as Record<string, unknown>, keys: Object.keys(value).sort(), index: 0, written: false });
+      }
+    } else throw new TypeError(`Cannot serialise a ${typeof value} as JSON`);
+  };
+
+  const top = asJson(root, '');
+  write(leftOut(top) ? null : top);
+  while (stack.length > 0) {
+    const container = stack[stack.length - 1]!;
+    if (container.keys === null) {
+      if (container.index >= container.source.length) {
+        out += ']';
+        open.delete(container.source);
+        stack.pop();
+        continue;
+      }
+      const index = container.index++;
+      if (index > 0) out += ',';
+      const item = asJson(container.source[index], String(index));
+      write(leftOut(item) ? null : item);
+    } else {
+      if (container.index >= container.keys.length) {
+        out += '}';
+        open.delete(container.source);
+        stack.pop();
+        continue;
+      }
+      const key = container.keys[container.index++]!;
+      const item = asJson(container.source[key], key);
+      if (leftOut(item)) continue;
+      out += `${container.written ? ',' : ''}${JSON.stringify(key)}:`;
+      container.written = true;
+      write(item);
+    }
+  }
+  return out;
+}
+
+/** SHA-256 (hex) of one operation with its name and variables, in canonical JSON. */
+export function operationDigest({ query, variables, operationName }: SignedOperation): string {
+  const signed = { query, operationName: operationName ?? null, variables: variables ?? {} };
+  return createHash('sha256').update(canonicalJson(signed)).digest('hex');
 }
 
 const PERSONAL_FIELDS = ['customerId', 'guestId', 'staffId', 'staffRole', 'locationId', 'partnerId', 'clientAddress'] as const;
@@ -58,19 +145,17 @@ export function mayIssue(issuer: string, caller: Caller): boolean {
   );
 }
 
-export interface CallerContextClaims {
+export interface CallerContextClaims extends SignedOperation {
   caller: Caller;
-  /** The operation text sent with the header, exactly as sent. */
-  query: string;
   /** `gateway`, or the name of the service making an internal call; defaults to the gateway. */
   issuer?: string;
 }
 
-export async function signCallerContext(secret: string, { caller, query, issuer = GATEWAY_ISSUER }: CallerContextClaims): Promise<string> {
+export async function signCallerContext(secret: string, { caller, issuer = GATEWAY_ISSUER, ...operation }: CallerContextClaims): Promise<string> {
   if (!mayIssue(issuer, caller)) {
     throw new InvalidCallerContextError(`${issuer} may not sign a ${caller.kind} caller`, 'issuer');
   }
-  return new SignJWT({ caller, op: operationDigest(query) })
+  return new SignJWT({ caller, op: operationDigest(operation) })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(issuer)
     .setAudience(AUDIENCE)
@@ -83,7 +168,7 @@ export interface VerifiedCallerContext {
   caller: Caller;
   /** `gateway`, or the name of the service that made an internal call. */
   issuer: string;
-  /** SHA-256 (hex) of the operation the header was issued for; see `assertSignedForOperation`. */
+  /** `operationDigest` of the operation the header was issued for; see `assertSignedForOperation`. */
   operationDigest: string;
 }
 
@@ -117,10 +202,10 @@ export async function verifyCallerContext(secret: string, headerValue: string | 
   return { caller: caller.data, issuer: payload.iss, operationDigest: payload.op };
 }
 
-/** Refuses a verified header presented with an operation other than the one it was signed for. */
-export function assertSignedForOperation(verified: VerifiedCallerContext, query: string): void {
-  if (verified.operationDigest !== operationDigest(query)) {
-    throw new InvalidCallerContextError('Gateway signature was issued for a different operation', 'operation');
+/** Refuses a verified header presented with an operation, name or variables other than those it was signed for. */
+export function assertSignedForOperation(verified: VerifiedCallerContext, operation: SignedOperation): void {
+  if (verified.operationDigest !== operationDigest(operation)) {
+    throw new InvalidCallerContextError('Gateway signature was issued for a different operation or variables', 'operation');
   }
 }
 

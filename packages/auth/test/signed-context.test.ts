@@ -1,8 +1,10 @@
 import { SignJWT, decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   assertSignedForOperation,
+  canonicalJson,
   CALLER_CONTEXT_LIFETIME_SECONDS,
+  CLOCK_TOLERANCE_SECONDS,
   InvalidCallerContextError,
   SCOPES_BY_KIND,
   signCallerContext,
@@ -20,6 +22,10 @@ function forge(claims: Record<string, unknown>, issuer: string) {
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setAudience('omnigraph-subgraph').setIssuedAt().setExpirationTime('10s').sign(new TextEncoder().encode(SECRET));
 }
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 async function reasonOf(promise: Promise<unknown>) {
   const error = await promise.then(() => undefined, (caught: unknown) => caught);
   expect(error).toBeInstanceOf(InvalidCallerContextError);
@@ -34,8 +40,21 @@ describe('caller header bound to one operation', () => {
     expect(CALLER_CONTEXT_LIFETIME_SECONDS).toBeLessThanOrEqual(30);
 
     const verified = await verifyCallerContext(SECRET, header);
-    expect(() => assertSignedForOperation(verified, QUERY)).not.toThrow();
-    expect(() => assertSignedForOperation(verified, '{ customers(first: 100) { edges { node { email } } } }')).toThrow(InvalidCallerContextError);
+    expect(() => assertSignedForOperation(verified, { query: QUERY })).not.toThrow();
+    expect(() => assertSignedForOperation(verified, { query: '{ customers(first: 100) { edges { node { email } } } }' })).toThrow(InvalidCallerContextError);
+  });
+
+  it('is accepted for its lifetime plus the clock tolerance, and no longer', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const signedAt = new Date('2026-03-01T12:00:00Z');
+    vi.setSystemTime(signedAt);
+    const header = await signCallerContext(SECRET, { caller: admin, query: QUERY });
+    const acceptedFor = CALLER_CONTEXT_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS;
+    expect(acceptedFor).toBe(20);
+    vi.setSystemTime(new Date(signedAt.getTime() + (acceptedFor - 1) * 1000));
+    await expect(verifyCallerContext(SECRET, header)).resolves.toMatchObject({ caller: admin });
+    vi.setSystemTime(new Date(signedAt.getTime() + (acceptedFor + 1) * 1000));
+    expect(await reasonOf(verifyCallerContext(SECRET, header))).toBe('expired');
   });
 
   it('refuses a header without an operation claim', async () => {
@@ -53,6 +72,74 @@ describe('caller header bound to one operation', () => {
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(new TextEncoder().encode(SECRET));
     expect(await reasonOf(verifyCallerContext(SECRET, old))).toBe('expired');
+  });
+});
+
+describe('caller header bound to the variables and operation name', () => {
+  const MUTATION = 'mutation Adjust($i: AdjustInventoryInput!) { adjustInventory(input: $i) { quantity } }';
+  const variables = { i: { variantId: 'var_1', locationId: 'loc_1', delta: 1, idempotencyKey: 'k-1' } };
+
+  it('refuses the same operation with other variables, another operation name or variables added', async () => {
+    const verified = await verifyCallerContext(SECRET, await signCallerContext(SECRET, { caller: admin, query: MUTATION, variables, operationName: 'Adjust' }));
+    expect(() => assertSignedForOperation(verified, { query: MUTATION, variables, operationName: 'Adjust' })).not.toThrow();
+    const replays = [
+      { query: MUTATION, variables: { i: { ...variables.i, delta: 500, idempotencyKey: 'k-2' } }, operationName: 'Adjust' },
+      { query: MUTATION, variables: { i: { ...variables.i, delta: '1' } }, operationName: 'Adjust' },
+      { query: MUTATION, variables, operationName: 'Other' },
+      { query: MUTATION, variables },
+      { query: MUTATION, variables: { ...variables, extra: true }, operationName: 'Adjust' },
+      { query: MUTATION, operationName: 'Adjust' },
+    ];
+    for (const replay of replays) {
+      const error = (() => {
+        try {
+          assertSignedForOperation(verified, replay);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error, JSON.stringify(replay)).toBeInstanceOf(InvalidCallerContextError);
+      expect((error as InvalidCallerContextError).reason).toBe('operation');
+    }
+  });
+
+  it('agrees with the receiver whatever key order the JSON had, and whatever the wire leaves out', async () => {
+    const sent = { i: { delta: 1, idempotencyKey: 'k-1', note: undefined, locationId: 'loc_1', variantId: 'var_1' } };
+    const verified = await verifyCallerContext(SECRET, await signCallerContext(SECRET, { caller: admin, query: MUTATION, variables: sent, operationName: undefined }));
+    // What the receiver parses from the body the sender serialised, and the same with keys reordered.
+    const received = JSON.parse(JSON.stringify({ variables: sent, operationName: undefined })) as { variables: unknown; operationName?: string };
+    expect(() => assertSignedForOperation(verified, { query: MUTATION, ...received })).not.toThrow();
+    expect(() => assertSignedForOperation(verified, { query: MUTATION, variables, operationName: null })).not.toThrow();
+  });
+
+  it('treats absent, null and empty variables alike', async () => {
+    const verified = await verifyCallerContext(SECRET, await signCallerContext(SECRET, { caller: admin, query: QUERY }));
+    for (const empty of [undefined, null, {}]) expect(() => assertSignedForOperation(verified, { query: QUERY, variables: empty })).not.toThrow();
+  });
+});
+
+describe('canonical JSON', () => {
+  it('sorts keys at every level and writes values as JSON.stringify does', () => {
+    const entity = Object.assign(Object.create(null) as Record<string, unknown>, { __typename: 'Product', id: 'p1' });
+    expect(canonicalJson({ b: [3, { z: 1, a: null }], a: 'x\u0000"', c: undefined, d: new Date('2026-01-01T00:00:00Z'), e: -0, f: Number.NaN, g: [undefined], h: entity })).toBe(
+      '{"a":"x\\u0000\\"","b":[3,{"a":null,"z":1}],"d":"2026-01-01T00:00:00.000Z","e":0,"f":null,"g":[null],"h":{"__typename":"Product","id":"p1"}}',
+    );
+    for (const value of [1.5e300, 'é\ud83d\ude00', true, null, [], {}, 12345678901234567890]) expect(canonicalJson(value)).toBe(JSON.stringify(value));
+    expect(canonicalJson({ '10': 1, '2': 2, b: 3, a: 4 })).toBe('{"10":1,"2":2,"a":4,"b":3}');
+  });
+
+  it('walks values nested far deeper than the call stack allows', () => {
+    let deep: unknown = 'x';
+    for (let level = 0; level < 200_000; level++) deep = level % 2 ? [deep] : { k: deep };
+    // Each object level writes `{"k":` and `}`, each list level `[` and `]`.
+    expect(canonicalJson(deep)).toHaveLength(100_000 * 6 + 100_000 * 2 + '"x"'.length);
+  });
+
+  it('refuses what JSON cannot carry', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => canonicalJson(cyclic)).toThrow(TypeError);
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   unverifiedIssuer,
   verifyCallerContext,
   type InvalidCallerContextReason,
+  type SignedOperation,
   type VerifiedCallerContext,
 } from '@omni/auth';
 import { unauthenticated } from './errors';
@@ -26,20 +27,47 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The operation text of a parsed request: a JSON POST body, or the `query` parameter of a GET. */
-function receivedQuery(req: IncomingMessage & { body?: unknown; query?: unknown }): unknown {
-  if (req.method === 'GET') return (req.query as Record<string, unknown> | undefined)?.query;
-  return typeof req.body === 'object' && req.body !== null ? (req.body as { query?: unknown }).query : undefined;
+type ParsedRequest = IncomingMessage & { body?: unknown; query?: unknown };
+
+/**
+ * The operation, name and variables of a parsed request as Apollo will read them: a JSON POST
+ * body, or the parameters of a GET (variables as JSON text). Undefined when the request has no
+ * operation text or is malformed; Apollo refuses those, or the plugin below checks what it resolved.
+ */
+function receivedOperation(req: ParsedRequest): SignedOperation | undefined {
+  let fields: { query?: unknown; variables?: unknown; operationName?: unknown };
+  if (req.method === 'GET') {
+    const params = (req.query ?? {}) as Record<string, unknown>;
+    let variables: unknown = params.variables;
+    if (typeof variables === 'string') {
+      try {
+        variables = JSON.parse(variables);
+      } catch {
+        return undefined;
+      }
+    }
+    fields = { query: params.query, variables, operationName: params.operationName };
+  } else if (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body)) {
+    fields = req.body as typeof fields;
+  } else {
+    return undefined;
+  }
+  const { query, variables, operationName } = fields;
+  if (typeof query !== 'string') return undefined;
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
+  return { query, variables, operationName };
 }
 
 // A property rather than a WeakMap: Apollo hands plugins a shallow copy of the context object.
 const VERIFIED = Symbol('verified caller context');
 
 /**
- * Checks the signed caller header of a subgraph request: the signature and the operation text
- * it was issued for when the context is built, so a captured header cannot carry a different
- * operation; and once more against the text Apollo actually resolved (persisted queries and any
- * other route to a document included) before anything executes.
+ * Checks the signed caller header of a subgraph request: the signature and the operation text,
+ * name and variables it was issued for when the context is built, so a captured header cannot
+ * carry a different operation or the same one with other arguments; and once more against the
+ * text and variables Apollo actually resolved (persisted queries and any other route to a
+ * document included) before anything executes.
  */
 export function createCallerSignature<TContext extends object>(options: CallerSignatureOptions) {
   const lastWarned = new Map<InvalidCallerContextReason, number>();
@@ -67,9 +95,9 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
       const token = headerValue(req, CALLER_CONTEXT_HEADER);
       try {
         const verified = await verifyCallerContext(options.signingSecret, token);
-        const query = receivedQuery(req);
+        const operation = receivedOperation(req);
         // Requests without operation text are refused by Apollo, or checked below once it is resolved.
-        if (typeof query === 'string') assertSignedForOperation(verified, query);
+        if (operation) assertSignedForOperation(verified, operation);
         return verified;
       } catch (error) {
         if (error instanceof InvalidCallerContextError) {
@@ -90,11 +118,11 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
       async requestDidStart() {
         return {
           // Errors thrown earlier in Apollo's pipeline (didResolveSource) surface as a 500.
-          async didResolveOperation({ contextValue, source }) {
+          async didResolveOperation({ contextValue, source, request }) {
             const verified = (contextValue as { [VERIFIED]?: VerifiedCallerContext })[VERIFIED];
             if (!verified) throw unauthenticated('Missing gateway signature');
             try {
-              assertSignedForOperation(verified, source);
+              assertSignedForOperation(verified, { query: source, variables: request.variables, operationName: request.operationName });
             } catch (error) {
               throw unauthenticated(error instanceof Error ? error.message : 'Invalid gateway signature');
             }

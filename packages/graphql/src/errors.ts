@@ -36,6 +36,19 @@ function isKnownCode(code: unknown): code is ErrorCode {
 }
 
 /**
+ * Apollo refuses some requests (an unsupported persisted-query version, a persisted-query hash that
+ * does not match the query) with an error that has no code at all, only the 4xx HTTP status it is
+ * answered with; the code INTERNAL_SERVER_ERROR is filled in later, when the error is formatted.
+ * Such an error is the client's mistake. Checked on the error as raised, by shape rather than
+ * class, since Apollo's packages and ours may load different copies of graphql-js.
+ */
+function isUncodedClientError(error: unknown): boolean {
+  const extensions = (error as { extensions?: { code?: unknown; http?: { status?: unknown } } } | null)?.extensions;
+  const status = extensions?.http?.status;
+  return extensions?.code === undefined && typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * Apollo Server `formatError` for gateway and subgraphs: known codes pass through, request
  * mistakes become BAD_USER_INPUT, everything else is logged and replaced by a generic message.
  */
@@ -48,7 +61,7 @@ export function createErrorFormatter(log: (error: unknown) => void = logUnexpect
       const cost = formatted.extensions?.cost;
       return { ...base, extensions: cost === undefined ? { code } : { code, cost } };
     }
-    if (typeof code === 'string' && CLIENT_REQUEST_CODES.has(code)) {
+    if ((typeof code === 'string' && CLIENT_REQUEST_CODES.has(code)) || isUncodedClientError(error)) {
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     }
     log(error);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { format } from 'node:url';
 import type { ApolloServer, BaseContext, ContextFunction } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -13,7 +14,8 @@ import { SERVER_HEADERS_TIMEOUT_MS, SERVER_KEEP_ALIVE_TIMEOUT_MS } from './keep-
  * The HTTP layer of the gateway and of every subgraph. Apollo's standalone server hands body
  * errors to a generic handler that answers with an HTML page and a stack trace outside
  * production, and keeps Node's 5 s keep-alive; here every refusal is a JSON GraphQL error without
- * internals, bodies have a size limit, and idle connections outlive our clients' pools.
+ * internals, bodies have a size limit, and idle connections outlive our clients' pools. There is
+ * no landing page: Apollo's loads its explorer from Apollo's CDN, and an API answers JSON.
  */
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   port: number;
@@ -25,7 +27,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   guards?: RequestHandler[];
   /** Where failures of the HTTP layer itself go (never to the client). */
   logError?: (error: unknown) => void;
+  /** Deepest nesting of brackets in a document, and of arrays and objects in its variables; 500 by default. */
+  maxNesting?: number;
 }
+
+export const DEFAULT_MAX_NESTING = 500;
 
 export interface ListeningGraphQLHttp {
   url: string;
@@ -47,6 +53,92 @@ const requireJsonPost: RequestHandler = (req, res, next) => {
   }
   sendError(res, 415, 'Send GraphQL requests as JSON with the header content-type: application/json');
 };
+
+/**
+ * How deeply a GraphQL document nests selection sets, list and object values and argument lists
+ * (`{`, `[`, `(`), outside strings and comments. Counted in one pass without recursion, and
+ * stops as soon as `limit` is exceeded.
+ */
+export function documentNesting(source: string, limit = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+    } else if (char === '"') {
+      if (source.startsWith('"""', i)) {
+        i += 3;
+        while (i < source.length && !source.startsWith('"""', i)) i += source.startsWith('\\"""', i) ? 4 : 1;
+        i += 2;
+      } else {
+        i++;
+        while (i < source.length && source[i] !== '"' && source[i] !== '\n' && source[i] !== '\r') i += source[i] === '\\' ? 2 : 1;
+      }
+    } else if (char === '{' || char === '[' || char === '(') {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if ((char === '}' || char === ']' || char === ')') && depth > 0) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** How deeply a JSON value nests arrays and objects (a flat object is 1), without recursion; stops past `limit`. */
+export function jsonNesting(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > deepest) {
+      deepest = depth;
+      if (deepest > limit) return deepest;
+    }
+    for (const item of Array.isArray(current) ? current : Object.values(current)) {
+      if (item !== null && typeof item === 'object') pending.push([item, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Refuses deeply nested documents and variables before anything recursive sees them: graphql-js
+ * parses and validates values and selections by recursion, as do the input and cost checks, so a
+ * list literal nested a couple of thousand levels overflows the call stack. Real operations nest a
+ * few dozen levels at most; the limit stays well above that, so that the operation limits can still
+ * measure and explain a merely too deep query, and well below where parsing overflows.
+ */
+function nestingGuard(maxNesting: number): RequestHandler {
+  return (req, res, next) => {
+    let query: unknown;
+    let variables: unknown;
+    if (req.method === 'GET') {
+      const params = req.query as Record<string, unknown>;
+      query = params.query;
+      if (typeof params.variables === 'string') {
+        try {
+          variables = JSON.parse(params.variables);
+        } catch {
+          // Apollo refuses variables that are not JSON.
+        }
+      }
+    } else if (typeof req.body === 'object' && req.body !== null) {
+      ({ query, variables } = req.body as { query?: unknown; variables?: unknown });
+    }
+    if (typeof query === 'string' && documentNesting(query, maxNesting) > maxNesting) {
+      return sendError(res, 400, `The document nests selections, lists or objects more than ${maxNesting} levels deep`);
+    }
+    if (jsonNesting(variables, maxNesting) > maxNesting) {
+      return sendError(res, 400, `The variables nest lists or objects more than ${maxNesting} levels deep`);
+    }
+    next();
+  };
+}
 
 function bodyErrorResponder(logError: (error: unknown) => void): ErrorRequestHandler {
   return (error: { type?: string; status?: number }, _req, res, _next) => {
@@ -77,12 +169,15 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
   httpServer.headersTimeout = SERVER_HEADERS_TIMEOUT_MS;
   // Lets `apollo.stop()` finish in-flight requests and close idle keep-alive connections.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  // Otherwise Apollo serves an HTML page with scripts from its CDN to any browser, in production too.
+  apollo.addPlugin(ApolloServerPluginLandingPageDisabled());
   await apollo.start();
 
   app.use(
     cors(),
     express.json({ limit: options.bodyLimit, strict: true }),
     requireJsonPost,
+    nestingGuard(options.maxNesting ?? DEFAULT_MAX_NESTING),
     ...(options.guards ?? []),
     expressMiddleware(apollo, { context: options.context }),
     bodyErrorResponder(logError),

@@ -3,7 +3,7 @@ import { createGraphQLFetch } from './outbound-http';
 
 /**
  * Calls another subgraph's internal operations directly (not through the gateway), signed as
- * this service and for each operation. Used for writes that must happen together, e.g. checkout
+ * this service and for each operation with its variables. Used for writes that must happen together, e.g. checkout
  * reserving stock.
  */
 export interface ServiceClient {
@@ -31,7 +31,7 @@ export function createServiceClient(options: {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, { caller, query, issuer: options.service }),
+          [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, { caller, query, variables, issuer: options.service }),
         },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),

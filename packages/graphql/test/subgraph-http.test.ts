@@ -1,29 +1,34 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CALLER_CONTEXT_HEADER, operationDigest, SCOPES_BY_KIND, signCallerContext, type Caller } from '@omni/auth';
 import { malformedRequests, sendMalformed, TEST_SIGNING_SECRET } from '@omni/testing';
 import { SignJWT } from 'jose';
 import { CLIENT_IDLE_SOCKET_TIMEOUT_MS } from '../src/keep-alive';
 import type { RunningServer } from '../src/subgraph-server';
+import { createServiceClient } from '../src/service-client';
 import { createTinySubgraph } from './support/tiny-subgraph';
 
 const admin: Caller = { kind: 'admin', channel: 'WEB', staffId: 'admin', scopes: [...SCOPES_BY_KIND.admin] };
 const customer: Caller = { kind: 'customer', channel: 'WEB', customerId: 'cus_1', scopes: [...SCOPES_BY_KIND.customer] };
 
-async function post(url: string, query: string, header?: string) {
+async function post(url: string, query: string, header?: string, more: { variables?: unknown; operationName?: string; extensions?: unknown } = {}) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(header ? { [CALLER_CONTEXT_HEADER]: header } : {}) },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, ...more }),
   });
   const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
   return { status: response.status, data: body.data ?? null, code: body.errors?.[0]?.extensions?.code, keepAlive: response.headers.get('keep-alive') };
 }
 
 const warnings: string[] = [];
+const unexpected: unknown[] = [];
 let running: RunningServer;
+let tiny: ReturnType<typeof createTinySubgraph>;
 
 beforeAll(async () => {
-  running = await createTinySubgraph({ signingSecret: TEST_SIGNING_SECRET, logWarning: (line) => warnings.push(line) }).server.listen(0);
+  tiny = createTinySubgraph({ signingSecret: TEST_SIGNING_SECRET, logWarning: (line) => warnings.push(line), logErrors: (error) => unexpected.push(error) });
+  running = await tiny.server.listen(0);
 });
 
 afterAll(async () => {
@@ -32,7 +37,10 @@ afterAll(async () => {
 
 afterEach(() => {
   warnings.length = 0;
+  unexpected.length = 0;
 });
+
+const apqHash = (query: string) => createHash('sha256').update(query).digest('hex');
 
 describe('subgraph caller header', () => {
   it('accepts a header signed for the operation it carries', async () => {
@@ -48,7 +56,7 @@ describe('subgraph caller header', () => {
 
   it('checks the operation Apollo resolves, also when it comes from the persisted-query cache', async () => {
     const query = '{ whoami }';
-    const sha256Hash = operationDigest(query);
+    const sha256Hash = apqHash(query);
     const persisted = (header: string, withQuery: boolean) =>
       fetch(running.url, {
         method: 'POST',
@@ -63,7 +71,7 @@ describe('subgraph caller header', () => {
 
   it('refuses a header from a sibling service that claims to be an admin', async () => {
     const query = '{ whoami }';
-    const forged = await new SignJWT({ caller: admin, op: operationDigest(query) })
+    const forged = await new SignJWT({ caller: admin, op: operationDigest({ query }) })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('support')
       .setAudience('omnigraph-subgraph')
@@ -90,7 +98,136 @@ describe('subgraph caller header', () => {
   });
 });
 
+function signable(body: string | undefined): { variables?: unknown; operationName?: string } {
+  try {
+    const parsed = JSON.parse(body ?? '') as { variables?: unknown; operationName?: unknown };
+    return { variables: parsed.variables, operationName: typeof parsed.operationName === 'string' ? parsed.operationName : undefined };
+  } catch {
+    return {};
+  }
+}
+
+describe('subgraph caller header bound to the variables', () => {
+  const ADD = 'mutation Add($input: AddInput!) { add(input: $input) }';
+
+  it('refuses a captured header replayed with other variables, and writes nothing', async () => {
+    const before = tiny.bumps();
+    const variables = { input: { by: 1, key: 'k-1' } };
+    const captured = await signCallerContext(TEST_SIGNING_SECRET, { caller: admin, query: ADD, variables, operationName: 'Add' });
+    expect(await post(running.url, ADD, captured, { variables, operationName: 'Add' })).toMatchObject({ status: 200, data: { add: before + 1 } });
+    for (const replay of [
+      { variables: { input: { by: 500, key: 'k-2' } }, operationName: 'Add' },
+      { variables: { input: { by: 500, key: 'k-1' } }, operationName: 'Add' },
+      { variables: { input: { by: 1, key: 'k-1' } } },
+    ]) {
+      expect(await post(running.url, ADD, captured, replay)).toMatchObject({ status: 401, data: null, code: 'UNAUTHENTICATED' });
+    }
+    expect(tiny.bumps()).toBe(before + 1);
+  });
+
+  it('accepts the variables in any key order', async () => {
+    const before = tiny.bumps();
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: admin, query: ADD, variables: { input: { by: 2, key: 'k-3' } } });
+    expect(await post(running.url, ADD, header, { variables: { input: { key: 'k-3', by: 2 } } })).toMatchObject({ status: 200, data: { add: before + 2 } });
+  });
+
+  it('checks the variables of a GET', async () => {
+    const query = 'query Greet($name: String!) { greet(name: $name) }';
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query, variables: { name: 'Ada' } });
+    const get = async (name: string) => {
+      const search = new URLSearchParams({ query, variables: JSON.stringify({ name }) });
+      const response = await fetch(`${running.url}?${search}`, { headers: { [CALLER_CONTEXT_HEADER]: header, 'apollo-require-preflight': 'true' } });
+      const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      return { status: response.status, data: body.data ?? null, code: body.errors?.[0]?.extensions?.code };
+    };
+    expect(await get('Ada')).toEqual({ status: 200, data: { greet: 'hello Ada' }, code: undefined });
+    expect(await get('Eve')).toEqual({ status: 401, data: null, code: 'UNAUTHENTICATED' });
+  });
+
+  it('lets a sibling service call with variables, signed the same way', async () => {
+    const before = tiny.bumps();
+    const client = createServiceClient({ service: 'cart', url: running.url, signingSecret: TEST_SIGNING_SECRET });
+    expect(await client.request(ADD, { input: { by: 3, key: 'k-4' } })).toEqual({ add: before + 3 });
+  });
+});
+
+describe('subgraph refusals of what this API does not do', () => {
+  it('answers a signed subscription with 400 BAD_USER_INPUT', async () => {
+    const query = 'subscription { __typename }';
+    const result = await fetch(running.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CALLER_CONTEXT_HEADER]: await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query }) },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await result.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect({ status: result.status, code: body.errors[0]!.extensions.code, message: body.errors[0]!.message }).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'This API has no subscriptions; send a query or a mutation',
+    });
+    expect(unexpected).toEqual([]);
+  });
+
+  it('answers persisted-query misuse with 400 BAD_USER_INPUT, keeping the message, and logs nothing', async () => {
+    const query = '{ __typename }';
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query });
+    const cases = [
+      { persistedQuery: { version: 2, sha256Hash: 'abc' }, message: 'Unsupported persisted query version' },
+      { persistedQuery: { version: 1, sha256Hash: 'abc' }, message: 'provided sha does not match query' },
+    ];
+    for (const { persistedQuery, message } of cases) {
+      const response = await fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [CALLER_CONTEXT_HEADER]: header },
+        body: JSON.stringify({ query, extensions: { persistedQuery } }),
+      });
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect({ status: response.status, code: body.errors[0]!.extensions.code, message: body.errors[0]!.message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message });
+    }
+    expect(unexpected).toEqual([]);
+  });
+
+  it('refuses deeply nested lists before parsing them', async () => {
+    const query = `{ greet(name: ${'['.repeat(5000)}"x"${']'.repeat(5000)}) }`;
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query });
+    const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_CONTEXT_HEADER]: header }, body: JSON.stringify({ query }) });
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect({ status: response.status, code: body.errors[0]!.extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(body.errors[0]!.message).toMatch(/more than 500 levels deep/);
+    expect(unexpected).toEqual([]);
+  });
+
+  it('does not count brackets inside strings, block strings and comments', async () => {
+    const name = `\\"${'['.repeat(600)}`;
+    const query = `# ${'{'.repeat(600)}\nquery Greet($name: String!) { a: greet(name: ${JSON.stringify(name)}) b: greet(name: """${'('.repeat(600)} \\""" """) c: greet(name: $name) }`;
+    const variables = { name: '['.repeat(600) };
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query, variables });
+    expect(await post(running.url, query, header, { variables })).toMatchObject({ status: 200, data: { a: `hello ${name}`, c: `hello ${'['.repeat(600)}` } });
+  });
+});
+
 describe('subgraph HTTP layer', () => {
+  for (const mode of ['development', 'production']) {
+    it(`serves no landing page to a browser, only a JSON 4xx (NODE_ENV=${mode})`, async () => {
+      const previous = process.env.NODE_ENV;
+      process.env.NODE_ENV = mode;
+      const server = await createTinySubgraph({ signingSecret: TEST_SIGNING_SECRET }).server.listen(0);
+      try {
+        for (const headers of [{ accept: 'text/html' }, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }]) {
+          const response = await fetch(server.url, { headers });
+          const text = await response.text();
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+          expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+          expect(text).not.toMatch(/<html|<script|apollographql\.com/i);
+        }
+      } finally {
+        await server.stop();
+        process.env.NODE_ENV = previous;
+      }
+    });
+  }
+
   it('keeps idle connections open longer than our clients keep them', async () => {
     const query = '{ hello }';
     const { keepAlive } = await post(running.url, query, await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query }));
@@ -105,7 +242,9 @@ describe('subgraph HTTP layer', () => {
       const server = await createTinySubgraph({ signingSecret: TEST_SIGNING_SECRET }).server.listen(0);
       try {
         for (const request of malformedRequests(4 * 1024 * 1024)) {
-          const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query: request.query });
+          // Signed for what the body carries, as the gateway would, so what is tested is the refusal of the body.
+          const { variables, operationName } = signable(request.body);
+          const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query: request.query, variables, operationName });
           const result = await sendMalformed(server.url, request, { [CALLER_CONTEXT_HEADER]: header });
           expect(result).toEqual({ name: request.name, status: request.status, contentType: 'application/json', code: 'BAD_USER_INPUT', leaks: [] });
         }

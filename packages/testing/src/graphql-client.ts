@@ -23,12 +23,12 @@ export function gatewayClient(url: string, token?: string) {
 }
 
 /**
- * Talks to one subgraph directly, signed for each operation as the gateway would sign for
+ * Talks to one subgraph directly, signed for each operation and its variables as the gateway would sign for
  * `caller`, or as the service itself when `caller` is a service.
  */
 export function signedSubgraphClient(url: string, signingSecret: string, caller: Caller, issuer = caller.kind === 'service' && caller.service ? caller.service : 'gateway') {
   return async <TData = Record<string, any>>(query: string, variables?: Record<string, unknown>) =>
-    post<TData>(url, { [CALLER_CONTEXT_HEADER]: await signCallerContext(signingSecret, { caller, query, issuer }) }, query, variables) as Promise<GraphQLResponse<TData>>;
+    post<TData>(url, { [CALLER_CONTEXT_HEADER]: await signCallerContext(signingSecret, { caller, query, variables, issuer }) }, query, variables) as Promise<GraphQLResponse<TData>>;
 }
 
 /** Throws with the errors printed when a response has any; keeps happy-path tests short. */

@@ -12,12 +12,24 @@ export const TINY_SDL = /* GraphQL */ `
     whoami: String!
     """A greeting, to have a second operation to replay a header for."""
     hello: String!
+    """A greeting for someone, to send variables with a GET."""
+    greet(name: String!): String!
+  }
+
+  """An amount to add to the counter, with a key as a mutation of stock would have."""
+  input AddInput {
+    """How much to add."""
+    by: Int!
+    """Names the change."""
+    key: String!
   }
 
   """Changes, to check that they are never sent twice."""
   type Mutation {
     """Counts calls."""
     bump: Int!
+    """Adds to the counter and returns it."""
+    add(input: AddInput!): Int!
   }
 `;
 
@@ -30,8 +42,9 @@ export function createTinySubgraph(options: { signingSecret: string; logWarning?
       Query: {
         whoami: (_: unknown, __: unknown, context: { verified: VerifiedCallerContext }) => `${context.verified.issuer}:${context.verified.caller.kind}`,
         hello: () => 'hello',
+        greet: (_: unknown, { name }: { name: string }) => `hello ${name}`,
       },
-      Mutation: { bump: () => ++bumps },
+      Mutation: { bump: () => ++bumps, add: (_: unknown, { input }: { input: { by: number } }) => (bumps += input.by) },
     },
     signingSecret: options.signingSecret,
     createContext: (verified) => ({ verified }),
