@@ -94,7 +94,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
     // Checkout asks promotions for the final price; it listens after the cart.
     const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog, customerUrl: customer, promotionsUrl: () => promotions }), ports.cart);
-    const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret }), ports.promotions);
+    const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret, catalogUrl: catalog }), ports.promotions);
     const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };
     // Domain events from the cart and support outboxes feed the customer timeline.

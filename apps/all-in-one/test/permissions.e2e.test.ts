@@ -287,6 +287,9 @@ const TABLE: Record<string, Case[]> = {
       attempt: forCart((subject) => ({ input: { cartId: subject.cartId, lineIds: [subject.lineId] } })),
     },
   ],
+  applyCouponCode: [{ label: "a customer's cart", allowed: OWNER_AND_SERVERS, attempt: forCart((subject) => ({ input: { cartId: subject.cartId, code: 'PERM-TEST' } })) }],
+  // An absent code is NOT_FOUND past authorization: enough to tell who may remove one.
+  removeCouponCode: [{ label: "a customer's cart", allowed: OWNER_AND_SERVERS, attempt: forCart((subject) => ({ input: { cartId: subject.cartId, code: 'PERM-TEST' } })) }],
   mergeGuestCart: [
     {
       label: 'the guest cart of the signing-in shopper',

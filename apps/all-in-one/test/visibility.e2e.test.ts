@@ -236,6 +236,8 @@ describe('every public mutation given an id of nothing', () => {
     ['addCartLines', 'AddCartLinesInput', { cartId: unknown('cart'), lines: [{ variantId: knownVariant, quantity: 1 }] }, ['input', 'cartId']],
     ['updateCartLines', 'UpdateCartLinesInput', { cartId: unknown('cart'), lines: [{ lineId: unknown('line'), quantity: 1 }] }, ['input', 'cartId']],
     ['removeCartLines', 'RemoveCartLinesInput', { cartId: unknown('cart'), lineIds: [unknown('line')] }, ['input', 'cartId']],
+    ['applyCouponCode', 'ApplyCouponCodeInput', { cartId: unknown('cart'), code: 'PROBE' }, ['input', 'cartId']],
+    ['removeCouponCode', 'RemoveCouponCodeInput', { cartId: unknown('cart'), code: 'PROBE' }, ['input', 'cartId']],
     ['checkout', 'CheckoutInput', { cartId: unknown('cart'), idempotencyKey: 'probe', fulfillment: { method: 'PICKUP', locationId: WAREHOUSE }, payment: { provider: 'PAY_AT_PICKUP' } }, ['input', 'cartId']],
     ['markOrderReadyForPickup', 'MarkOrderReadyForPickupInput', { orderId: unknown('ord') }, ['input', 'orderId']],
     ['markOrderPickedUp', 'MarkOrderPickedUpInput', { orderId: unknown('ord') }, ['input', 'orderId']],

@@ -5,6 +5,7 @@ import type { CartDb } from './db/database';
 import { createLoaders, type CartLoaders } from './loaders';
 import type { PaymentProviders } from './payments/payment-providers';
 import type { PricingPort } from './services/pricing';
+import type { PromotionUsagePort } from './services/promotion-usage';
 
 /** Built once per request from the verified caller. */
 export interface CartContext {
@@ -16,6 +17,8 @@ export interface CartContext {
   customers: CustomerDirectory;
   /** Decides the final price of a checkout. */
   pricing: PricingPort;
+  /** Holds, confirms and releases the use of the promotions a checkout is charged with. */
+  promotionUsage: PromotionUsagePort;
   payments: PaymentProviders;
   settings: CartSettings;
 }
@@ -31,7 +34,7 @@ export function createCartContext(
   db: CartDb,
   catalog: CatalogClient,
   customers: CustomerDirectory,
-  checkoutPorts: { pricing: PricingPort; payments: PaymentProviders },
+  checkoutPorts: { pricing: PricingPort; promotionUsage: PromotionUsagePort; payments: PaymentProviders },
   settings: CartSettings,
 ): CartContext {
   return { caller, db, loaders: createLoaders(db, catalog), catalog, customers, ...checkoutPorts, settings };

@@ -5,6 +5,7 @@ import { createCartContext, type CartContext } from './context';
 import type { CartDatabase } from './db/database';
 import { createDefaultPaymentProviders, type PaymentProviders } from './payments/payment-providers';
 import { promotionsPricing, unavailablePricing, type PricingPort } from './services/pricing';
+import { promotionsUsage, unavailableUsage, type PromotionUsagePort } from './services/promotion-usage';
 import { DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 import { resolvers } from './resolvers';
 
@@ -31,6 +32,12 @@ export interface CartSubgraphOptions {
    * PRICING_UNAVAILABLE rather than charge a price nobody was shown.
    */
   pricing?: PricingPort;
+  /**
+   * Usage holds of the promotions a checkout is charged with, instead of the promotions subgraph
+   * at `promotionsUrl` (tests pass a stand-in). With neither, a checkout with discounts is refused
+   * (PRICING_UNAVAILABLE) rather than charged without counting their use.
+   */
+  promotionUsage?: PromotionUsagePort;
   /** Ways to pay; the built-in providers when omitted. */
   paymentProviders?: PaymentProviders;
   /** Idle minutes after which `abandonedCarts` lists a cart when the query does not say; 60 when omitted. */
@@ -40,8 +47,10 @@ export interface CartSubgraphOptions {
 export function createCartSubgraph(options: CartSubgraphOptions) {
   const catalog = createCatalogClient({ url: options.catalogUrl, signingSecret: options.signingSecret });
   const customers = options.customers ?? createCustomerDirectoryClient({ service: 'cart', url: options.customerUrl, signingSecret: options.signingSecret });
-  const pricing = options.pricing ?? (options.promotionsUrl ? promotionsPricing(createPromotionsClient({ url: options.promotionsUrl, signingSecret: options.signingSecret })) : unavailablePricing);
-  const checkoutPorts = { pricing, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
+  const promotions = options.promotionsUrl ? createPromotionsClient({ url: options.promotionsUrl, signingSecret: options.signingSecret }) : null;
+  const pricing = options.pricing ?? (promotions ? promotionsPricing(promotions) : unavailablePricing);
+  const promotionUsage = options.promotionUsage ?? (promotions ? promotionsUsage(promotions) : unavailableUsage);
+  const checkoutPorts = { pricing, promotionUsage, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
   const settings = { abandonedAfterMinutes: options.abandonedAfterMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES };
   return createSubgraphServer<CartContext>({
     name: CART_SUBGRAPH_NAME,

@@ -6,3 +6,4 @@ export { createCartEventRelay } from './events';
 export { announceAbandonedCarts, startAbandonedCartSweeper, DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 export { createDefaultPaymentProviders, createTestCardProvider, type PaymentProvider, type PaymentProviders } from './payments/payment-providers';
 export { listPricing, promotionsPricing, PricingUnavailableError, type PricingPort, type PricingRequest, type PriceQuote } from './services/pricing';
+export { PromotionUsageUnavailableError, type PromotionUsagePort, type PromotionUsageHold, type PromotionUse } from './services/promotion-usage';

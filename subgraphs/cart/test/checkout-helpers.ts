@@ -8,7 +8,8 @@ import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIG
 import { openCartDatabase, type CartDatabase } from '../src/db/database';
 import type { PaymentProviders } from '../src/payments/payment-providers';
 import { createCartSubgraph } from '../src/server';
-import { listPricing } from '../src/services/pricing';
+import { listPricing, type PricingPort } from '../src/services/pricing';
+import type { PromotionUsagePort } from '../src/services/promotion-usage';
 import { ANY_CUSTOMER_EXISTS } from './helpers';
 
 /** A seeded catalog and a cart subgraph over real HTTP, with direct access to both databases for stock set-up. */
@@ -24,9 +25,12 @@ export interface CheckoutHarness {
 
 /**
  * Checkout mechanics are tested at list prices (`listPricing`): no promotions subgraph runs here.
- * `promotionsUrl` asks a promotions subgraph there instead (or a dead address, to see checkout refuse).
+ * `promotionsUrl` asks a promotions subgraph there instead (or a dead address, to see checkout refuse);
+ * `pricing` and `promotionUsage` put stand-ins in the checkout's ports.
  */
-export async function startCheckoutHarness(options: { paymentProviders?: PaymentProviders; promotionsUrl?: string } = {}): Promise<CheckoutHarness> {
+export async function startCheckoutHarness(
+  options: { paymentProviders?: PaymentProviders; promotionsUrl?: string; pricing?: PricingPort; promotionUsage?: PromotionUsagePort } = {},
+): Promise<CheckoutHarness> {
   const testDb = await createTestDatabase({ maxConnections: 30 });
   const catalogDatabase = await openCatalogDatabase(testDb.client);
   await seedCatalogDemoData(catalogDatabase.db);
@@ -37,7 +41,8 @@ export async function startCheckoutHarness(options: { paymentProviders?: Payment
     signingSecret: TEST_SIGNING_SECRET,
     catalogUrl: () => catalogServer.url,
     ...ANY_CUSTOMER_EXISTS,
-    ...(options.promotionsUrl ? { promotionsUrl: options.promotionsUrl } : { pricing: listPricing }),
+    ...(options.promotionsUrl ? { promotionsUrl: options.promotionsUrl } : { pricing: options.pricing ?? listPricing }),
+    ...(options.promotionUsage ? { promotionUsage: options.promotionUsage } : {}),
     ...(options.paymentProviders ? { paymentProviders: options.paymentProviders } : {}),
   }).listen(0);
   return {

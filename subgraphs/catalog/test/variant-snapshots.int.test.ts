@@ -74,6 +74,14 @@ describe('variantSnapshots (internal, for the cart subgraph)', () => {
     ]);
   });
 
+  it("names each variant's product and its category, for promotions that target them", async () => {
+    const [first, other] = [products[0]!, products[1]!];
+    const ids = [first.variants[0]!.id, other.variants[0]!.id];
+    const data = expectData(await catalog.as(callers.service('promotions'), 'promotions')(`query($ids: [ID!]!) { variantSnapshots(ids: $ids) { productId categoryId } }`, { ids }));
+    expect(data.variantSnapshots.map((snapshot: { productId: string }) => snapshot.productId)).toEqual([first.id, other.id]);
+    for (const snapshot of data.variantSnapshots) expect(snapshot.categoryId).toMatch(/^cat_/);
+  });
+
   it('counts only unreserved units and reports a sold-out variant as not for sale', async () => {
     const variant = allVariants[9]!;
     // Whoever counts stock there: the store manager in a store, warehouse staff in the warehouse.

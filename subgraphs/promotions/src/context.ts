@@ -1,8 +1,8 @@
 import type { Caller } from '@omni/auth';
+import type { CatalogPort } from './clients/catalog-client';
 import type { PromotionsDb } from './db/database';
-import type { PromotionRow } from './db/schema';
 import { createLoaders, type PromotionsLoaders } from './loaders';
-import type { CartPricing } from './services/promotion-engine';
+import type { EvaluatedCart } from './services/cart-pricing-service';
 
 /** Built once per request from the verified caller. */
 export interface PromotionsContext {
@@ -12,9 +12,9 @@ export interface PromotionsContext {
   /** One instant per request, so every cart in a response is priced against the same clock. */
   now: Date;
   /** Pricing per cart representation, so a cart's discounts and totals come from one evaluation. */
-  cartPricing: WeakMap<object, Promise<CartPricing<PromotionRow>>>;
+  cartPricing: WeakMap<object, Promise<EvaluatedCart>>;
 }
 
-export function createPromotionsContext(caller: Caller, db: PromotionsDb, now = new Date()): PromotionsContext {
-  return { caller, db, loaders: createLoaders(db, now), now, cartPricing: new WeakMap() };
+export function createPromotionsContext(caller: Caller, db: PromotionsDb, catalog: CatalogPort, now = new Date()): PromotionsContext {
+  return { caller, db, loaders: createLoaders(db, now, catalog), now, cartPricing: new WeakMap() };
 }

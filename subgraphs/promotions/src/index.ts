@@ -11,5 +11,5 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openPromotionsDatabase,
   seed: seedPromotionsDemoData,
-  createServer: (database) => createPromotionsSubgraph({ database, signingSecret: env.signingSecret }),
+  createServer: (database) => createPromotionsSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl }),
 });

@@ -7,6 +7,14 @@ import { openPromotionsDatabase, type PromotionsDatabase } from '../src/db/datab
 import { createPromotionsSubgraph } from '../src/server';
 import { seedPromotionsDemoData } from '../src/seed';
 import { promotions } from '../src/db/schema';
+import type { CatalogPort } from '../src/clients/catalog-client';
+
+/** Every variant belongs to one product in one category; pricing tests of targets use their own. */
+const testCatalog: CatalogPort = {
+  async variantFacts(ids) {
+    return new Map(ids.map((id) => [id, { variantId: id, productId: `prod_of_${id}`, categoryIds: ['cat_all'] }]));
+  },
+};
 
 let testDb: TestDatabase;
 let database: PromotionsDatabase;
@@ -20,7 +28,7 @@ beforeAll(async () => {
   await seedPromotionsDemoData(database.db);
   // A second run must neither fail nor duplicate anything.
   await seedPromotionsDemoData(database.db);
-  server = await createPromotionsSubgraph({ database, signingSecret: TEST_SIGNING_SECRET }).listen(0);
+  server = await createPromotionsSubgraph({ database, signingSecret: TEST_SIGNING_SECRET, catalog: testCatalog }).listen(0);
 });
 
 afterAll(async () => {
@@ -37,8 +45,10 @@ const CART_PRICING = `query($reps: [_Any!]!) {
   }
 }`;
 
+/** A cart of one line worth `amount`, as the gateway sends it for the fields that `@requires` its lines. */
 function cart(id: string, channel: string, amount: string, currencyCode = 'EUR') {
-  return { __typename: 'Cart', id, channel, subtotal: { amount, currencyCode } };
+  const line = { id: `line_${id}`, quantity: 1, unitPrice: { amount, currencyCode }, variant: { id: 'var_any' } };
+  return { __typename: 'Cart', id, channel, subtotal: { amount, currencyCode }, couponCodes: [], customer: null, lines: { totalCount: 1, edges: [{ node: line }] } };
 }
 
 const CREATE = `mutation($input: CreatePromotionInput!) {

@@ -129,3 +129,8 @@ export function findAllLinesOfCarts(db: CartDb, cartIds: readonly string[]): Pro
     .where(inArray(cartLines.cartId, [...cartIds]))
     .orderBy(asc(cartLines.cartId), asc(cartLines.id));
 }
+
+/** Replaces the cart's coupon codes; the caller holds the cart lock and decided the final list. */
+export async function setCartCouponCodes(tx: CartDb, cartId: string, couponCodes: readonly string[]): Promise<void> {
+  await tx.update(carts).set({ couponCodes: [...couponCodes] }).where(eq(carts.id, cartId));
+}

@@ -63,7 +63,7 @@ export async function setCartLinePrices(tx: CartDb, cartId: string, changes: rea
 export async function updateOrderSettlement(
   db: CartDb,
   orderId: string,
-  changes: Partial<Pick<OrderRow, 'reservationState' | 'paymentStatus' | 'capturedMinor'>>,
+  changes: Partial<Pick<OrderRow, 'reservationState' | 'paymentStatus' | 'capturedMinor' | 'promotionHoldState'>>,
 ): Promise<OrderRow> {
   const [row] = await db
     .update(orders)

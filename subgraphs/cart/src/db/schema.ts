@@ -11,6 +11,8 @@ export type CartStatus = (typeof CART_STATUSES)[number];
 
 /** Largest quantity one line may hold; also the bound of every quantity in the API. */
 export const MAX_LINE_QUANTITY = 999;
+/** Coupon codes one cart may carry. */
+export const MAX_COUPON_CODES = 5;
 
 export const carts = cartSchema.table(
   'carts',
@@ -31,6 +33,9 @@ export const carts = cartSchema.table(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     // The version `cart.abandoned` was last published for; a newer version may be announced again.
     abandonedAnnouncedVersion: integer('abandoned_announced_version'),
+    // Normalised codes in the order entered. On the row (not a table of their own) so a bare `Cart`
+    // reference carries them, as the totals above, for pricing that may ask for them.
+    couponCodes: text('coupon_codes').array().notNull().default(sql`'{}'::text[]`),
   },
   (table) => [
     // Abandoned carts: active, non-empty carts of known customers by last activity.
@@ -42,6 +47,7 @@ export const carts = cartSchema.table(
     check('carts_status_check', sql`status in ('ACTIVE', 'CHECKED_OUT', 'MERGED')`),
     check('carts_version_check', sql`version >= 1`),
     check('carts_totals_check', sql`line_count >= 0 and total_quantity >= 0 and subtotal_minor >= 0`),
+    check('carts_coupon_codes_check', sql`cardinality(coupon_codes) <= ${sql.raw(String(MAX_COUPON_CODES))}`),
   ],
 );
 
@@ -83,6 +89,13 @@ export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const RESERVATION_STATES = ['ACTIVE', 'COMMITTED'] as const;
 export type ReservationState = (typeof RESERVATION_STATES)[number];
+/**
+ * Where an order's promotion usage hold is: HELD until settlement confirms it, CONFIRMED once
+ * promotions counted it for the order, LAPSED when promotions refused to count it at settlement
+ * (the hold had lapsed or been released and the limits were full by then).
+ */
+export const PROMOTION_HOLD_STATES = ['HELD', 'CONFIRMED', 'LAPSED'] as const;
+export type PromotionHoldState = (typeof PROMOTION_HOLD_STATES)[number];
 
 const inList = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
@@ -126,6 +139,9 @@ export const orders = cartSchema.table(
     readyBy: timestamp('ready_by', { withTimezone: true }),
     reservationId: text('reservation_id').notNull(),
     reservationState: text('reservation_state').$type<ReservationState>().notNull(),
+    // The promotions subgraph's usage hold for the discounts charged; null when none applied.
+    promotionHoldId: text('promotion_hold_id'),
+    promotionHoldState: text('promotion_hold_state').$type<PromotionHoldState>(),
     paymentProvider: text('payment_provider').$type<PaymentProviderId>().notNull(),
     paymentStatus: text('payment_status').$type<PaymentStatus>().notNull(),
     paymentReference: text('payment_reference'),
@@ -144,6 +160,7 @@ export const orders = cartSchema.table(
     check('orders_payment_provider_check', sql`payment_provider in (${inList(PAYMENT_PROVIDERS)})`),
     check('orders_payment_status_check', sql`payment_status in (${inList(PAYMENT_STATUSES)})`),
     check('orders_reservation_state_check', sql`reservation_state in (${inList(RESERVATION_STATES)})`),
+    check('orders_promotion_hold_check', sql`(promotion_hold_id is null) = (promotion_hold_state is null) and (promotion_hold_state is null or promotion_hold_state in (${inList(PROMOTION_HOLD_STATES)}))`),
     check('orders_totals_check', sql`subtotal_minor >= 0 and discount_minor >= 0 and shipping_minor >= 0 and total_minor = subtotal_minor - discount_minor + shipping_minor and total_minor >= 0`),
     check('orders_payment_amounts_check', sql`captured_minor between 0 and total_minor and refunded_minor between 0 and captured_minor`),
   ],

@@ -12,6 +12,7 @@ import {
   type UpdateCartLinesInput,
 } from '../services/cart-service';
 import { checkout, type CheckoutInput } from '../services/checkout-service';
+import { applyCouponCode, removeCouponCode, type CouponCodeInput } from '../services/coupon-service';
 import { advanceOrderFulfillment, FULFILLMENT_STEPS, type OrderIdInput } from '../services/order-service';
 import { eraseCustomerCarts } from '../services/personal-data-service';
 import { returnOrderLines, type ReturnOrderLinesInput } from '../services/return-service';
@@ -35,6 +36,8 @@ export const Mutation = {
     toPayload(await updateCartLines(ctx, args.input)),
   removeCartLines: async (_: unknown, args: { input: RemoveCartLinesInput }, ctx: CartContext) =>
     toPayload(await removeCartLines(ctx, args.input)),
+  applyCouponCode: async (_: unknown, args: { input: CouponCodeInput }, ctx: CartContext) => toPayload(await applyCouponCode(ctx, args.input)),
+  removeCouponCode: async (_: unknown, args: { input: CouponCodeInput }, ctx: CartContext) => toPayload(await removeCouponCode(ctx, args.input)),
   mergeGuestCart: async (_: unknown, args: { input: MergeGuestCartInput }, ctx: CartContext) => {
     const outcome = await mergeGuestCart(ctx, args.input);
     return outcome.ok

@@ -205,16 +205,20 @@ export async function changeableCartAfterMerges(ctx: CartContext, cart: CartRow 
   return mergedInto ? changeableCart({ ...ctx.caller, customerId: cart.customerId ?? undefined }, cart) : checked;
 }
 
+/** What `changeCart`'s `apply` answers when the request asks for what the cart already is. */
+export const UNCHANGED = 'unchanged';
+
 /**
  * Every change runs here: the cart row is locked `for update`, so concurrent writers queue and
  * each sees the lines and version the previous one left. `apply` validates everything before it
- * writes, so returning user errors leaves the cart untouched.
+ * writes, so returning user errors leaves the cart untouched; returning UNCHANGED answers the cart
+ * as it is, with no new version and no event (a retried request must not look like a change).
  */
 export async function changeCart(
   ctx: CartContext,
   cartId: string,
   expected: number | null | undefined,
-  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[]>,
+  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[] | typeof UNCHANGED>,
 ): Promise<Outcome<CartRow>> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CartRow>> => {
     const checked = await changeableCartAfterMerges(ctx, await lockCart(tx, cartId), tx);
@@ -224,6 +228,7 @@ export async function changeCart(
       return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${expected}; reload it and retry`, ['input', 'expectedVersion']));
     }
     const errors = await apply(tx, cart);
+    if (errors === UNCHANGED) return succeed(cart);
     if (errors.length > 0) return fail(...errors);
     const changed = await bumpCart(tx, cart.id);
     // In the same transaction: the event exists exactly when the change committed.
@@ -237,6 +242,7 @@ export async function changeCart(
         channel: ctx.caller.channel,
         version: changed.version,
         totalQuantity: changed.totalQuantity,
+        couponCodes: changed.couponCodes,
       },
       occurredAt: changed.updatedAt,
     });

@@ -2,10 +2,11 @@ import { newId } from '@omni/db';
 import { publishEvents } from '@omni/events';
 import type { CatalogClient, VariantSnapshot } from '../clients/catalog-client';
 import type { CartDb } from '../db/database';
-import { bumpCart, findActiveCartOfOwner, lockCart, upsertCartLines } from '../db/cart-queries';
+import { bumpCart, findActiveCartOfOwner, lockCart, setCartCouponCodes, upsertCartLines } from '../db/cart-queries';
 import { findAllCartLines } from '../db/order-queries';
 import { closeMergedGuestCart, handGuestCartToCustomer } from '../db/guest-merge-queries';
 import { outboxEvents, type CartRow } from '../db/schema';
+import { mergeCouponCodes } from './coupon-codes';
 import { planGuestCartMerge } from './guest-cart-merge';
 
 /**
@@ -42,7 +43,7 @@ export async function planCartTakeover(deps: { db: CartDb; catalog: CatalogClien
 const changedEvent = (cart: CartRow, channel: string) => ({
   type: 'cart.changed',
   aggregateId: cart.id,
-  payload: { cartId: cart.id, customerId: cart.customerId, guestId: cart.guestId, channel, version: cart.version, totalQuantity: cart.totalQuantity, status: cart.status },
+  payload: { cartId: cart.id, customerId: cart.customerId, guestId: cart.guestId, channel, version: cart.version, totalQuantity: cart.totalQuantity, status: cart.status, couponCodes: cart.couponCodes },
   occurredAt: cart.updatedAt,
 });
 
@@ -89,6 +90,9 @@ export async function applyCartTakeover(
       addedByStaffId: sourceByVariant.get(line.variantId)!.addedByStaffId,
     })),
   );
+  // The source's codes travel with its lines, so a code entered as a guest still counts after sign-in.
+  const codes = mergeCouponCodes(lockedTarget.couponCodes, lockedSource.couponCodes);
+  if (codes.kept.length !== lockedTarget.couponCodes.length) await setCartCouponCodes(tx, target.id, codes.kept);
   const cart = await bumpCart(tx, target.id);
   const closed = await closeMergedGuestCart(tx, source.id);
   await publishEvents(tx, outboxEvents, [changedEvent(cart, options.channel), changedEvent(closed, options.channel)]);

@@ -12,6 +12,7 @@ import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service
 import { maySellFrom } from './cart-access';
 import { planCheckoutFulfillment, type CheckoutFulfillment } from './checkout-fulfillment';
 import { checkQuote, PricingUnavailableError, type PriceQuote, type PricingRequest } from './pricing';
+import { holdPromotionUsage, releasePromotionUsage } from './checkout-promotion-usage';
 
 const shippingAddress = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -88,10 +89,11 @@ export function creditedStaffId(checkoutStaffId: string | null, lines: readonly 
 /**
  * Places the order for a cart, as a saga whose steps read top to bottom:
  *
- *   validate → price → reserve stock → authorise payment → write order → settle
+ *   validate → price → hold promotion usage → reserve stock → authorise payment → write order → settle
  *
  * No step holds the cart lock across a network call. Until the order is written every failure
- * undoes what the steps before it did (the reservation is released, the authorisation voided);
+ * undoes what the steps before it did (the usage hold and the reservation are released, the
+ * authorisation voided);
  * once it is written the sale stands, and a replay with the same key finishes settling it.
  */
 export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promise<Outcome<OrderRow>> {
@@ -111,40 +113,57 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   if (!priced.ok) return priced;
   const { fulfillment, quote } = priced.value;
 
-  // 3. Reserve stock; undone from here on by releasing it.
-  const reserved = await reserveStock(ctx, cart, lines, fulfillment);
-  // A concurrent request with the same key may hold the stock this one asked for.
-  if (!reserved.ok) return (await replay(ctx, input, requestHash)) ?? reserved;
+  // 3. Hold promotion usage; undone from here on by releasing it (no hold without discounts).
+  const held = await holdPromotionUsage(ctx, input, cart, quote);
+  if (!held.ok) return held;
+  const holdId = held.value;
+
+  // 4. Reserve stock; undone from here on by releasing it.
+  const reserved = await reserveStock(ctx, cart, lines, fulfillment).catch(async (error: unknown) => {
+    await releasePromotionUsage(ctx, holdId);
+    throw error;
+  });
+  if (!reserved.ok) {
+    // A concurrent request with the same key may hold the stock this one asked for, and the usage
+    // hold with it (the key names one hold): its order keeps it.
+    const replayed = await replay(ctx, input, requestHash);
+    if (replayed) return replayed;
+    await releasePromotionUsage(ctx, holdId);
+    return reserved;
+  }
   const reservationId = reserved.value;
 
   const provider = ctx.payments[input.payment.provider];
   let authorization: Authorization | null = null;
   let order: OrderRow | null = null;
   try {
-    // 4. Authorise payment; undone from here on by voiding it.
+    // 5. Authorise payment; undone from here on by voiding it.
     authorization = await authorisePayment(provider, input, cart, quote);
     if (!authorization.ok) {
       await ctx.catalog.releaseReservation(reservationId);
+      await releasePromotionUsage(ctx, holdId);
       return fail(userError('INVALID', authorization.message, ['input', 'payment', 'cardToken']));
     }
     const paid = authorization;
-    // 5. Write the order; a refusal here undoes payment and reservation.
-    const written = await writeOrder(ctx, { input, requestHash, cart, lines, fulfillment, quote, reservationId, provider, paid });
+    // 6. Write the order; a refusal here undoes payment, reservation and usage hold.
+    const written = await writeOrder(ctx, { input, requestHash, cart, lines, fulfillment, quote, holdId, reservationId, provider, paid });
     if (written === 'duplicate' || !written.ok) {
       await provider.void(paid.reference);
       await ctx.catalog.releaseReservation(reservationId);
-      // A concurrent request with the same key may have placed the order: answer as its replay would.
+      // A concurrent request with the same key may have placed the order: answer as its replay
+      // would. Its order keeps the usage hold the key names; only without one is it given back.
       const replayed = await replay(ctx, input, requestHash);
       if (replayed) return replayed;
+      await releasePromotionUsage(ctx, holdId);
       return written === 'duplicate' ? fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId'])) : written;
     }
     order = written.value;
   } catch (error) {
-    if (!order) await undo(ctx, provider, authorization, reservationId);
+    if (!order) await undo(ctx, provider, authorization, reservationId, holdId);
     throw error;
   }
   ctx.loaders.cartById.clear(cart.id);
-  // 6. Settle: the sale stands, so a failure here is finished by a replay, not undone.
+  // 7. Settle: the sale stands, so a failure here is finished by a replay, not undone.
   return succeed(await settle(ctx, order));
 }
 
@@ -209,7 +228,7 @@ async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: Cart
     currencyCode: cart.currencyCode,
     fulfillmentMethod: input.fulfillment.method,
     locationId: fulfillment.locationId,
-    couponCodes: [],
+    couponCodes: cart.couponCodes,
     shipping: fulfillment.shipping && { rate: fulfillment.shipping.rate, feeMinor: fulfillment.shipping.feeMinor },
     lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
   };
@@ -226,7 +245,7 @@ async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: Cart
 }
 
 /**
- * Step 3, reserve stock: all lines at the source location or none. The catalog key is per
+ * Step 4, reserve stock: all lines at the source location or none. The catalog key is per
  * attempt: a retry after a lapsed or released hold must get a fresh one, not the old answer.
  * Undone by releasing the reservation.
  */
@@ -241,7 +260,7 @@ async function reserveStock(ctx: CartContext, cart: CartRow, lines: CartLineRow[
   return succeed(reserved.reservation.id);
 }
 
-/** Step 4, authorise the quoted total with the payment provider. Undone by voiding it. */
+/** Step 5, authorise the quoted total with the payment provider. Undone by voiding it. */
 function authorisePayment(provider: PaymentProvider, input: ParsedCheckout, cart: CartRow, quote: PriceQuote): Promise<Authorization> {
   return provider.authorize({ amountMinor: quote.totalMinor, currencyCode: cart.currencyCode, cardToken: input.payment.cardToken ?? null, reference: cart.id });
 }
@@ -253,13 +272,15 @@ interface OrderToWrite {
   lines: CartLineRow[];
   fulfillment: CheckoutFulfillment;
   quote: PriceQuote;
+  /** The promotion usage hold confirmed at settlement; null when nothing was discounted. */
+  holdId: string | null;
   reservationId: string;
   provider: PaymentProvider;
   paid: Extract<Authorization, { ok: true }>;
 }
 
 /**
- * Step 5, write the order, in one transaction: lock the cart, check it is still active and at
+ * Step 6, write the order, in one transaction: lock the cart, check it is still active and at
  * the version validated, insert the order (a concurrent duplicate key answers 'duplicate') and
  * its lines with the discount the quote allocated to each, close the cart and put `cart.changed`
  * and `order.placed` in the outbox. From its commit on the sale stands.
@@ -297,6 +318,8 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
       readyBy: fulfillment.readyBy,
       reservationId: order.reservationId,
       reservationState: 'ACTIVE',
+      promotionHoldId: order.holdId,
+      promotionHoldState: order.holdId ? 'HELD' : null,
       paymentProvider: provider.id,
       paymentStatus: paid.status,
       paymentReference: paid.reference,
@@ -340,11 +363,12 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
   });
 }
 
-/** Best effort after an unexpected failure before the order exists; the hold lapses on its own otherwise. */
-async function undo(ctx: CartContext, provider: PaymentProvider, authorization: Authorization | null, reservationId: string) {
+/** Best effort after an unexpected failure before the order exists; the holds lapse on their own otherwise. */
+async function undo(ctx: CartContext, provider: PaymentProvider, authorization: Authorization | null, reservationId: string, holdId: string | null) {
   await Promise.allSettled([
     authorization?.ok ? provider.void(authorization.reference) : Promise.resolve(),
     ctx.catalog.releaseReservation(reservationId),
+    releasePromotionUsage(ctx, holdId),
   ]);
 }
 
@@ -358,10 +382,11 @@ async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: stri
 }
 
 /**
- * Step 6, settle a written order: the held units leave stock and a card authorisation is captured.
- * Replays racing each other may both get here: committing is idempotent in the catalog and the
- * capture is keyed by the order, so stock and money move once. The sale is final
- * at this point, so both happen at placement, also for pickup orders.
+ * Step 7, settle a written order: the held units leave stock, a card authorisation is captured and
+ * the promotion usage hold is confirmed with the order. Replays racing each other may both get
+ * here: committing and confirming are idempotent and the capture is keyed by the order, so stock,
+ * money and usage move once. The sale is final at this point, so all happen at placement, also
+ * for pickup orders.
  */
 async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
   let current = order;
@@ -375,6 +400,13 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
   if (current.paymentStatus === 'AUTHORIZED') {
     await ctx.payments[current.paymentProvider].capture(current.paymentReference, current.totalMinor, `capture:${current.id}`);
     current = await updateOrderSettlement(ctx.db, current.id, { paymentStatus: 'CAPTURED', capturedMinor: current.totalMinor });
+  }
+  if (current.promotionHoldState === 'HELD' && current.promotionHoldId) {
+    const confirmed = await ctx.promotionUsage.confirm(current.promotionHoldId, current.id);
+    // The sale stands either way: a hold promotions no longer counts (it lapsed or was released,
+    // and the limits are full by now) is recorded on the order, not retried.
+    if (!confirmed) console.error(`order ${current.id}: promotion usage hold ${current.promotionHoldId} could not be confirmed at settlement`);
+    current = await updateOrderSettlement(ctx.db, current.id, { promotionHoldState: confirmed ? 'CONFIRMED' : 'LAPSED' });
   }
   ctx.loaders.orderById.clear(current.id).prime(current.id, current);
   return current;

@@ -26,6 +26,7 @@ describe('listPricing', () => {
         { lineId: 'line_1', unitPriceMinor: 1_999, discountMinor: 0 },
         { lineId: 'line_2', unitPriceMinor: 500, discountMinor: 0 },
       ],
+      discounts: [],
       subtotalMinor: 4_498,
       discountMinor: 0,
       shippingMinor: 495,
@@ -42,7 +43,7 @@ describe('listPricing', () => {
 });
 
 describe('checkQuote', () => {
-  const good = { lines: [{ lineId: 'line_1', unitPriceMinor: 1_999, discountMinor: 998 }, { lineId: 'line_2', unitPriceMinor: 500, discountMinor: 0 }], subtotalMinor: 4_498, discountMinor: 998, shippingMinor: 0, totalMinor: 3_500 };
+  const good = { lines: [{ lineId: 'line_1', unitPriceMinor: 1_999, discountMinor: 998 }, { lineId: 'line_2', unitPriceMinor: 500, discountMinor: 0 }], discounts: [{ promotionId: 'promo_1', couponCode: null, amountMinor: 998 }], subtotalMinor: 4_498, discountMinor: 998, shippingMinor: 0, totalMinor: 3_500 };
 
   it('accepts line discounts that add up', () => {
     expect(() => checkQuote(request, good)).not.toThrow();
@@ -58,6 +59,10 @@ describe('checkQuote', () => {
     expect(() => checkQuote(request, { ...good, lines: [good.lines[0]!, good.lines[0]!] })).toThrow(/not in the cart/);
     expect(() => checkQuote(request, { ...good, lines: [{ ...good.lines[0]!, unitPriceMinor: 1_000 }, good.lines[1]!] })).toThrow(/another unit price/);
   });
+
+  it('refuses a promotion applied twice: its usage would be held twice', () => {
+    expect(() => checkQuote(request, { ...good, discounts: [good.discounts[0]!, good.discounts[0]!] })).toThrow(/repeats a promotion/);
+  });
 });
 
 describe('promotionsPricing', () => {
@@ -68,28 +73,42 @@ describe('promotionsPricing', () => {
     discountTotalMinor: 450,
     shippingMinor: 495,
     totalMinor: 4_543,
-    discounts: [{ promotionId: 'promo_1', title: '10% off', amountMinor: 450 }],
+    discounts: [{ promotionId: 'promo_1', title: '10% off', amountMinor: 450, couponCode: 'WELCOME10' }],
     lines: [
       { lineId: 'line_1', unitPriceMinor: 1_999, discountMinor: 400 },
       { lineId: 'line_2', unitPriceMinor: 500, discountMinor: 50 },
     ],
   };
 
-  it('sends the whole cart and charges the quote, discounts per line', async () => {
+  const quoting = (quoteCart: PromotionsClient['quoteCart']): PromotionsClient => ({
+    quoteCart,
+    holdPromotionUsage: async () => ({ holdId: 'hold_1', refused: [] }),
+    confirmPromotionUsage: async () => true,
+    releasePromotionUsage: async () => true,
+  });
+
+  it('sends the whole cart with its coupon codes and charges the quote, discounts per line and per promotion', async () => {
     const asked: unknown[] = [];
-    const client: PromotionsClient = { quoteCart: async (input) => (asked.push(input), quoted) };
-    const quote = await promotionsPricing(client)(request);
+    const client = quoting(async (input) => (asked.push(input), quoted));
+    const quote = await promotionsPricing(client)({ ...request, couponCodes: ['WELCOME10'] });
     expect(asked).toEqual([
-      { cartId: 'cart_1', channel: 'WEB', locationId: 'loc_warehouse', customerId: null, currencyCode: 'EUR', lines: request.lines, couponCodes: [], shippingFeeMinor: 495 },
+      { cartId: 'cart_1', channel: 'WEB', locationId: 'loc_warehouse', customerId: null, currencyCode: 'EUR', lines: request.lines, couponCodes: ['WELCOME10'], shippingFeeMinor: 495 },
     ]);
-    expect(quote).toEqual({ lines: quoted.lines, subtotalMinor: 4_498, discountMinor: 450, shippingMinor: 495, totalMinor: 4_543 });
+    expect(quote).toEqual({
+      lines: quoted.lines,
+      discounts: [{ promotionId: 'promo_1', couponCode: 'WELCOME10', amountMinor: 450 }],
+      subtotalMinor: 4_498,
+      discountMinor: 450,
+      shippingMinor: 495,
+      totalMinor: 4_543,
+    });
     expect(() => checkQuote(request, quote)).not.toThrow();
   });
 
   it('is unavailable, never list price, when promotions cannot answer or answer in another currency', async () => {
-    const down: PromotionsClient = { quoteCart: async () => { throw new ServiceCallError('connect ECONNREFUSED'); } };
+    const down = quoting(async () => { throw new ServiceCallError('connect ECONNREFUSED'); });
     await expect(promotionsPricing(down)(request)).rejects.toBeInstanceOf(PricingUnavailableError);
-    const dollars: PromotionsClient = { quoteCart: async () => ({ ...quoted, currencyCode: 'USD' }) };
+    const dollars = quoting(async () => ({ ...quoted, currencyCode: 'USD' }));
     await expect(promotionsPricing(dollars)(request)).rejects.toBeInstanceOf(PricingUnavailableError);
   });
 });

@@ -17,8 +17,18 @@ export interface PriceQuoteLine {
   discountMinor: number;
 }
 
+/** One applied promotion of a quote: what checkout holds usage for. */
+export interface PriceQuoteDiscount {
+  promotionId: string;
+  /** The code that unlocked the promotion; null for automatic ones. */
+  couponCode: string | null;
+  amountMinor: number;
+}
+
 export interface PriceQuote {
   lines: PriceQuoteLine[];
+  /** Every promotion applied, in the order applied; empty when nothing was discounted. */
+  discounts: PriceQuoteDiscount[];
   subtotalMinor: number;
   discountMinor: number;
   shippingMinor: number;
@@ -79,6 +89,7 @@ export function promotionsPricing(promotions: PromotionsClient): PricingPort {
     if (quote.currencyCode !== request.currencyCode) throw new PricingUnavailableError(`The quote of cart ${request.cartId} is in ${quote.currencyCode}, not ${request.currencyCode}`);
     return {
       lines: quote.lines.map((line) => ({ lineId: line.lineId, unitPriceMinor: line.unitPriceMinor, discountMinor: line.discountMinor })),
+      discounts: quote.discounts.map((discount) => ({ promotionId: discount.promotionId, couponCode: discount.couponCode, amountMinor: discount.amountMinor })),
       subtotalMinor: quote.subtotalMinor,
       discountMinor: quote.discountTotalMinor,
       shippingMinor: quote.shippingMinor,
@@ -98,7 +109,7 @@ export const listPricing: PricingPort = async (request) => {
   const subtotalMinor = request.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
   const discountMinor = 0;
   const shippingMinor = request.shipping?.feeMinor ?? 0;
-  return { lines, subtotalMinor, discountMinor, shippingMinor, totalMinor: subtotalMinor - discountMinor + shippingMinor };
+  return { lines, discounts: [], subtotalMinor, discountMinor, shippingMinor, totalMinor: subtotalMinor - discountMinor + shippingMinor };
 };
 
 /** Refuses quotes that would break the order's invariants, whatever pricing produced them. */
@@ -121,6 +132,8 @@ export function checkQuote(request: PricingRequest, quote: PriceQuote): void {
     subtotal += listTotal;
     discount += line.discountMinor;
   }
+  // Usage is held per promotion: one promotion applied twice would be counted twice.
+  if (new Set(quote.discounts.map((applied) => applied.promotionId)).size !== quote.discounts.length) throw new Error('The price quote repeats a promotion');
   if (quote.subtotalMinor !== subtotal || quote.discountMinor !== discount || quote.totalMinor !== subtotal - discount + quote.shippingMinor || quote.shippingMinor < 0) {
     throw new Error('The price quote totals do not add up');
   }

@@ -140,6 +140,7 @@ export interface VariantSnapshotRecord {
   compareAtMinor: number | null;
   currencyCode: string;
   productId: string;
+  categoryId: string;
   /** Channels the variant's product is offered in; the caller decides which one the sale happens in. */
   publishedChannels: string[];
   totalAvailable: number;
@@ -170,6 +171,7 @@ export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[
       compareAtMinor: sql<number | null>`case when ${useOther} then ${variantPrices.compareAtMinor} else ${variants.compareAtMinor} end`.mapWith((value) => (value === null ? null : Number(value))),
       currencyCode: sql<string>`case when ${useOther} then ${variantPrices.currencyCode} else ${variants.currencyCode} end`,
       productId: variants.productId,
+      categoryId: products.categoryId,
       publishedChannels: products.channels,
       totalAvailable: available,
     })

@@ -1,19 +1,32 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PromotionsDb } from './database';
-import { promotions, type NewPromotionRow, type PromotionRow, type PromotionStatus } from './schema';
+import { promotions, promotionUses, type NewPromotionRow, type PromotionRow, type PromotionStatus } from './schema';
+import { countedUse } from './usage-queries';
 
 export function findPromotionsByIds(db: PromotionsDb, ids: readonly string[]): Promise<PromotionRow[]> {
   return db.select().from(promotions).where(inArray(promotions.id, [...ids]));
 }
 
+/** A live promotion with what counts against its total limit and budget (0 for promotions without either). */
+export type LivePromotionRow = PromotionRow & { heldUses: number; heldMinor: number };
+
+const limitedByTotalOrBudget = sql`(${promotions.usageLimit} is not null or ${promotions.budgetMinor} is not null)`;
+const usesOfPromotion = sql`${promotionUses.promotionId} = ${promotions.id} and ${countedUse}`;
+
 /**
- * Active promotions of the given currencies that have not ended by `now`. Promotions that end are
- * rarely archived at once, so filtering them here keeps pricing from rereading history; the
- * engine still checks the whole window itself.
+ * Active promotions of the given currencies that have not ended by `now`, with their confirmed and
+ * pending uses, in one statement: pricing must leave spent promotions out without a second round
+ * trip. Promotions that end are rarely archived at once, so filtering them here keeps pricing from
+ * rereading history; the engine still checks the whole window itself.
  */
-export function findLivePromotionsByCurrencies(db: PromotionsDb, currencyCodes: readonly string[], now: Date): Promise<PromotionRow[]> {
+export function findLivePromotionsByCurrencies(db: PromotionsDb, currencyCodes: readonly string[], now: Date): Promise<LivePromotionRow[]> {
   return db
-    .select()
+    .select({
+      ...getTableColumns(promotions),
+      // Only promotions with a total limit or a budget are counted; the others cost nothing here.
+      heldUses: sql<number>`case when ${limitedByTotalOrBudget} then (select count(*) from ${promotionUses} where ${usesOfPromotion}) else 0 end`.mapWith(Number),
+      heldMinor: sql<number>`case when ${limitedByTotalOrBudget} then (select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion}) else 0 end`.mapWith(Number),
+    })
     .from(promotions)
     .where(
       and(

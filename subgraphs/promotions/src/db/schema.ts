@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** Everything the promotions subgraph stores lives in its own Postgres schema. */
 export const promotionsSchema = pgSchema('promotions');
@@ -30,6 +30,12 @@ export const promotions = promotionsSchema.table(
     startsAt: timestamp('starts_at', { withTimezone: true }),
     endsAt: timestamp('ends_at', { withTimezone: true }),
     status: text('status').$type<PromotionStatus>().notNull(),
+    /** Most uses in total (confirmed and pending holds); null means unlimited. */
+    usageLimit: integer('usage_limit'),
+    /** Most uses by one customer; null means unlimited. Guests are not limited by it. */
+    usageLimitPerCustomer: integer('usage_limit_per_customer'),
+    /** Most discount the promotion may give in total, in minor units of `currency_code`; null means no cap. */
+    budgetMinor: bigint('budget_minor', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -44,11 +50,86 @@ export const promotions = promotionsSchema.table(
     ),
     check('promotions_minimum_subtotal_check', sql`${table.minimumSubtotalMinor} is null or ${table.minimumSubtotalMinor} >= 0`),
     check('promotions_window_check', sql`${table.startsAt} is null or ${table.endsAt} is null or ${table.endsAt} > ${table.startsAt}`),
+    // A limit of 0 would be a promotion that can never apply; pausing says that more clearly.
+    check(
+      'promotions_usage_limits_check',
+      sql`(${table.usageLimit} is null or ${table.usageLimit} > 0)
+        and (${table.usageLimitPerCustomer} is null or ${table.usageLimitPerCustomer} > 0)
+        and (${table.budgetMinor} is null or ${table.budgetMinor} > 0)`,
+    ),
     // Pricing every cart reads the active promotions of one currency; the index keeps that read small.
     index('promotions_active_currency_idx').on(table.currencyCode).where(sql`${table.status} = 'ACTIVE'`),
   ],
 );
 
-export const tables = { promotions };
+export const USAGE_HOLD_STATUSES = ['PENDING', 'CONFIRMED', 'RELEASED', 'EXPIRED'] as const;
+export type UsageHoldStatus = (typeof USAGE_HOLD_STATUSES)[number];
+
+/**
+ * A checkout's claim on promotion uses, made before the order is written. PENDING holds count
+ * against the limits until `expires_at`; CONFIRMED ones for good. A PENDING hold past its expiry
+ * counts as nothing whether or not a prune has marked it EXPIRED yet.
+ */
+export const usageHolds = promotionsSchema.table(
+  'usage_holds',
+  {
+    id: text('id').primaryKey(),
+    /** The calling service: hold keys are unique per service. */
+    service: text('service').notNull(),
+    holdKey: text('hold_key').notNull(),
+    /** Null for guests: per-customer limits do not apply to them. */
+    customerId: text('customer_id'),
+    status: text('status').$type<UsageHoldStatus>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** The order the uses went into; set on confirmation. */
+    orderId: text('order_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('usage_holds_status_check', sql`${table.status} in ('PENDING', 'CONFIRMED', 'RELEASED', 'EXPIRED')`),
+    check('usage_holds_order_check', sql`(${table.status} = 'CONFIRMED') = (${table.orderId} is not null)`),
+    // One live hold per key: a released or lapsed hold leaves its key free for the next attempt.
+    uniqueIndex('usage_holds_live_key_key').on(table.service, table.holdKey).where(sql`${table.status} in ('PENDING', 'CONFIRMED')`),
+    // Pruning looks for lapsed pending holds; the partial index stays as small as the holds in flight.
+    index('usage_holds_pending_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'PENDING'`),
+  ],
+);
+
+/**
+ * One use of one promotion by a hold. Status and expiry are copied from the hold (and changed with
+ * it), so counting a promotion's uses reads this table alone, through its index.
+ */
+export const promotionUses = promotionsSchema.table(
+  'promotion_uses',
+  {
+    id: text('id').primaryKey(),
+    holdId: text('hold_id')
+      .notNull()
+      .references(() => usageHolds.id, { onDelete: 'cascade' }),
+    promotionId: text('promotion_id')
+      .notNull()
+      .references(() => promotions.id),
+    customerId: text('customer_id'),
+    /** The code the use came with; single-use codes are limited by it. Null for automatic promotions. */
+    couponCode: text('coupon_code'),
+    /** Discount this use gives, in minor units of the promotion's currency; counts against the budget. */
+    discountMinor: bigint('discount_minor', { mode: 'number' }).notNull(),
+    status: text('status').$type<UsageHoldStatus>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    check('promotion_uses_discount_check', sql`${table.discountMinor} >= 0`),
+    check('promotion_uses_status_check', sql`${table.status} in ('PENDING', 'CONFIRMED', 'RELEASED', 'EXPIRED')`),
+    index('promotion_uses_hold_idx').on(table.holdId),
+    // Counting reads only the uses that may still count.
+    index('promotion_uses_counted_idx').on(table.promotionId, table.customerId).where(sql`${table.status} in ('PENDING', 'CONFIRMED')`),
+    index('promotion_uses_coupon_idx').on(table.couponCode).where(sql`${table.couponCode} is not null and ${table.status} in ('PENDING', 'CONFIRMED')`),
+  ],
+);
+
+export const tables = { promotions, usageHolds, promotionUses };
 export type PromotionRow = typeof promotions.$inferSelect;
 export type NewPromotionRow = typeof promotions.$inferInsert;
+export type UsageHoldRow = typeof usageHolds.$inferSelect;
+export type PromotionUseRow = typeof promotionUses.$inferSelect;

@@ -1,17 +1,36 @@
 import { createGroupedLoader, createKeyedLoader } from '@omni/graphql';
+import type { CatalogPort, VariantFacts } from '../clients/catalog-client';
+import { MAX_VARIANTS_PER_CALL } from '../clients/catalog-client';
 import type { PromotionsDb } from '../db/database';
 import { findLivePromotionsByCurrencies, findPromotionsByIds } from '../db/promotion-queries';
+import { countCustomerUses, countUses } from '../db/usage-queries';
 
 /** Fresh per request: nothing cached across callers, and `now` is the request's own instant. */
-export function createLoaders(db: PromotionsDb, now: Date) {
+export function createLoaders(db: PromotionsDb, now: Date, catalog: CatalogPort) {
   return {
     promotionById: createKeyedLoader((ids: readonly string[]) => findPromotionsByIds(db, ids), (row) => row.id),
+    /** Uses of each promotion (`timesUsed`, `budgetUsed`), for a page of promotions in one statement; null when never used. */
+    usageByPromotionId: createKeyedLoader((ids: readonly string[]) => countUses(db, ids, null), (row) => row.promotionId),
+    /** Each customer's uses of promotions limited per customer, for every priced cart of a request in one statement. */
+    customerUsesByCustomerId: createGroupedLoader((customerIds: readonly string[]) => countCustomerUses(db, customerIds), (row) => row.customerId),
     /** Pricing many carts in one request reads the live promotions of all their currencies at once. */
     livePromotionsByCurrency: createGroupedLoader(
       (currencyCodes: readonly string[]) => findLivePromotionsByCurrencies(db, currencyCodes, now),
       (row) => row.currencyCode,
     ),
+    /**
+     * Product and category of every variant on the carts of a request, from the catalog in one call
+     * (more only past the catalog's 250 ids per call); null for a variant the catalog does not know.
+     */
+    variantFacts: createKeyedLoader((variantIds: readonly string[]) => fetchVariantFacts(catalog, variantIds), (facts) => facts.variantId),
   };
 }
 
 export type PromotionsLoaders = ReturnType<typeof createLoaders>;
+
+async function fetchVariantFacts(catalog: CatalogPort, variantIds: readonly string[]): Promise<VariantFacts[]> {
+  const chunks: string[][] = [];
+  for (let start = 0; start < variantIds.length; start += MAX_VARIANTS_PER_CALL) chunks.push(variantIds.slice(start, start + MAX_VARIANTS_PER_CALL));
+  const answers = await Promise.all(chunks.map((chunk) => catalog.variantFacts(chunk)));
+  return answers.flatMap((byId) => [...byId.values()]);
+}

@@ -5,6 +5,14 @@ import {
   type CreatePromotionInput,
   type SetPromotionStatusInput,
 } from '../services/promotion-service';
+import {
+  confirmPromotionUsage,
+  holdPromotionUsage,
+  releasePromotionUsage,
+  type ConfirmPromotionUsageInput,
+  type HoldPromotionUsageInput,
+  type ReleasePromotionUsageInput,
+} from '../services/usage-hold-service';
 
 export const Mutation = {
   async createPromotion(_: unknown, args: { input: CreatePromotionInput }, ctx: PromotionsContext) {
@@ -15,4 +23,7 @@ export const Mutation = {
     const outcome = await setPromotionStatus(ctx, args.input);
     return outcome.ok ? { promotion: outcome.value, userErrors: [] } : { promotion: null, userErrors: outcome.userErrors };
   },
+  holdPromotionUsage: (_: unknown, args: { input: HoldPromotionUsageInput }, ctx: PromotionsContext) => holdPromotionUsage(ctx, args.input),
+  confirmPromotionUsage: (_: unknown, args: { input: ConfirmPromotionUsageInput }, ctx: PromotionsContext) => confirmPromotionUsage(ctx, args.input),
+  releasePromotionUsage: (_: unknown, args: { input: ReleasePromotionUsageInput }, ctx: PromotionsContext) => releasePromotionUsage(ctx, args.input),
 };

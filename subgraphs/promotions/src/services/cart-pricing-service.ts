@@ -1,56 +1,168 @@
-import { isChannel } from '@omni/auth';
+import { isChannel, type Channel } from '@omni/auth';
 import { badUserInput, isCurrencyCode, MoneyFormatError, toMinorUnits } from '@omni/graphql';
 import type { PromotionsContext } from '../context';
+import type { LivePromotionRow } from '../db/promotion-queries';
 import type { PromotionRow } from '../db/schema';
-import { priceCart, type CartPricing, type CartToPrice } from './promotion-engine';
+import { quoteCart, type CartLineInput, type CartPricingResult, type PromotionDefinition, type UsageFacts } from './engine';
+import { needsProductFacts, toPromotionDefinition } from './promotion-definitions';
+import { usageOfLivePromotions } from './promotion-usage-service';
 
-/** A Cart as the gateway sends it to resolve fields that `@requires` channel and subtotal. */
+/** One cart line as pricing needs it: what the cart subgraph knows of it. */
+export interface LineToEvaluate {
+  lineId: string;
+  variantId: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+/** Everything a cart's price depends on, the same for `Cart.total` and the checkout quote. */
+export interface CartToEvaluate {
+  channel: Channel;
+  currencyCode: string;
+  /** The store the sale happens at; null online. */
+  locationId: string | null;
+  /** Null for a guest or walk-in cart. */
+  customerId: string | null;
+  couponCodes: readonly string[];
+  /** The chosen parcel's fee; null when nothing is shipped or nothing is chosen yet. */
+  shippingMinor: number | null;
+  lines: readonly LineToEvaluate[];
+}
+
+/** The engine's answer and the stored promotions it names, for the resolvers to show. */
+export interface EvaluatedCart {
+  result: CartPricingResult;
+  promotionsById: ReadonlyMap<string, PromotionRow>;
+}
+
+/**
+ * A line the representation did not list (a cart with more lines than `@requires` asks for):
+ * it carries the rest of the subtotal under no product, so order-wide promotions still see the
+ * whole subtotal; only product and category targets may miss units on it.
+ */
+export const UNLISTED_LINES_ID = 'line_unlisted';
+
+/**
+ * The one way this subgraph prices a cart: `Cart.discounts/discountTotal/total`, the cart's
+ * explanations and the checkout quote (`quote-service.ts`) all come through here, with the same
+ * live promotions, the same engine (`./engine`) and the same inputs, so what a shopper is shown
+ * and what checkout charges cannot drift apart.
+ */
+export async function evaluateCart(ctx: PromotionsContext, cart: CartToEvaluate): Promise<EvaluatedCart> {
+  const rows = await ctx.loaders.livePromotionsByCurrency.load(cart.currencyCode);
+  const definitions = rows.map(toPromotionDefinition);
+  const [lines, usage] = await Promise.all([linesWithProducts(ctx, cart.lines, definitions), usageFacts(ctx, rows, cart.customerId)]);
+  const result = quoteCart({
+    cart: {
+      currencyCode: cart.currencyCode,
+      channel: cart.channel,
+      locationId: cart.locationId,
+      customerId: cart.customerId,
+      // Segments are not read yet: a CUSTOMER_SEGMENT promotion is explained as NOT_IN_SEGMENT.
+      customerSegments: [],
+      lines,
+      couponCodes: cart.couponCodes,
+      shippingMinor: cart.shippingMinor,
+    },
+    now: ctx.now,
+    promotions: definitions,
+    usage,
+  });
+  return { result, promotionsById: new Map(rows.map((row) => [row.id, row])) };
+}
+
+/**
+ * The catalog is asked for products and categories only when a candidate targets them, so carts
+ * priced by order-wide promotions cost no call; when asked, every variant of every cart in the
+ * request goes in one batch (`variantFacts`).
+ */
+async function linesWithProducts(ctx: PromotionsContext, lines: readonly LineToEvaluate[], definitions: readonly PromotionDefinition[]): Promise<CartLineInput[]> {
+  const needed = definitions.some(needsProductFacts);
+  const facts = needed ? await ctx.loaders.variantFacts.loadMany(lines.filter((line) => line.lineId !== UNLISTED_LINES_ID).map((line) => line.variantId)) : [];
+  const byVariant = new Map(facts.flatMap((fact) => (fact && !(fact instanceof Error) ? [[fact.variantId, fact] as const] : [])));
+  const failed = facts.find((fact) => fact instanceof Error);
+  if (failed) throw failed;
+  return lines.map((line) => {
+    const fact = byVariant.get(line.variantId);
+    return { ...line, productId: fact?.productId ?? '', categoryIds: fact?.categoryIds ?? [] };
+  });
+}
+
+/**
+ * Uses and budget spent so far (confirmed and pending holds) of the candidates that have limits,
+ * so a spent promotion is explained (USAGE_LIMIT_REACHED, …) instead of shown and then refused at
+ * checkout. Totals come with the promotions; a customer's uses cost one statement per request, and
+ * only when some candidate limits uses per customer. Coupon facts come with stored codes.
+ */
+async function usageFacts(ctx: PromotionsContext, rows: readonly LivePromotionRow[], customerId: string | null): Promise<UsageFacts> {
+  return { promotions: await usageOfLivePromotions(ctx, rows, customerId), coupons: [] };
+}
+
+// ─── Cart representations ────────────────────────────────────────────────────────────────────────
+
+/** A Cart as the gateway sends it to resolve the fields that `@requires` the cart's pricing inputs. */
 export interface CartRepresentation {
   id: string;
   channel?: unknown;
   subtotal?: { amount?: unknown; currencyCode?: unknown } | null;
+  couponCodes?: unknown;
+  customer?: { id?: unknown } | null;
+  lines?: {
+    totalCount?: unknown;
+    edges?: readonly { node?: { id?: unknown; quantity?: unknown; unitPrice?: { amount?: unknown; currencyCode?: unknown } | null; variant?: { id?: unknown } | null } | null }[];
+  } | null;
 }
 
-function invalidRepresentation(): never {
-  throw badUserInput('A Cart representation needs channel and subtotal { amount currencyCode }');
+function invalidRepresentation(what = 'channel, subtotal { amount currencyCode } and lines'): never {
+  throw badUserInput(`A Cart representation needs ${what}`);
 }
 
-async function computePricing(ctx: PromotionsContext, cart: CartRepresentation): Promise<CartPricing<PromotionRow>> {
-  const { channel, subtotal } = cart;
-  if (!isChannel(channel) || typeof subtotal?.amount !== 'string' || typeof subtotal.currencyCode !== 'string') invalidRepresentation();
-  const currencyCode = subtotal.currencyCode;
-  if (!isCurrencyCode(currencyCode)) invalidRepresentation();
-  let subtotalMinor: number;
+function minorOf(money: { amount?: unknown; currencyCode?: unknown } | null | undefined, currencyCode: string): number {
+  if (typeof money?.amount !== 'string' || money.currencyCode !== currencyCode) invalidRepresentation();
   try {
-    subtotalMinor = toMinorUnits(subtotal.amount, currencyCode);
+    const value = toMinorUnits(money.amount, currencyCode);
+    if (value < 0) invalidRepresentation();
+    return value;
   } catch (error) {
     if (error instanceof MoneyFormatError) invalidRepresentation();
     throw error;
   }
-  if (subtotalMinor < 0) invalidRepresentation();
+}
 
-  return evaluateCart(ctx, { channel, subtotalMinor, currencyCode });
+/** The representation's fields as pricing inputs; anything malformed is BAD_USER_INPUT. */
+export function cartFromRepresentation(cart: CartRepresentation): CartToEvaluate {
+  const { channel, subtotal } = cart;
+  if (!isChannel(channel) || typeof subtotal?.currencyCode !== 'string' || !isCurrencyCode(subtotal.currencyCode)) invalidRepresentation();
+  const currencyCode = subtotal.currencyCode;
+  const subtotalMinor = minorOf(subtotal, currencyCode);
+  const edges = cart.lines?.edges;
+  if (!Array.isArray(edges)) invalidRepresentation();
+  const lines: LineToEvaluate[] = edges.map((edge) => {
+    const node = edge?.node;
+    const quantity = node?.quantity;
+    if (typeof node?.id !== 'string' || typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1) invalidRepresentation();
+    // A line whose variant the caller may no longer see still counts; it just matches no target.
+    const variantId = typeof node.variant?.id === 'string' ? node.variant.id : '';
+    return { lineId: node.id, variantId, quantity, unitPriceMinor: minorOf(node.unitPrice, currencyCode) };
+  });
+  if (new Set(lines.map((line) => line.lineId)).size !== lines.length) invalidRepresentation('each line once');
+  const listed = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceMinor, 0);
+  if (listed > subtotalMinor) invalidRepresentation('lines that add up to the subtotal');
+  if (listed < subtotalMinor) lines.push({ lineId: UNLISTED_LINES_ID, variantId: '', quantity: 1, unitPriceMinor: subtotalMinor - listed });
+  const couponCodes = Array.isArray(cart.couponCodes) ? cart.couponCodes.filter((code): code is string => typeof code === 'string') : [];
+  const customerId = typeof cart.customer?.id === 'string' ? cart.customer.id : null;
+  return { channel, currencyCode, locationId: null, customerId, couponCodes, shippingMinor: null, lines };
 }
 
 /**
- * The one way this subgraph prices a cart: `Cart.discounts/discountTotal/total` and the checkout
- * quote (`quote-service.ts`) both come through here, with the same live promotions and the same
- * engine, so what a shopper is shown and what checkout charges cannot drift apart.
+ * Discounts, totals, line discounts and explanations of one cart come from one evaluation,
+ * remembered for the request, so the fields cannot disagree. Promotions are public, so pricing
+ * needs no permission: whoever may see the cart (decided by the cart subgraph) sees its discounts.
  */
-export async function evaluateCart(ctx: PromotionsContext, cart: CartToPrice): Promise<CartPricing<PromotionRow>> {
-  const promotions = await ctx.loaders.livePromotionsByCurrency.load(cart.currencyCode);
-  return priceCart(promotions, cart, ctx.now);
-}
-
-/**
- * Discounts, discount total and total of one cart come from one evaluation, remembered for the
- * request, so the three fields cannot disagree. Promotions are public, so pricing needs no
- * permission: whoever may see the cart (decided by the cart subgraph) sees its discounts.
- */
-export function priceCartRepresentation(ctx: PromotionsContext, cart: CartRepresentation): Promise<CartPricing<PromotionRow>> {
+export function priceCartRepresentation(ctx: PromotionsContext, cart: CartRepresentation): Promise<EvaluatedCart> {
   let pricing = ctx.cartPricing.get(cart);
   if (!pricing) {
-    pricing = computePricing(ctx, cart);
+    pricing = Promise.resolve().then(() => evaluateCart(ctx, cartFromRepresentation(cart)));
     ctx.cartPricing.set(cart, pricing);
   }
   return pricing;

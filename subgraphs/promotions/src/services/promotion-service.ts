@@ -57,6 +57,9 @@ const createPromotionInput = z.object({
   startsAt: z.date().nullish(),
   endsAt: z.date().nullish(),
   status: z.enum(['ACTIVE', 'PAUSED'], 'must be ACTIVE or PAUSED for a new promotion').nullish(),
+  usageLimit: z.number().int().min(1, 'must be a positive whole number').max(2_147_483_647, 'is too large').nullish(),
+  usageLimitPerCustomer: z.number().int().min(1, 'must be a positive whole number').max(2_147_483_647, 'is too large').nullish(),
+  budget: z.string().nullish(),
 });
 
 export type CreatePromotionInput = z.input<typeof createPromotionInput>;
@@ -105,6 +108,12 @@ function toPromotionValues(input: ParsedCreatePromotionInput): Outcome<Omit<NewP
     if ('error' in parsed) errors.push(parsed.error);
     else minimumSubtotalMinor = parsed.minor;
   }
+  let budgetMinor: number | null = null;
+  if (input.budget != null) {
+    const parsed = parseAmount(input.budget, input.currencyCode, 'budget', { positive: true });
+    if ('error' in parsed) errors.push(parsed.error);
+    else budgetMinor = parsed.minor;
+  }
   if (input.startsAt && input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
     errors.push(userError('INVALID', 'must be after startsAt', ['input', 'endsAt']));
   }
@@ -123,6 +132,9 @@ function toPromotionValues(input: ParsedCreatePromotionInput): Outcome<Omit<NewP
     startsAt: input.startsAt ?? null,
     endsAt: input.endsAt ?? null,
     status: input.status ?? 'ACTIVE',
+    usageLimit: input.usageLimit ?? null,
+    usageLimitPerCustomer: input.usageLimitPerCustomer ?? null,
+    budgetMinor,
     createdAt: now,
     updatedAt: now,
   });

@@ -2,17 +2,16 @@ import { z } from 'zod';
 import { CHANNELS } from '@omni/auth';
 import { badUserInput, isCurrencyCode, requireInternalCall } from '@omni/graphql';
 import type { PromotionsContext } from '../context';
-import type { PromotionRow } from '../db/schema';
-import { evaluateCart } from './cart-pricing-service';
-import type { CartPricing } from './promotion-engine';
+import { evaluateCart, type EvaluatedCart } from './cart-pricing-service';
 
 export const MAX_QUOTE_LINES = 250;
 
 const minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
- * Everything a cart's price may depend on. The engine in force reads channel, currency and lines;
- * location, customer and coupon codes travel too, so conditions on them need no new contract.
+ * Everything a cart's price may depend on: channel, currency, lines, customer (usage per customer),
+ * coupon codes and the parcel fee (free shipping). The location travels too but is not priced on:
+ * `Cart.total` has no store to price with, and checkout must charge what it showed.
  */
 const quoteInput = z
   .object({
@@ -37,14 +36,16 @@ export interface CartQuote {
   discountTotalMinor: number;
   shippingMinor: number;
   totalMinor: number;
-  pricing: CartPricing<PromotionRow>;
+  pricing: EvaluatedCart;
   lines: { lineId: string; unitPriceMinor: number; quantity: number; discountMinor: number; byPromotion: { promotionId: string; amountMinor: number }[] }[];
 }
 
 /**
  * The final price of a cart for checkout, called by the cart subgraph only: the same evaluation
  * as `Cart.total` (`evaluateCart`), with every discount allocated to the lines so the order keeps
- * what each line was sold for. The shipping fee is passed through: no promotion waives it yet.
+ * what each line was sold for. A waived parcel fee lowers `shippingMinor`; `discountTotalMinor` is
+ * what the lines give up, so the lines add up to it and checkout's totals stay
+ * `subtotal - discountTotal + shipping`.
  */
 export async function quoteCart(ctx: PromotionsContext, rawInput: CartQuoteInput): Promise<CartQuote> {
   requireInternalCall(ctx.caller);
@@ -53,22 +54,34 @@ export async function quoteCart(ctx: PromotionsContext, rawInput: CartQuoteInput
   const input = parsed.data;
   const subtotalMinor = input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceMinor, 0);
   if (!Number.isSafeInteger(subtotalMinor)) throw badUserInput('The cart subtotal is too large');
-  const pricing = await evaluateCart(ctx, { channel: input.channel, currencyCode: input.currencyCode, subtotalMinor, lines: input.lines });
-  const shippingMinor = input.shippingFeeMinor ?? 0;
+  const pricing = await evaluateCart(ctx, {
+    channel: input.channel,
+    currencyCode: input.currencyCode,
+    locationId: null,
+    customerId: input.customerId ?? null,
+    couponCodes: input.couponCodes ?? [],
+    shippingMinor: input.shippingFeeMinor ?? null,
+    lines: input.lines,
+  });
+  const { result } = pricing;
+  const shippingMinor = (result.shippingMinor ?? 0) - result.shippingDiscountMinor;
   return {
     cartId: input.cartId,
     currencyCode: input.currencyCode,
     subtotalMinor,
-    discountTotalMinor: pricing.discountTotalMinor,
+    discountTotalMinor: result.lineDiscountTotalMinor,
     shippingMinor,
-    totalMinor: pricing.totalMinor + shippingMinor,
+    totalMinor: result.totalMinor,
     pricing,
-    lines: input.lines.map((line, index) => ({
-      lineId: line.lineId,
-      unitPriceMinor: line.unitPriceMinor,
-      quantity: line.quantity,
-      discountMinor: pricing.lines[index]!.discountMinor,
-      byPromotion: pricing.lines[index]!.byPromotion,
-    })),
+    lines: input.lines.map((line, index) => {
+      const priced = result.lines[index]!;
+      return {
+        lineId: line.lineId,
+        unitPriceMinor: line.unitPriceMinor,
+        quantity: line.quantity,
+        discountMinor: priced.discountMinor,
+        byPromotion: priced.discounts.map((share) => ({ promotionId: share.promotionId, amountMinor: share.amountMinor })),
+      };
+    }),
   };
 }
