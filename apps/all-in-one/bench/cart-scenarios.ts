@@ -10,8 +10,9 @@ import { mintDemoToken } from '../src/demo-tokens';
  */
 const WAREHOUSE = DEMO_LOCATIONS.find((location) => location.kind === 'WAREHOUSE')!.id;
 const { products, stock } = demoCatalog();
-/** Variants the warehouse stocks well, so runs of a few seconds do not sell out. */
+/** Variants sold on the web that the warehouse stocks well, so runs of a few seconds do not sell out. */
 const VARIANTS = products
+  .filter((product) => product.channels.includes('WEB'))
   .map((product) => product.variants[0]!)
   .filter((variant) => (stock.find((level) => level.variantId === variant.id && level.locationId === WAREHOUSE)?.onHand ?? 0) >= 50)
   .map((variant) => variant.id);
