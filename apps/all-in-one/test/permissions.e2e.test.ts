@@ -359,6 +359,8 @@ const TABLE: Record<string, Case[]> = {
   unpublishProduct: [{ label: 'from a channel', allowed: ADMIN, attempt: async () => ({ variables: { input: { id: (await adminProduct()).id, channels: ['MARKETPLACE'] } } }) }],
   createPromotion: [{ label: 'a paused promotion', allowed: ADMIN, attempt: fixed({ input: { name: 'Probe', kind: 'PERCENTAGE_OFF_ORDER', currencyCode: 'EUR', percentOff: 5, status: 'PAUSED' } }) }],
   setPromotionStatus: [{ label: 'a paused promotion', allowed: ADMIN, attempt: async () => ({ variables: { input: { promotionId: await adminPromotion(), status: 'PAUSED' } } }) }],
+  updatePromotion: [{ label: 'a paused promotion', allowed: ADMIN, attempt: async () => ({ variables: { input: { promotionId: await adminPromotion(), priority: 1 } } }) }],
+  createCouponCodes: [{ label: 'for a paused promotion', allowed: ADMIN, attempt: async () => ({ variables: { input: { promotionId: await adminPromotion(), generate: { count: 1, prefix: 'PERM-' } } } }) }],
 
   // Conversations
   conversation: [{ label: "a customer's conversation", allowed: ['customer', 'supportAgent', 'admin'], attempt: async () => { const { subject, conversationId } = await sharedConversation(); return { variables: { id: conversationId }, owner: subject }; } }],

@@ -238,6 +238,8 @@ describe('every public mutation given an id of nothing', () => {
     ['removeCartLines', 'RemoveCartLinesInput', { cartId: unknown('cart'), lineIds: [unknown('line')] }, ['input', 'cartId']],
     ['applyCouponCode', 'ApplyCouponCodeInput', { cartId: unknown('cart'), code: 'PROBE' }, ['input', 'cartId']],
     ['removeCouponCode', 'RemoveCouponCodeInput', { cartId: unknown('cart'), code: 'PROBE' }, ['input', 'cartId']],
+    ['updatePromotion', 'UpdatePromotionInput', { promotionId: unknown('promo'), priority: 1 }, ['input', 'promotionId']],
+    ['createCouponCodes', 'CreateCouponCodesInput', { promotionId: unknown('promo'), codes: ['PROBE'] }, ['input', 'promotionId']],
     ['checkout', 'CheckoutInput', { cartId: unknown('cart'), idempotencyKey: 'probe', fulfillment: { method: 'PICKUP', locationId: WAREHOUSE }, payment: { provider: 'PAY_AT_PICKUP' } }, ['input', 'cartId']],
     ['markOrderReadyForPickup', 'MarkOrderReadyForPickupInput', { orderId: unknown('ord') }, ['input', 'orderId']],
     ['markOrderPickedUp', 'MarkOrderPickedUpInput', { orderId: unknown('ord') }, ['input', 'orderId']],

@@ -43,6 +43,7 @@ const ID_PREFIX_BY_NAME: Record<string, string> = {
   variantId: 'var',
   locationId: 'loc',
   inStockAt: 'loc',
+  locationIds: 'loc',
   customerId: 'cus',
   survivorId: 'cus',
   mergedId: 'cus',

@@ -20,32 +20,28 @@ const couponCodeInput = z.object({
 
 export type CouponCodeInput = z.input<typeof couponCodeInput>;
 
-export async function applyCouponCode(ctx: CartContext, rawInput: CouponCodeInput): Promise<Outcome<CartRow>> {
-  const parsed = couponCodeInput.safeParse(rawInput);
-  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
-  const input = parsed.data;
-  const code = normalizeCouponCode(input.code);
-  if (!code.ok) return code;
-  return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
-    const plan = planCouponApply(cart.couponCodes, code.value);
-    if (!plan.ok) return plan.userErrors;
-    // Applying a code the cart already carries is a retry, not a change.
-    if (plan.value === null) return UNCHANGED;
-    await setCartCouponCodes(tx, cart.id, plan.value);
-    return [];
-  });
-}
+/** Adds a code; applying one the cart already carries is a retry and changes nothing. */
+export const applyCouponCode = (ctx: CartContext, rawInput: CouponCodeInput) => changeCouponCodes(ctx, rawInput, planCouponApply);
 
-export async function removeCouponCode(ctx: CartContext, rawInput: CouponCodeInput): Promise<Outcome<CartRow>> {
+/** Removes a code; one the cart does not carry is NOT_FOUND. */
+export const removeCouponCode = (ctx: CartContext, rawInput: CouponCodeInput) => changeCouponCodes(ctx, rawInput, planCouponRemoval);
+
+/** One path for both: the same lock, access rules and version check as line changes. */
+async function changeCouponCodes(
+  ctx: CartContext,
+  rawInput: CouponCodeInput,
+  plan: (current: readonly string[], code: string) => Outcome<string[] | null>,
+): Promise<Outcome<CartRow>> {
   const parsed = couponCodeInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
   const code = normalizeCouponCode(input.code);
   if (!code.ok) return code;
   return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
-    const plan = planCouponRemoval(cart.couponCodes, code.value);
-    if (!plan.ok) return plan.userErrors;
-    await setCartCouponCodes(tx, cart.id, plan.value);
+    const planned = plan(cart.couponCodes, code.value);
+    if (!planned.ok) return planned.userErrors;
+    if (planned.value === null) return UNCHANGED;
+    await setCartCouponCodes(tx, cart.id, planned.value);
     return [];
   });
 }

@@ -82,3 +82,29 @@ export async function updatePromotionStatus(db: PromotionsDb, id: string, status
     .returning();
   return row ?? null;
 }
+
+/**
+ * Saves new terms and rules of a promotion. Archived is final: the condition lives in the UPDATE,
+ * so a concurrent archive wins. Returns null when nothing matched (missing or archived).
+ */
+export async function updatePromotionRules(
+  db: PromotionsDb,
+  id: string,
+  values: Pick<NewPromotionRow, 'name' | 'description' | 'channels' | 'startsAt' | 'endsAt' | 'rules' | 'kind' | 'percentOff' | 'amountOffMinor' | 'minimumSubtotalMinor'>,
+): Promise<PromotionRow | null> {
+  const [row] = await db
+    .update(promotions)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(promotions.id, id), sql`${promotions.status} <> 'ARCHIVED'`))
+    .returning();
+  return row ?? null;
+}
+
+/** Active promotions of every currency that have not ended by `now`: the candidates for badges. */
+export function findRunningPromotions(db: PromotionsDb, now: Date): Promise<PromotionRow[]> {
+  return db
+    .select()
+    .from(promotions)
+    .where(and(eq(promotions.status, 'ACTIVE'), or(isNull(promotions.endsAt), gt(promotions.endsAt, now))))
+    .orderBy(asc(promotions.id));
+}

@@ -1,10 +1,25 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { StoredPromotionRules } from '../services/engine/stored-rules';
 
 /** Everything the promotions subgraph stores lives in its own Postgres schema. */
 export const promotionsSchema = pgSchema('promotions');
 
-export const PROMOTION_KINDS = ['PERCENTAGE_OFF_ORDER', 'FIXED_AMOUNT_OFF_ORDER'] as const;
+/**
+ * What a promotion gives, one kind per action of the engine. The first two predate stored rules:
+ * such rows may have no `rules` and are priced from `percent_off` / `amount_off_minor` alone.
+ */
+export const PROMOTION_KINDS = [
+  'PERCENTAGE_OFF_ORDER',
+  'FIXED_AMOUNT_OFF_ORDER',
+  'TIERED_SPEND',
+  'PERCENTAGE_OFF_PRODUCTS',
+  'FIXED_AMOUNT_OFF_PRODUCTS',
+  'BUY_X_GET_Y',
+  'BUNDLE_FIXED_PRICE',
+  'FREE_SHIPPING',
+  'GIFT',
+] as const;
 export type PromotionKind = (typeof PROMOTION_KINDS)[number];
 
 export const PROMOTION_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
@@ -36,17 +51,27 @@ export const promotions = promotionsSchema.table(
     usageLimitPerCustomer: integer('usage_limit_per_customer'),
     /** Most discount the promotion may give in total, in minor units of `currency_code`; null means no cap. */
     budgetMinor: bigint('budget_minor', { mode: 'number' }),
+    /**
+     * Conditions, action, stacking, priority, locations and coupon requirement, as the engine
+     * reads them; validated by `validatePromotionDefinition` before every write. Null for rows
+     * stored before rules existed (their kind, value and minimum say everything).
+     */
+    rules: jsonb('rules').$type<StoredPromotionRules>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    check('promotions_kind_check', sql`${table.kind} in ('PERCENTAGE_OFF_ORDER', 'FIXED_AMOUNT_OFF_ORDER')`),
+    check(
+      'promotions_kind_check',
+      sql`${table.kind} in ('PERCENTAGE_OFF_ORDER', 'FIXED_AMOUNT_OFF_ORDER', 'TIERED_SPEND', 'PERCENTAGE_OFF_PRODUCTS', 'FIXED_AMOUNT_OFF_PRODUCTS', 'BUY_X_GET_Y', 'BUNDLE_FIXED_PRICE', 'FREE_SHIPPING', 'GIFT')`,
+    ),
     check('promotions_status_check', sql`${table.status} in ('ACTIVE', 'PAUSED', 'ARCHIVED')`),
     // The service validates too; these keep a bad write from any path from giving money away.
     check(
       'promotions_value_check',
       sql`(${table.kind} = 'PERCENTAGE_OFF_ORDER' and ${table.percentOff} between 1 and 100 and ${table.amountOffMinor} is null)
-        or (${table.kind} = 'FIXED_AMOUNT_OFF_ORDER' and ${table.amountOffMinor} > 0 and ${table.percentOff} is null)`,
+        or (${table.kind} = 'FIXED_AMOUNT_OFF_ORDER' and ${table.amountOffMinor} > 0 and ${table.percentOff} is null)
+        or (${table.kind} not in ('PERCENTAGE_OFF_ORDER', 'FIXED_AMOUNT_OFF_ORDER') and ${table.rules} is not null and ${table.percentOff} is null and ${table.amountOffMinor} is null)`,
     ),
     check('promotions_minimum_subtotal_check', sql`${table.minimumSubtotalMinor} is null or ${table.minimumSubtotalMinor} >= 0`),
     check('promotions_window_check', sql`${table.startsAt} is null or ${table.endsAt} is null or ${table.endsAt} > ${table.startsAt}`),
@@ -128,8 +153,36 @@ export const promotionUses = promotionsSchema.table(
   ],
 );
 
-export const tables = { promotions, usageHolds, promotionUses };
+/**
+ * Codes that unlock a promotion: many per promotion, each unique over all promotions, stored
+ * trimmed and upper-cased so a code matches whatever case it is typed in.
+ */
+export const couponCodes = promotionsSchema.table(
+  'coupon_codes',
+  {
+    id: text('id').primaryKey(),
+    promotionId: text('promotion_id')
+      .notNull()
+      .references(() => promotions.id),
+    code: text('code').notNull(),
+    /** Uses of this code over all customers; 1 for a single-use code, null for no limit of its own. */
+    usageLimit: integer('usage_limit'),
+    /** After this instant the code is EXPIRED; null: it lasts as long as its promotion. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('coupon_codes_code_key').on(table.code),
+    index('coupon_codes_promotion_idx').on(table.promotionId, table.id),
+    check('coupon_codes_usage_limit_check', sql`${table.usageLimit} is null or ${table.usageLimit} > 0`),
+    // A code is compared after trimming and upper-casing; storing anything else would never match.
+    check('coupon_codes_code_check', sql`${table.code} ~ '^[A-Z0-9_-]{1,64}$'`),
+  ],
+);
+
+export const tables = { promotions, usageHolds, promotionUses, couponCodes };
 export type PromotionRow = typeof promotions.$inferSelect;
 export type NewPromotionRow = typeof promotions.$inferInsert;
 export type UsageHoldRow = typeof usageHolds.$inferSelect;
 export type PromotionUseRow = typeof promotionUses.$inferSelect;
+export type CouponCodeRow = typeof couponCodes.$inferSelect;

@@ -1,8 +1,9 @@
-import { createGroupedLoader, createKeyedLoader } from '@omni/graphql';
+import { createBatchLoader, createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
 import type { CatalogPort, VariantFacts } from '../clients/catalog-client';
 import { MAX_VARIANTS_PER_CALL } from '../clients/catalog-client';
 import type { PromotionsDb } from '../db/database';
-import { findLivePromotionsByCurrencies, findPromotionsByIds } from '../db/promotion-queries';
+import { countCouponUses, findCouponCodePagesByPromotionIds, findCouponCodes } from '../db/coupon-queries';
+import { findLivePromotionsByCurrencies, findPromotionsByIds, findRunningPromotions } from '../db/promotion-queries';
 import { countCustomerUses, countUses } from '../db/usage-queries';
 
 /** Fresh per request: nothing cached across callers, and `now` is the request's own instant. */
@@ -13,6 +14,23 @@ export function createLoaders(db: PromotionsDb, now: Date, catalog: CatalogPort)
     usageByPromotionId: createKeyedLoader((ids: readonly string[]) => countUses(db, ids, null), (row) => row.promotionId),
     /** Each customer's uses of promotions limited per customer, for every priced cart of a request in one statement. */
     customerUsesByCustomerId: createGroupedLoader((customerIds: readonly string[]) => countCustomerUses(db, customerIds), (row) => row.customerId),
+    /** Every running promotion, read once per request for the badges of all products on a page. */
+    runningPromotions: createBatchLoader(async (keys: readonly 'all'[]) => {
+      const rows = await findRunningPromotions(db, now);
+      return keys.map(() => rows);
+    }),
+    /** Coupon codes entered on the carts of a request (normalized), in one statement; null for unknown codes. */
+    couponByCode: createKeyedLoader((codes: readonly string[]) => findCouponCodes(db, codes), (row) => row.code),
+    /** The codes of a page of promotions (admins only), one statement per page request. */
+    couponCodePagesByPromotionId: createChildPageLoader(
+      (promotionIds: readonly string[], page: { limit: number; after: string | null }) => findCouponCodePagesByPromotionIds(db, promotionIds, page),
+      (row) => row.promotionId,
+    ),
+    /** Uses counting against each code's own limit, for every limited code of a request in one statement. */
+    couponUsesByCode: createBatchLoader(async (codes: readonly string[]) => {
+      const counts = new Map((await countCouponUses(db, codes)).map((row) => [row.code, row.uses]));
+      return codes.map((code) => counts.get(code) ?? 0);
+    }),
     /** Pricing many carts in one request reads the live promotions of all their currencies at once. */
     livePromotionsByCurrency: createGroupedLoader(
       (currencyCodes: readonly string[]) => findLivePromotionsByCurrencies(db, currencyCodes, now),

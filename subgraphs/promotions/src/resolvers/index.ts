@@ -4,5 +4,7 @@ import { Mutation } from './mutation';
 import { Promotion } from './promotion';
 import { Cart } from './cart';
 import { CartQuote, CartQuoteLine } from './cart-quote';
+import { CouponCode } from './coupon-code';
+import { Product, Variant } from './badges';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Promotion, Cart, CartQuote, CartQuoteLine };
+export const resolvers = { ...commonResolvers, Query, Mutation, Promotion, Cart, CartQuote, CartQuoteLine, CouponCode, Product, Variant };

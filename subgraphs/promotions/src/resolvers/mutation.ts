@@ -5,6 +5,8 @@ import {
   type CreatePromotionInput,
   type SetPromotionStatusInput,
 } from '../services/promotion-service';
+import { updatePromotion, type UpdatePromotionInput } from '../services/promotion-rules-service';
+import { createCouponCodes, type CreateCouponCodesInput } from '../services/coupon-code-service';
 import {
   confirmPromotionUsage,
   holdPromotionUsage,
@@ -18,6 +20,14 @@ export const Mutation = {
   async createPromotion(_: unknown, args: { input: CreatePromotionInput }, ctx: PromotionsContext) {
     const outcome = await createPromotion(ctx, args.input);
     return outcome.ok ? { promotion: outcome.value, userErrors: [] } : { promotion: null, userErrors: outcome.userErrors };
+  },
+  async updatePromotion(_: unknown, args: { input: UpdatePromotionInput }, ctx: PromotionsContext) {
+    const outcome = await updatePromotion(ctx, args.input);
+    return outcome.ok ? { promotion: outcome.value, userErrors: [] } : { promotion: null, userErrors: outcome.userErrors };
+  },
+  async createCouponCodes(_: unknown, args: { input: CreateCouponCodesInput }, ctx: PromotionsContext) {
+    const outcome = await createCouponCodes(ctx, args.input);
+    return outcome.ok ? { couponCodes: outcome.value, userErrors: [] } : { couponCodes: [], userErrors: outcome.userErrors };
   },
   async setPromotionStatus(_: unknown, args: { input: SetPromotionStatusInput }, ctx: PromotionsContext) {
     const outcome = await setPromotionStatus(ctx, args.input);

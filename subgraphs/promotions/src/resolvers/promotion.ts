@@ -3,9 +3,11 @@ import type { PromotionsContext } from '../context';
 import type { PromotionRow } from '../db/schema';
 import { getPromotion } from '../services/promotion-service';
 import { confirmedUsage } from '../services/promotion-usage-service';
+import { promotionRuleFields } from './promotion-rules';
 
 export const Promotion = {
   __resolveReference: (reference: { id: string }, ctx: PromotionsContext) => getPromotion(ctx, reference.id),
+  ...promotionRuleFields,
   amountOff: (promotion: PromotionRow) =>
     promotion.amountOffMinor === null ? null : toMoney(promotion.amountOffMinor, promotion.currencyCode),
   minimumSubtotal: (promotion: PromotionRow) =>

@@ -4,6 +4,7 @@ import type { PromotionsContext } from '../context';
 import type { LivePromotionRow } from '../db/promotion-queries';
 import type { PromotionRow } from '../db/schema';
 import { quoteCart, type CartLineInput, type CartPricingResult, type PromotionDefinition, type UsageFacts } from './engine';
+import { couponFacts } from './coupon-facts';
 import { needsProductFacts, toPromotionDefinition } from './promotion-definitions';
 import { usageOfLivePromotions } from './promotion-usage-service';
 
@@ -51,7 +52,12 @@ export const UNLISTED_LINES_ID = 'line_unlisted';
 export async function evaluateCart(ctx: PromotionsContext, cart: CartToEvaluate): Promise<EvaluatedCart> {
   const rows = await ctx.loaders.livePromotionsByCurrency.load(cart.currencyCode);
   const definitions = rows.map(toPromotionDefinition);
-  const [lines, usage] = await Promise.all([linesWithProducts(ctx, cart.lines, definitions), usageFacts(ctx, rows, cart.customerId)]);
+  const liveById = new Map(rows.map((row) => [row.id, row]));
+  const [lines, usage, coupons] = await Promise.all([
+    linesWithProducts(ctx, cart.lines, definitions),
+    usageFacts(ctx, rows, cart.customerId),
+    couponFacts(ctx, cart.couponCodes, cart.channel, liveById),
+  ]);
   const result = quoteCart({
     cart: {
       currencyCode: cart.currencyCode,
@@ -66,7 +72,7 @@ export async function evaluateCart(ctx: PromotionsContext, cart: CartToEvaluate)
     },
     now: ctx.now,
     promotions: definitions,
-    usage,
+    usage: { ...usage, coupons },
   });
   return { result, promotionsById: new Map(rows.map((row) => [row.id, row])) };
 }
@@ -92,7 +98,7 @@ async function linesWithProducts(ctx: PromotionsContext, lines: readonly LineToE
  * Uses and budget spent so far (confirmed and pending holds) of the candidates that have limits,
  * so a spent promotion is explained (USAGE_LIMIT_REACHED, …) instead of shown and then refused at
  * checkout. Totals come with the promotions; a customer's uses cost one statement per request, and
- * only when some candidate limits uses per customer. Coupon facts come with stored codes.
+ * only when some candidate limits uses per customer. Coupon facts are read apart (`couponFacts`).
  */
 async function usageFacts(ctx: PromotionsContext, rows: readonly LivePromotionRow[], customerId: string | null): Promise<UsageFacts> {
   return { promotions: await usageOfLivePromotions(ctx, rows, customerId), coupons: [] };

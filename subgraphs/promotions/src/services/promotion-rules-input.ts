@@ -1,3 +1,4 @@
+import { isIdOf } from '@omni/db';
 import { MoneyFormatError, toMinorUnits, userError, type UserError } from '@omni/graphql';
 import type { DefinitionProblem, LineTarget, PromotionAction, PromotionCondition, Stacking } from './engine';
 
@@ -100,7 +101,16 @@ function checkFields(given: object, allowed: readonly string[], optional: Readon
   return complete;
 }
 
-const target = (input: LineTargetInput): LineTarget => ({ kind: input.kind, ids: input.ids.map((id) => id.trim()) });
+const ID_PREFIX: Record<LineTarget['kind'], string> = { PRODUCT: 'prod', VARIANT: 'var', CATEGORY: 'cat' };
+
+/** A target's ids must be ids of its kind: a typo would otherwise match nothing, silently. */
+function target(input: LineTargetInput, path: readonly (string | number)[], out: Collector): LineTarget {
+  const ids = input.ids.map((id) => id.trim());
+  ids.forEach((id, i) => {
+    if (!isIdOf(ID_PREFIX[input.kind], id)) out.add([...path, 'ids', i], `must be an id prefixed \`${ID_PREFIX[input.kind]}_\``);
+  });
+  return { kind: input.kind, ids };
+}
 
 export function parseConditions(inputs: readonly PromotionConditionInput[], currencyCode: string, out: Collector): PromotionCondition[] {
   const conditions: PromotionCondition[] = [];
@@ -112,7 +122,7 @@ export function parseConditions(inputs: readonly PromotionConditionInput[], curr
         conditions.push({ type: 'MIN_SUBTOTAL', amountMinor: out.minor(input.minimumSubtotal!, currencyCode, [...path, 'minimumSubtotal']) });
         return;
       case 'CART_CONTAINS':
-        conditions.push({ type: 'CART_CONTAINS', target: target(input.target!), minQuantity: input.minQuantity! });
+        conditions.push({ type: 'CART_CONTAINS', target: target(input.target!, [...path, 'target'], out), minQuantity: input.minQuantity! });
         return;
       case 'CUSTOMER_SEGMENT':
         conditions.push({ type: 'CUSTOMER_SEGMENT', segments: input.segments!.map((segment) => segment.trim().toUpperCase()) });
@@ -137,13 +147,13 @@ export function parseAction(input: PromotionActionInput, currencyCode: string, o
         tiers: input.tiers!.map((tier, i) => ({ thresholdMinor: money(tier.threshold, ['tiers', i, 'threshold']), amountOffMinor: money(tier.amountOff, ['tiers', i, 'amountOff']) })),
       };
     case 'LINES_PERCENT_OFF':
-      return { type: 'LINES_PERCENT_OFF', target: target(input.target!), percent: input.percent! };
+      return { type: 'LINES_PERCENT_OFF', target: target(input.target!, [...path, 'target'], out), percent: input.percent! };
     case 'LINES_AMOUNT_OFF':
-      return { type: 'LINES_AMOUNT_OFF', target: target(input.target!), amountMinorPerUnit: money(input.amountOffPerUnit!, ['amountOffPerUnit']) };
+      return { type: 'LINES_AMOUNT_OFF', target: target(input.target!, [...path, 'target'], out), amountMinorPerUnit: money(input.amountOffPerUnit!, ['amountOffPerUnit']) };
     case 'BUY_X_GET_Y':
-      return { type: 'BUY_X_GET_Y', target: target(input.target!), buyQuantity: input.buyQuantity!, getQuantity: input.getQuantity!, percent: input.percent!, maxGroups: input.maxGroups ?? null };
+      return { type: 'BUY_X_GET_Y', target: target(input.target!, [...path, 'target'], out), buyQuantity: input.buyQuantity!, getQuantity: input.getQuantity!, percent: input.percent!, maxGroups: input.maxGroups ?? null };
     case 'BUNDLE_FIXED_PRICE':
-      return { type: 'BUNDLE_FIXED_PRICE', items: input.items!.map((item) => ({ target: target(item.target), quantity: item.quantity })), priceMinor: money(input.price!, ['price']) };
+      return { type: 'BUNDLE_FIXED_PRICE', items: input.items!.map((item, i) => ({ target: target(item.target, [...path, 'items', i, 'target'], out), quantity: item.quantity })), priceMinor: money(input.price!, ['price']) };
     case 'FREE_SHIPPING':
       return { type: 'FREE_SHIPPING' };
     case 'GIFT':

@@ -21,6 +21,9 @@ import {
 import type { PromotionsContext } from '../context';
 import { findPromotionsByIds, insertPromotion, listPromotions, updatePromotionStatus, type PromotionListFilter } from '../db/promotion-queries';
 import { PROMOTION_KINDS, PROMOTION_STATUSES, type NewPromotionRow, type PromotionRow } from '../db/schema';
+import { columnsOfRules, legacyRules } from './promotion-definitions';
+import { COMBINES_WITH_EVERYTHING } from './promotion-rules-input';
+import { resolveRules, type RulesInput } from './promotion-rules-service';
 
 /**
  * Promotions are public marketing terms without personal data: every shopper-facing caller may
@@ -45,7 +48,7 @@ export async function listPromotionsPage(
 const createPromotionInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   description: z.string().trim().max(2000, 'must be at most 2000 characters').nullish(),
-  kind: z.enum(PROMOTION_KINDS),
+  kind: z.enum(PROMOTION_KINDS).nullish(),
   currencyCode: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code such as "EUR"'),
   percentOff: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').nullish(),
   amountOff: z.string().nullish(),
@@ -62,7 +65,7 @@ const createPromotionInput = z.object({
   budget: z.string().nullish(),
 });
 
-export type CreatePromotionInput = z.input<typeof createPromotionInput>;
+export type CreatePromotionInput = z.input<typeof createPromotionInput> & RulesInput;
 type ParsedCreatePromotionInput = z.output<typeof createPromotionInput>;
 
 function parseAmount(
@@ -84,13 +87,22 @@ function parseAmount(
 }
 
 /** Rules that tie fields together; reported all at once so a form can show every problem. */
-function toPromotionValues(input: ParsedCreatePromotionInput): Outcome<Omit<NewPromotionRow, 'id'>> {
+function toPromotionValues(input: ParsedCreatePromotionInput & Pick<RulesInput, 'action'>): Outcome<Omit<NewPromotionRow, 'id'>> {
   const errors: UserError[] = [];
   let percentOff: number | null = null;
   let amountOffMinor: number | null = null;
   let minimumSubtotalMinor: number | null = null;
 
-  if (input.kind === 'PERCENTAGE_OFF_ORDER') {
+  if (input.action) {
+    // The action says what the promotion gives; kind and its values would say it twice.
+    for (const field of ['kind', 'percentOff', 'amountOff'] as const) {
+      if (input[field] != null) errors.push(userError('INVALID', 'must be omitted when action is given', ['input', field]));
+    }
+  } else if (input.kind == null) {
+    errors.push(userError('INVALID', 'is required unless action is given', ['input', 'kind']));
+  } else if (input.kind !== 'PERCENTAGE_OFF_ORDER' && input.kind !== 'FIXED_AMOUNT_OFF_ORDER') {
+    errors.push(userError('INVALID', 'give action for this kind', ['input', 'kind']));
+  } else if (input.kind === 'PERCENTAGE_OFF_ORDER') {
     if (input.percentOff == null) errors.push(userError('INVALID', 'is required for a percentage promotion', ['input', 'percentOff']));
     else percentOff = input.percentOff;
     if (input.amountOff != null) errors.push(userError('INVALID', 'must be omitted for a percentage promotion', ['input', 'amountOff']));
@@ -123,7 +135,8 @@ function toPromotionValues(input: ParsedCreatePromotionInput): Outcome<Omit<NewP
   return succeed({
     name: input.name,
     description: input.description || null,
-    kind: input.kind,
+    // With an action the kind is the action's; `columnsOfRules` sets it once the rules are known.
+    kind: input.kind ?? 'PERCENTAGE_OFF_ORDER',
     percentOff,
     amountOffMinor,
     minimumSubtotalMinor,
@@ -144,10 +157,12 @@ export async function createPromotion(ctx: PromotionsContext, rawInput: CreatePr
   requireScope(ctx.caller, 'promotions:write');
   const parsed = createPromotionInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
-  const values = toPromotionValues(parsed.data);
+  const values = toPromotionValues({ ...parsed.data, action: rawInput.action });
   if (!values.ok) return values;
+  const rules = await rulesOfNewPromotion(ctx, values.value, rawInput);
+  if (!rules.ok) return rules;
 
-  const created = await insertPromotion(ctx.db, { id: newId('promo'), ...values.value });
+  const created = await insertPromotion(ctx.db, { id: newId('promo'), ...values.value, rules: rules.value, ...columnsOfRules(rules.value) });
   ctx.loaders.promotionById.prime(created.id, created);
   return succeed(created);
 }
@@ -173,4 +188,33 @@ export async function setPromotionStatus(ctx: PromotionsContext, rawInput: SetPr
   }
   ctx.loaders.promotionById.clear(promotionId).prime(promotionId, updated);
   return succeed(updated);
+}
+
+/**
+ * The rules a new promotion is saved with: the action given, or the one its kind and value stand
+ * for, and its `minimumSubtotal` as a condition after the conditions given. Without `stacking` it
+ * combines with every other promotion, as promotions always have.
+ */
+function rulesOfNewPromotion(ctx: PromotionsContext, values: Omit<NewPromotionRow, 'id'>, input: RulesInput) {
+  const minimum = values.minimumSubtotalMinor ?? null;
+  const base = values.percentOff != null || values.amountOffMinor != null ? legacyRules({ ...values, minimumSubtotalMinor: null, percentOff: values.percentOff ?? null, amountOffMinor: values.amountOffMinor ?? null }) : null;
+  const scope = {
+    id: 'promo_new',
+    name: values.name,
+    status: values.status,
+    currencyCode: values.currencyCode,
+    channels: values.channels ?? [],
+    startsAt: values.startsAt ?? null,
+    endsAt: values.endsAt ?? null,
+    usageLimit: values.usageLimit ?? null,
+    usageLimitPerCustomer: values.usageLimitPerCustomer ?? null,
+    budgetMinor: values.budgetMinor ?? null,
+  };
+  return resolveRules(
+    ctx,
+    scope,
+    base ?? { priority: 0, locationIds: [], requiresCoupon: false, conditions: [], action: { type: 'FREE_SHIPPING' }, stacking: COMBINES_WITH_EVERYTHING },
+    input,
+    minimum === null ? [] : [{ type: 'MIN_SUBTOTAL', amountMinor: minimum }],
+  );
 }

@@ -16,6 +16,7 @@ import {
   lockLimitedPromotions,
   setHoldStatus,
 } from '../db/usage-queries';
+import { couponRefusalsUnderLock } from './coupon-limits';
 import { refuseUses, type PromotionLimits, type RequestedUse, type UsageCount, type UseRefusal } from './usage-limits';
 
 /** A hold neither confirmed nor released stops counting this long after it was made. */
@@ -77,9 +78,10 @@ async function refusalsUnderLock(tx: PromotionsDb, uses: readonly RequestedUse[]
   const ids = [...new Set(uses.map((use) => use.promotionId))].sort();
   if (ids.length === 0) return [];
   const limited: PromotionLimits[] = await lockLimitedPromotions(tx, ids);
-  if (limited.length === 0) return [];
+  const couponRefusals = await couponRefusalsUnderLock(tx, uses);
+  if (limited.length === 0) return couponRefusals;
   const counts = await countsFor(tx, limited.map((promotion) => promotion.id), customerId);
-  return refuseUses(uses, new Map(limited.map((promotion) => [promotion.id, promotion])), counts, customerId !== null);
+  return [...refuseUses(uses, new Map(limited.map((promotion) => [promotion.id, promotion])), counts, customerId !== null), ...couponRefusals];
 }
 
 /**

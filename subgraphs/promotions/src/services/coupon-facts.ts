@@ -1,0 +1,39 @@
+import type { PromotionsContext } from '../context';
+import type { PromotionRow } from '../db/schema';
+import { normalizeCouponCode, type CouponFact, type CouponState } from './engine';
+
+/**
+ * What storage knows of the codes entered on a cart, as the engine's `CouponFact`s: UNKNOWN (no
+ * such code), EXPIRED (the code's own expiry, or its promotion ended), USED_UP (the code's own
+ * limit reached by confirmed and held uses), OTHER_CHANNEL (its promotion runs elsewhere), else
+ * VALID. Codes of every cart in a request are read in one statement, their uses in one more
+ * (only for codes that have a limit).
+ */
+export async function couponFacts(ctx: PromotionsContext, enteredCodes: readonly string[], channel: string, liveById: ReadonlyMap<string, PromotionRow>): Promise<CouponFact[]> {
+  const codes = [...new Set(enteredCodes.map(normalizeCouponCode).filter((code) => code !== ''))];
+  if (codes.length === 0) return [];
+  const rows = await ctx.loaders.couponByCode.loadMany(codes);
+  return Promise.all(
+    codes.map(async (code, i): Promise<CouponFact> => {
+      const row = rows[i];
+      if (row instanceof Error) throw row;
+      if (!row) return { code, state: { status: 'UNKNOWN' } };
+      const promotion = liveById.get(row.promotionId) ?? (await ctx.loaders.promotionById.load(row.promotionId));
+      return { code, state: await stateOf(ctx, row, promotion, channel) };
+    }),
+  );
+}
+
+async function stateOf(
+  ctx: PromotionsContext,
+  row: { code: string; promotionId: string; usageLimit: number | null; expiresAt: Date | null },
+  promotion: PromotionRow | null,
+  channel: string,
+): Promise<CouponState> {
+  const promotionId = row.promotionId;
+  const now = ctx.now.getTime();
+  if ((row.expiresAt && row.expiresAt.getTime() <= now) || (promotion?.endsAt && promotion.endsAt.getTime() <= now)) return { status: 'EXPIRED', promotionId };
+  if (row.usageLimit !== null && (await ctx.loaders.couponUsesByCode.load(row.code)) >= row.usageLimit) return { status: 'USED_UP', promotionId };
+  if (promotion && promotion.channels.length > 0 && !promotion.channels.includes(channel)) return { status: 'OTHER_CHANNEL', promotionId };
+  return { status: 'VALID', promotionId };
+}
