@@ -11,6 +11,11 @@ export type CartStatus = (typeof CART_STATUSES)[number];
 
 /** Largest quantity one line may hold; also the bound of every quantity in the API. */
 export const MAX_LINE_QUANTITY = 999;
+/**
+ * Different items one cart holds. Promotions price `Cart.total` from the cart's first 100 lines
+ * (their `@requires`), so a larger cart could show one price and be quoted another at checkout.
+ */
+export const MAX_CART_LINES = 100;
 /** Coupon codes one cart may carry. */
 export const MAX_COUPON_CODES = 5;
 

@@ -6,7 +6,7 @@ import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KE
 import type { CartContext } from '../context';
 import { findAllCartLines, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, markCartCheckedOut, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
 import { lockCart } from '../db/cart-queries';
-import { FULFILLMENT_METHODS, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
+import { FULFILLMENT_METHODS, MAX_CART_LINES, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
 import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service';
 import { maySellFrom } from './cart-access';
@@ -199,6 +199,10 @@ async function validateCheckout(ctx: CartContext, input: ParsedCheckout, request
   }
   const lines = await findAllCartLines(ctx.db, cart.id);
   if (lines.length === 0) return fail(userError('INVALID_STATE', 'The cart is empty', ['input', 'cartId']));
+  // Carts merged from several devices can pass the limit additions keep; they are not priced whole on screen.
+  if (lines.length > MAX_CART_LINES) {
+    return fail(userError('INVALID_STATE', `A cart checks out at most ${MAX_CART_LINES} different items; remove ${lines.length - MAX_CART_LINES}`, ['input', 'cartId']));
+  }
   return succeed({ cart, lines });
 }
 

@@ -1,6 +1,6 @@
 import { fail, succeed, userError, type Outcome, type UserError } from '@omni/graphql';
 import type { VariantSnapshot } from '../clients/catalog-client';
-import { MAX_LINE_QUANTITY, type CartLineRow } from '../db/schema';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, type CartLineRow } from '../db/schema';
 
 /**
  * Pure planning of line changes: given the request, the cart's current lines (read under the cart
@@ -23,6 +23,10 @@ export function planLineAdditions(args: {
   existingByVariantId: ReadonlyMap<string, Pick<CartLineRow, 'quantity'>>;
   snapshots: ReadonlyMap<string, VariantSnapshot | null>;
 }): Outcome<LineAddition[]> {
+  const newItems = new Set(args.requested.map((line) => line.variantId).filter((variantId) => !args.existingByVariantId.has(variantId)));
+  if (args.existingByVariantId.size + newItems.size > MAX_CART_LINES) {
+    return fail(userError('INVALID', `A cart holds at most ${MAX_CART_LINES} different items; this one has ${args.existingByVariantId.size}`, ['input', 'lines']));
+  }
   const errors: UserError[] = [];
   const additions: LineAddition[] = [];
   args.requested.forEach((line, index) => {
