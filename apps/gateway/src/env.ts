@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, loadSiblingUrls, parseEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, EnvError, assertProductionSecrets, loadSiblingUrls, parseEnv } from '@omni/config';
 import { DEFAULT_LIST_SIZING, DEFAULT_OPERATION_LIMITS, type ListSizing, type OperationLimits } from '@omni/graphql';
 import { SUBGRAPHS, defaultUrlOf, type SubgraphName } from './subgraphs';
 
@@ -20,7 +20,24 @@ const gatewayEnvSchema = z.object({
   OPERATION_MAX_REPEATED_FIELD: limit(DEFAULT_OPERATION_LIMITS.maxRepeatedField),
   OPERATION_MAX_TOKENS: limit(DEFAULT_OPERATION_LIMITS.maxTokens),
   OPERATION_ASSUMED_LIST_SIZE: limit(DEFAULT_LIST_SIZING.assumedListSize),
+  // Browser origins allowed to call, comma-separated, or `*`; see "CORS" in README.md.
+  CORS_ORIGINS: z.string().optional(),
 });
+
+/** `*`, or each origin exactly as a browser sends it (scheme, host, port; no path). */
+function parseCorsOrigins(value: string | undefined, production: boolean): '*' | string[] {
+  // Development answers any page (a local front end on any port); production only configured ones.
+  if (value === undefined) return production ? [] : '*';
+  if (value.trim() === '*') return '*';
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : null;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new EnvError(`CORS_ORIGINS: "${origin}" is not an origin such as https://shop.example.com`);
+    }
+  }
+  return origins;
+}
 
 export interface GatewayEnv {
   production: boolean;
@@ -29,6 +46,7 @@ export interface GatewayEnv {
   tokenSecret: string;
   signingSecret: string;
   subgraphUrls: Record<SubgraphName, string>;
+  corsOrigins: '*' | string[];
   operationLimits: { limits: OperationLimits; sizing: Pick<ListSizing, 'assumedListSize'> };
 }
 
@@ -47,6 +65,7 @@ export function loadGatewayEnv(source: Record<string, string | undefined> = proc
     tokenSecret: env.AUTH_TOKEN_SECRET,
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     subgraphUrls: urls,
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, production),
     operationLimits: {
       limits: {
         maxDepth: env.OPERATION_MAX_DEPTH,

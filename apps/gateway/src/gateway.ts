@@ -5,6 +5,7 @@ import { createErrorFormatter, inputHygienePlugin, listenGraphQLHttp, unknownOpe
 import { callerFromRequest } from './caller-from-request';
 import type { GatewayContext } from './gateway-context';
 import { gatewayOperationLimits, type GatewayLimitsOptions } from './operation-limits';
+import { subgraphReadiness, subgraphsOf } from './readiness';
 import { SignedDataSource } from './signed-data-source';
 import type { SubgraphName } from './subgraphs';
 
@@ -17,6 +18,10 @@ export interface GatewayOptions {
   operationLimits?: GatewayLimitsOptions;
   /** Largest client request body; 1 MB by default, far above any real operation. */
   bodyLimit?: number | string;
+  /** Browser origins allowed by CORS: `'*'`, a list, or none (the default). */
+  corsOrigins?: '*' | readonly string[];
+  /** Production hides schema details (field suggestions) from error messages. */
+  production?: boolean;
 }
 
 /** The public endpoint: authenticates, plans over the static supergraph, masks unexpected errors. */
@@ -35,6 +40,8 @@ export function createGateway(options: GatewayOptions) {
     gateway,
     formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
+    // "Did you mean …" would enumerate the schema with introspection off.
+    hideSchemaDetailsFromClientErrors: options.production ?? process.env.NODE_ENV === 'production',
     plugins: [unknownOperationPlugin(), inputHygienePlugin(), limits.plugin],
     parseOptions: limits.parseOptions,
   });
@@ -47,6 +54,8 @@ export function createGateway(options: GatewayOptions) {
         host,
         bodyLimit: options.bodyLimit ?? '1mb',
         guards: [limits.httpGuard],
+        corsOrigins: options.corsOrigins,
+        readiness: subgraphReadiness(subgraphsOf(options.supergraphSdl, options.subgraphUrls), options.signingSecret),
         context: async ({ req }: { req: IncomingMessage }) => ({ caller: await callerFromRequest(req, options.tokenSecret) }),
       });
       return { url, stop: () => apollo.stop() };
@@ -55,4 +64,5 @@ export function createGateway(options: GatewayOptions) {
 }
 
 export { composeSupergraph } from './compose';
+export { subgraphReadiness, subgraphsOf } from './readiness';
 export { SUBGRAPHS, SUPERGRAPH_FILE, type SubgraphName } from './subgraphs';

@@ -41,7 +41,7 @@ async function startSubgraph(signingSecret: string, warnings: string[] = []) {
   }).listen(0);
 }
 
-async function startGateway(subgraphUrl: string, signingSecret = TEST_SIGNING_SECRET) {
+async function startGateway(subgraphUrl: string, signingSecret = TEST_SIGNING_SECRET, corsOrigins?: '*' | string[], production = false) {
   const composed = composeServices([{ name: 'tiny', url: subgraphUrl, typeDefs: parse(SDL) }]);
   if (composed.errors) throw composed.errors[0];
   return createGateway({
@@ -49,6 +49,8 @@ async function startGateway(subgraphUrl: string, signingSecret = TEST_SIGNING_SE
     subgraphUrls: {} as Record<SubgraphName, string>,
     tokenSecret: TEST_TOKEN_SECRET,
     signingSecret,
+    corsOrigins,
+    production,
   }).listen(0);
 }
 
@@ -129,10 +131,11 @@ describe('gateway and subgraph with different signing secrets', () => {
   });
 });
 
-async function refusal(url: string, body: Record<string, unknown> | string) {
+/** A request error is 200 under `application/json` and 400 under `application/graphql-response+json` (GraphQL over HTTP). */
+async function refusal(url: string, body: Record<string, unknown> | string, accept = 'application/json') {
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: typeof body === 'string' ? body : JSON.stringify(body) });
     const json = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
     return { status: response.status, code: json.errors?.[0]?.extensions?.code, message: json.errors?.[0]?.message, logged: logged.mock.calls.length };
   } finally {
@@ -141,21 +144,21 @@ async function refusal(url: string, body: Record<string, unknown> | string) {
 }
 
 describe('gateway refusals of what this API does not do', () => {
-  it('answers a subscription with 400 BAD_USER_INPUT', async () => {
+  it('answers a subscription with BAD_USER_INPUT', async () => {
     for (const query of ['subscription { __typename }', 'subscription S { whoami }']) {
-      expect(await refusal(gateway.url, { query })).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: 'This API has no subscriptions; send a query or a mutation', logged: 0 });
+      expect(await refusal(gateway.url, { query })).toEqual({ status: 200, code: 'BAD_USER_INPUT', message: 'This API has no subscriptions; send a query or a mutation', logged: 0 });
     }
   });
 
-  it('answers persisted-query misuse with 400 BAD_USER_INPUT, keeping the message, and logs nothing', async () => {
+  it('answers persisted-query misuse with BAD_USER_INPUT, keeping the message, and logs nothing', async () => {
     const query = '{ __typename }';
     expect(await refusal(gateway.url, { query, extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } })).toEqual({
-      status: 400,
+      status: 200,
       code: 'BAD_USER_INPUT',
       message: 'Unsupported persisted query version',
       logged: 0,
     });
-    expect(await refusal(gateway.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } })).toEqual({
+    expect(await refusal(gateway.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 'application/graphql-response+json')).toEqual({
       status: 400,
       code: 'BAD_USER_INPUT',
       message: 'provided sha does not match query',
@@ -169,14 +172,14 @@ describe('gateway refusals of what this API does not do', () => {
     const selections = `{ ${'whoami { '.repeat(5000)}whoami${' }'.repeat(5000)} }`;
     for (const query of [lists, objects, selections]) {
       expect(await refusal(gateway.url, { query })).toEqual({
-        status: 400,
+        status: 200,
         code: 'BAD_USER_INPUT',
         message: 'The document nests selections, lists or objects more than 500 levels deep',
         logged: 0,
       });
     }
     const deepVariables = `{"query":"query Q($v: String) { whoami }","variables":{"v":${'['.repeat(5000)}1${']'.repeat(5000)}}}`;
-    expect(await refusal(gateway.url, deepVariables)).toEqual({
+    expect(await refusal(gateway.url, deepVariables, 'application/graphql-response+json')).toEqual({
       status: 400,
       code: 'BAD_USER_INPUT',
       message: 'The variables nest lists or objects more than 500 levels deep',
@@ -207,8 +210,29 @@ describe('gateway HTTP layer', () => {
     });
   }
 
-  it('answers an unknown operationName with 400 BAD_USER_INPUT', async () => {
-    expect(await ask(gateway.url, { query: 'query A { whoami }', operationName: 'B' })).toEqual({ status: 400, data: null, code: 'BAD_USER_INPUT' });
+  it('answers an unknown operationName with BAD_USER_INPUT', async () => {
+    expect(await ask(gateway.url, { query: 'query A { whoami }', operationName: 'B' })).toEqual({ status: 200, data: null, code: 'BAD_USER_INPUT' });
+  });
+
+  it('answers request errors 200 under application/json and 400 under application/graphql-response+json, as GraphQL over HTTP asks', async () => {
+    const cases = [
+      { query: '{ whoami' },
+      { query: '{ noSuchField }' },
+      { query: 'query Q($n: Int!) { whoami }', variables: { n: 'x' } },
+    ];
+    const code = 'BAD_USER_INPUT';
+    for (const body of cases) {
+      for (const [accept, status, type] of [
+        ['application/json', 200, 'application/json'],
+        [undefined, 200, 'application/json'],
+        ['application/graphql-response+json', 400, 'application/graphql-response+json'],
+        ['application/graphql-response+json, application/json;q=0.9', 400, 'application/graphql-response+json'],
+      ] as const) {
+        const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body: JSON.stringify(body) });
+        const json = (await response.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
+        expect({ status: response.status, type: response.headers.get('content-type')?.split(';')[0], code: json.errors[0]!.extensions.code, hasData: 'data' in json }).toEqual({ status, type, code, hasData: false });
+      }
+    }
   });
 
   for (const mode of ['development', 'production']) {
@@ -226,4 +250,87 @@ describe('gateway HTTP layer', () => {
       }
     });
   }
+});
+
+describe('health and readiness', () => {
+  it('answers /health while up and /ready when every subgraph answers a signed probe', async () => {
+    const health = await fetch(new URL('/health', gateway.url));
+    expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'ok' } });
+    const ready = await fetch(new URL('/ready', gateway.url));
+    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready', checks: { tiny: 'ok' } } });
+    const subgraphHealth = await fetch(new URL('/health', subgraph.url));
+    expect(subgraphHealth.status).toBe(200);
+  });
+
+  it('names a subgraph that is down, and one that signs with another secret, without internals', async () => {
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const down = await startSubgraph(TEST_SIGNING_SECRET);
+    const downUrl = down.url;
+    await down.stop();
+    const otherSecret = await startSubgraph('another-secret-'.padEnd(40, 'x'));
+    try {
+      for (const url of [downUrl, otherSecret.url]) {
+        const gatewayInFront = await startGateway(url);
+        try {
+          const ready = await fetch(new URL('/ready', gatewayInFront.url));
+          const text = await ready.text();
+          expect({ status: ready.status, body: JSON.parse(text) }).toEqual({ status: 503, body: { status: 'unavailable', checks: { tiny: 'unavailable' } } });
+          expect(text).not.toMatch(/ECONNREFUSED|UNAUTHENTICATED|127\.0\.0\.1/);
+          expect((await fetch(new URL('/health', gatewayInFront.url))).status).toBe(200);
+        } finally {
+          await gatewayInFront.stop();
+        }
+      }
+      const lines = warnings.mock.calls.map((call) => String(call[0]));
+      expect(lines.some((line) => /not ready: tiny unavailable: .*(ECONNREFUSED|fetch failed)/.test(line))).toBe(true);
+      expect(lines.some((line) => /not ready: tiny unavailable: .*(signature|UNAUTHENTICATED|Call from gateway failed)/i.test(line))).toBe(true);
+    } finally {
+      warnings.mockRestore();
+      await otherSecret.stop();
+    }
+  });
+});
+
+describe('CORS', () => {
+  const origin = 'https://shop.example.com';
+  const preflight = (url: string, from: string) =>
+    fetch(url, { method: 'OPTIONS', headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+
+  it('sends no CORS headers unless origins are configured', async () => {
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(gateway.url, origin)).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows exactly the configured origins', async () => {
+    const configured = await startGateway(subgraph.url, TEST_SIGNING_SECRET, [origin]);
+    try {
+      const allowed = await preflight(configured.url, origin);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+      expect((await preflight(configured.url, 'https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+      const answered = await fetch(configured.url, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(answered.headers.get('access-control-allow-origin')).toBe(origin);
+    } finally {
+      await configured.stop();
+    }
+  });
+});
+
+describe('schema details in errors', () => {
+  it('suggests field names in development and never in production', async () => {
+    const production = await startGateway(subgraph.url, TEST_SIGNING_SECRET, undefined, true);
+    try {
+      const messageFrom = async (url: string) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ whoam }' }) });
+        return ((await response.json()) as { errors: { message: string }[] }).errors[0]!.message;
+      };
+      expect(await messageFrom(gateway.url)).toMatch(/Did you mean "whoami"/);
+      const hidden = await messageFrom(production.url);
+      expect(hidden).toMatch(/Cannot query field "whoam"/);
+      expect(hidden).not.toMatch(/whoami|Did you mean/);
+    } finally {
+      await production.stop();
+    }
+  });
 });

@@ -37,3 +37,9 @@ export async function openPglite(dataDir?: string): Promise<DatabaseClient> {
 export function sharedView(client: DatabaseClient): DatabaseClient {
   return { ...client, close: async () => {} };
 }
+
+/** One round trip to the database, for readiness checks; throws when it cannot answer. */
+export async function pingDatabase(client: DatabaseClient): Promise<void> {
+  if (client.kind === 'pglite') await client.pglite.query('select 1');
+  else await client.sql`select 1`;
+}

@@ -44,6 +44,11 @@ function underlying(error: unknown): unknown {
 
 export function describeErrorForLog(error: unknown): string {
   const path = Array.isArray((error as ErrorLike | null)?.path) ? ` at ${((error as ErrorLike).path as unknown[]).join('.')}` : '';
+  return `unexpected error${path}: ${describeErrorChain(error)}`;
+}
+
+/** Every error of the cause chain on one line, e.g. `FetchError: … <- caused by Error: … (code ECONNREFUSED)`. */
+export function describeErrorChain(error: unknown): string {
   const chain: { message: string; line: string }[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < MAX_CHAIN; depth += 1) {
@@ -53,7 +58,7 @@ export function describeErrorForLog(error: unknown): string {
     else chain.push(entry);
     current = underlying(current);
   }
-  return `unexpected error${path}: ${chain.map((entry) => entry.line).join(' <- caused by ')}`;
+  return chain.map((entry) => entry.line).join(' <- caused by ');
 }
 
 export function logUnexpectedError(error: unknown): void {

@@ -8,6 +8,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { logUnexpectedError } from './error-log-line';
+import { graphqlOverHttpStatusPlugin, sendGraphQLRequestError } from './graphql-over-http';
+import { healthEndpoints, type ReadinessChecks } from './health';
 import { SERVER_HEADERS_TIMEOUT_MS, SERVER_KEEP_ALIVE_TIMEOUT_MS } from './keep-alive';
 
 /**
@@ -29,6 +31,15 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   logError?: (error: unknown) => void;
   /** Deepest nesting of brackets in a document, and of arrays and objects in its variables; 500 by default. */
   maxNesting?: number;
+  /** What `/ready` checks (the database, the services called); `/health` needs nothing. */
+  readiness?: ReadinessChecks;
+  /** Where `/ready` reports why a dependency is unavailable. */
+  logWarning?: (line: string) => void;
+  /**
+   * Browser origins allowed to call (CORS): `'*'` any, a list exactly those, none by default. Only
+   * the public gateway answers browsers; services behind it send no CORS headers at all.
+   */
+  corsOrigins?: '*' | readonly string[];
 }
 
 export const DEFAULT_MAX_NESTING = 500;
@@ -130,11 +141,12 @@ function nestingGuard(maxNesting: number): RequestHandler {
     } else if (typeof req.body === 'object' && req.body !== null) {
       ({ query, variables } = req.body as { query?: unknown; variables?: unknown });
     }
+    const refuse = (message: string) => sendGraphQLRequestError(req, res, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
     if (typeof query === 'string' && documentNesting(query, maxNesting) > maxNesting) {
-      return sendError(res, 400, `The document nests selections, lists or objects more than ${maxNesting} levels deep`);
+      return refuse(`The document nests selections, lists or objects more than ${maxNesting} levels deep`);
     }
     if (jsonNesting(variables, maxNesting) > maxNesting) {
-      return sendError(res, 400, `The variables nest lists or objects more than ${maxNesting} levels deep`);
+      return refuse(`The variables nest lists or objects more than ${maxNesting} levels deep`);
     }
     next();
   };
@@ -160,6 +172,12 @@ function bodyErrorResponder(logError: (error: unknown) => void): ErrorRequestHan
   };
 }
 
+/** No middleware at all without origins, so a browser elsewhere cannot read any response. */
+function corsPolicy(origins: GraphQLHttpOptions<BaseContext>['corsOrigins']): RequestHandler[] {
+  if (origins === undefined || (origins !== '*' && origins.length === 0)) return [];
+  return [cors({ origin: origins === '*' ? '*' : [...origins], maxAge: 600 })];
+}
+
 export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: ApolloServer<TContext>, options: GraphQLHttpOptions<TContext>): Promise<ListeningGraphQLHttp> {
   const logError = options.logError ?? logUnexpectedError;
   const app = express();
@@ -167,6 +185,7 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS;
   httpServer.headersTimeout = SERVER_HEADERS_TIMEOUT_MS;
+  apollo.addPlugin(graphqlOverHttpStatusPlugin());
   // Lets `apollo.stop()` finish in-flight requests and close idle keep-alive connections.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   // Otherwise Apollo serves an HTML page with scripts from its CDN to any browser, in production too.
@@ -174,7 +193,8 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
   await apollo.start();
 
   app.use(
-    cors(),
+    healthEndpoints(options.readiness ?? {}, options.logWarning ?? ((line) => console.warn(line))),
+    ...corsPolicy(options.corsOrigins),
     express.json({ limit: options.bodyLimit, strict: true }),
     requireJsonPost,
     nestingGuard(options.maxNesting ?? DEFAULT_MAX_NESTING),

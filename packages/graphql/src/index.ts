@@ -16,6 +16,8 @@ export * from './operation-limits';
 export * from './keep-alive';
 export * from './outbound-http';
 export * from './http-server';
+export * from './health';
+export * from './graphql-over-http';
 export * from './unknown-operation';
 export * from './error-log-line';
 export * from './customer-directory';

@@ -1,5 +1,5 @@
 import type { SubgraphEnv } from '@omni/config';
-import { openPglite, openPostgres, type DatabaseClient } from '@omni/db';
+import { openPglite, openPostgres, pingDatabase, type DatabaseClient } from '@omni/db';
 import type { SubgraphServer } from './subgraph-server';
 
 export interface StandaloneSubgraph<TDatabase extends { db: unknown }> {
@@ -21,7 +21,7 @@ export async function runStandaloneSubgraph<TDatabase extends { db: unknown }>(s
     : await openPglite(env.pgliteDir);
   const database = await subgraph.openDatabase(client, { logSql: env.logSql });
   if (env.seedDemoData) await subgraph.seed(database.db);
-  const running = await subgraph.createServer(database).listen(env.port, env.host);
+  const running = await subgraph.createServer(database).listen(env.port, env.host, { readiness: { database: () => pingDatabase(client) } });
   console.log(`${subgraph.name} subgraph ready at ${running.url}`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

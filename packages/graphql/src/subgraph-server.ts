@@ -7,6 +7,7 @@ import type { DocumentNode } from 'graphql';
 import type { VerifiedCallerContext } from '@omni/auth';
 import { createCallerSignature } from './caller-signature';
 import { createErrorFormatter } from './errors';
+import type { ReadinessChecks } from './health';
 import { listenGraphQLHttp } from './http-server';
 import { unknownOperationPlugin } from './unknown-operation';
 import { inputHygienePlugin } from './input-hygiene';
@@ -37,7 +38,8 @@ export interface RunningServer {
 export interface SubgraphServer {
   name: string;
   apollo: ApolloServer<object>;
-  listen(port: number, host?: string): Promise<RunningServer>;
+  /** `readiness`: what `/ready` checks, e.g. the database; nothing when left out. */
+  listen(port: number, host?: string, options?: { readiness?: ReadinessChecks }): Promise<RunningServer>;
 }
 
 /**
@@ -57,6 +59,8 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
     formatError: createErrorFormatter(options.logErrors),
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Only the gateway and sibling services call a subgraph; still, no "Did you mean …" in production.
+    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     // Traces are for Apollo's hosted studio; computing them costs every request.
     plugins: [signature.plugin, unknownOperationPlugin(), ApolloServerPluginInlineTraceDisabled(), inputHygienePlugin(), guard.plugin],
     parseOptions: guard.parseOptions,
@@ -70,8 +74,16 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
   return {
     name: options.name,
     apollo: apollo as unknown as ApolloServer<object>,
-    async listen(port, host = '127.0.0.1') {
-      const { url } = await listenGraphQLHttp(apollo, { port, host, context, bodyLimit: options.bodyLimit ?? '4mb', logError: options.logErrors });
+    async listen(port, host = '127.0.0.1', listenOptions = {}) {
+      const { url } = await listenGraphQLHttp(apollo, {
+        port,
+        host,
+        context,
+        bodyLimit: options.bodyLimit ?? '4mb',
+        logError: options.logErrors,
+        logWarning: options.logWarning,
+        readiness: listenOptions.readiness,
+      });
       return { url, stop: () => apollo.stop() };
     },
   };

@@ -152,7 +152,7 @@ describe('subgraph caller header bound to the variables', () => {
 });
 
 describe('subgraph refusals of what this API does not do', () => {
-  it('answers a signed subscription with 400 BAD_USER_INPUT', async () => {
+  it('answers a signed subscription with BAD_USER_INPUT (200 under application/json)', async () => {
     const query = 'subscription { __typename }';
     const result = await fetch(running.url, {
       method: 'POST',
@@ -161,14 +161,14 @@ describe('subgraph refusals of what this API does not do', () => {
     });
     const body = (await result.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect({ status: result.status, code: body.errors[0]!.extensions.code, message: body.errors[0]!.message }).toEqual({
-      status: 400,
+      status: 200,
       code: 'BAD_USER_INPUT',
       message: 'This API has no subscriptions; send a query or a mutation',
     });
     expect(unexpected).toEqual([]);
   });
 
-  it('answers persisted-query misuse with 400 BAD_USER_INPUT, keeping the message, and logs nothing', async () => {
+  it('answers persisted-query misuse with BAD_USER_INPUT, keeping the message, and logs nothing', async () => {
     const query = '{ __typename }';
     const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query });
     const cases = [
@@ -182,7 +182,7 @@ describe('subgraph refusals of what this API does not do', () => {
         body: JSON.stringify({ query, extensions: { persistedQuery } }),
       });
       const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
-      expect({ status: response.status, code: body.errors[0]!.extensions.code, message: body.errors[0]!.message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message });
+      expect({ status: response.status, code: body.errors[0]!.extensions.code, message: body.errors[0]!.message }).toEqual({ status: 200, code: 'BAD_USER_INPUT', message });
     }
     expect(unexpected).toEqual([]);
   });
@@ -190,7 +190,7 @@ describe('subgraph refusals of what this API does not do', () => {
   it('refuses deeply nested lists before parsing them', async () => {
     const query = `{ greet(name: ${'['.repeat(5000)}"x"${']'.repeat(5000)}) }`;
     const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query });
-    const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_CONTEXT_HEADER]: header }, body: JSON.stringify({ query }) });
+    const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', [CALLER_CONTEXT_HEADER]: header }, body: JSON.stringify({ query }) });
     const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect({ status: response.status, code: body.errors[0]!.extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
     expect(body.errors[0]!.message).toMatch(/more than 500 levels deep/);
@@ -254,4 +254,31 @@ describe('subgraph HTTP layer', () => {
       }
     });
   }
+});
+
+describe('subgraph health and readiness', () => {
+  it('is ready while its checks pass, names the failing one with 503, and stays healthy', async () => {
+    let databaseUp = true;
+    const lines: string[] = [];
+    const server = await createTinySubgraph({ signingSecret: TEST_SIGNING_SECRET, logWarning: (line) => lines.push(line) }).server.listen(0, '127.0.0.1', {
+      readiness: {
+        database: async () => {
+          if (!databaseUp) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+        },
+      },
+    });
+    try {
+      const ready = async () => {
+        const response = await fetch(new URL('/ready', server.url));
+        return { status: response.status, body: await response.text() };
+      };
+      expect(await ready()).toEqual({ status: 200, body: JSON.stringify({ status: 'ready', checks: { database: 'ok' } }) });
+      databaseUp = false;
+      expect(await ready()).toEqual({ status: 503, body: JSON.stringify({ status: 'unavailable', checks: { database: 'unavailable' } }) });
+      expect(lines).toEqual([expect.stringMatching(/^not ready: database unavailable: .*ECONNREFUSED/)]);
+      expect((await fetch(new URL('/health', server.url))).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
 });

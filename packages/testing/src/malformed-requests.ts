@@ -1,6 +1,8 @@
 /**
- * HTTP requests a GraphQL endpoint must refuse with a JSON error and a 4xx status, never an HTML
- * page, a stack trace or a 500. Shared by the gateway's and the subgraphs' tests.
+ * HTTP requests a GraphQL endpoint must refuse with a JSON error, never an HTML page, a stack
+ * trace or a 500: a 4xx when the request is not GraphQL over HTTP at all, and 200 (the client
+ * accepts `application/json`) when it is but the document or operation name is wrong, as the
+ * GraphQL-over-HTTP spec asks. Shared by the gateway's and the subgraphs' tests.
  */
 export interface MalformedRequest {
   name: string;
@@ -29,9 +31,9 @@ export function malformedRequests(bodyLimitBytes: number): MalformedRequest[] {
     { name: 'query not a string', method: 'POST', contentType: json, body: '{"query":{"text":"{ __typename }"}}', query: '', status: 400 },
     { name: 'variables not an object', method: 'POST', contentType: json, body: '{"query":"{ __typename }","variables":"[1]"}', query: '{ __typename }', status: 400 },
     { name: 'operationName not a string', method: 'POST', contentType: json, body: '{"query":"{ __typename }","operationName":7}', query: '{ __typename }', status: 400 },
-    { name: 'unknown operationName', method: 'POST', contentType: json, body: '{"query":"query A { __typename }","operationName":"B"}', query: 'query A { __typename }', status: 400 },
-    { name: 'several operations, no name', method: 'POST', contentType: json, body: '{"query":"query A { __typename } query B { __typename }"}', query: 'query A { __typename } query B { __typename }', status: 400 },
-    { name: 'syntax error', method: 'POST', contentType: json, body: '{"query":"{ __typename"}', query: '{ __typename', status: 400 },
+    { name: 'unknown operationName', method: 'POST', contentType: json, body: '{"query":"query A { __typename }","operationName":"B"}', query: 'query A { __typename }', status: 200 },
+    { name: 'several operations, no name', method: 'POST', contentType: json, body: '{"query":"query A { __typename } query B { __typename }"}', query: 'query A { __typename } query B { __typename }', status: 200 },
+    { name: 'syntax error', method: 'POST', contentType: json, body: '{"query":"{ __typename"}', query: '{ __typename', status: 200 },
     { name: 'mutation over GET', method: 'GET', search: `?query=${encodeURIComponent('mutation { __typename }')}`, query: 'mutation { __typename }', status: 405 },
     { name: 'GET without query', method: 'GET', search: '?variables=%7B%7D', query: '', status: 400 },
     {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { parse } from 'graphql';
+import { sendGraphQLRequestError } from '../graphql-over-http';
 import type { CostExtension } from './operation-limits-plugin';
 import { documentViolations, type CheckedLimits } from './operation-report';
 
@@ -37,9 +38,6 @@ export function documentLimitsGuard(options: { limits: CheckedLimits; maxTokens:
     }
     // Not measured: a document refused before validation may name fields the schema lacks.
     const cost: CostExtension = { requestedQueryCost: null, maximumAvailable };
-    res
-      .status(400)
-      .type('application/json')
-      .send(JSON.stringify({ errors: [{ message: violations.join(' '), extensions: { code: 'BAD_USER_INPUT', cost } }], extensions: { cost } }));
+    sendGraphQLRequestError(req, res, { errors: [{ message: violations.join(' '), extensions: { code: 'BAD_USER_INPUT', cost } }], extensions: { cost } });
   };
 }
