@@ -66,6 +66,7 @@ export async function startProcessTarget(): Promise<BenchTarget> {
         signingSecret: TEST_SIGNING_SECRET,
         cartUrl: supergraph.subgraphUrls.cart,
         supportUrl: supergraph.subgraphUrls.support,
+        promotionsUrl: supergraph.subgraphUrls.promotions,
       }),
     ];
     const undelivered = async () => (await Promise.all(outboxes.map((outbox) => outbox.pending()))).reduce((sum, count) => sum + count, 0);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, assertProductionStorage, parseEnv } from '@omni/config';
-import { loadCodeSenderConfig, loadReminderSenderConfig } from '@omni/subgraph-customer';
+import { loadCodeSenderConfig, loadLoyaltyPointsPerCurrencyUnit, loadReminderSenderConfig } from '@omni/subgraph-customer';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
 
@@ -31,7 +31,12 @@ export function loadAllInOneEnv(source: Record<string, string | undefined> = pro
   };
   assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);
   assertProductionStorage(result, source.PGLITE_DIR);
-  return { ...result, codeSender: loadCodeSenderConfig(source, result.production), reminderSender: loadReminderSenderConfig(source, result.production) };
+  return {
+    ...result,
+    codeSender: loadCodeSenderConfig(source, result.production),
+    reminderSender: loadReminderSenderConfig(source, result.production),
+    loyaltyPointsPerCurrencyUnit: loadLoyaltyPointsPerCurrencyUnit(source),
+  };
 }
 
 export type AllInOneEnv = ReturnType<typeof loadAllInOneEnv>;

@@ -19,6 +19,7 @@ const supergraph = await startSupergraph({
   logSql: env.logSql,
   codeSender: createCodeSender(env.codeSender),
   reminderSender: createReminderSender(env.reminderSender),
+  loyaltyPointsPerCurrencyUnit: env.loyaltyPointsPerCurrencyUnit,
 });
 
 console.log(`

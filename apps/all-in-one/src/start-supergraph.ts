@@ -28,6 +28,8 @@ export interface SupergraphOptions {
    * `npm start` passes the one its environment configures (a webhook in production).
    */
   codeSender?: CodeSender;
+  /** Points a placed order earns per whole currency unit paid in money; 5 by default. */
+  loyaltyPointsPerCurrencyUnit?: number;
 }
 
 const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
@@ -90,18 +92,19 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     // Customer asks cart and support during data export and erasure, and the catalog about
     // product ids; they listen after it.
     const siblingUrls = { cart: () => cart, support: () => support, catalog: () => catalog };
-    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret, reminderSender: options.reminderSender, codeSender: options.codeSender ?? createConsoleCodeSender() }), ports.customer);
+    const customer = await listen(createCustomerSubgraph({ database: databases.customer, signingSecret, siblingUrls, tokenSecret: options.tokenSecret, reminderSender: options.reminderSender, codeSender: options.codeSender ?? createConsoleCodeSender(), loyaltyPointsPerCurrencyUnit: options.loyaltyPointsPerCurrencyUnit }), ports.customer);
     const catalog = await listen(createCatalogSubgraph({ database: databases.catalog, signingSecret }), ports.catalog);
     // Checkout asks promotions for the final price; it listens after the cart.
     const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog, customerUrl: customer, promotionsUrl: () => promotions }), ports.cart);
-    const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret, catalogUrl: catalog }), ports.promotions);
+    const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret, catalogUrl: catalog, customerUrl: customer }), ports.promotions);
     const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };
     // Domain events from the cart and support outboxes feed the customer timeline.
     const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };
     relays.push(createCartEventRelay({ client: databases.cart.client, ...relayOptions }), createSupportEventRelay({ client: databases.support.client, ...relayOptions }));
-    // Customer merges and sign-ins move carts, orders and conversations to the surviving customer.
-    relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, pollIntervalMs: options.eventPollIntervalMs }));
+    // Customer merges and sign-ins move carts, orders and conversations to the surviving customer;
+    // first orders and product interest reach promotions.
+    relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, promotionsUrl: promotions, pollIntervalMs: options.eventPollIntervalMs }));
     for (const relay of relays) relay.start();
     // Stock held by reservations nobody committed goes back on sale once they lapse.
     // Counted apart, so a sweep landing during a request is not taken for that request's cost.

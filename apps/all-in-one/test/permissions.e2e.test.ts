@@ -218,6 +218,7 @@ const TABLE: Record<string, Case[]> = {
     },
     { label: 'cart and orders', allowed: OWNER_AND_SERVERS, attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id cart { id } orders(first: 5) { edges { node { id } } } } }' },
     { label: 'conversations', allowed: ['customer', 'supportAgent', 'admin'], attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id conversations(first: 5) { edges { node { id } } } } }' },
+    { label: 'personal offers', allowed: OWNER_AND_SERVERS, attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id offers { code status } } }' },
   ],
   customerMergePreview: [{ label: 'two records', allowed: ['storeManager', 'supportAgent', 'admin'], attempt: fixed({ survivorId: anna.id, mergedId: ben.id }) }],
   exportCustomerData: [{ label: "a customer's personal data", allowed: ['customer', 'admin'], attempt: forSubject((subject) => ({ customerId: subject.id })) }],

@@ -87,6 +87,43 @@ export const DEMO_PROMOTIONS: readonly DemoPromotion[] = [
   },
 ];
 
+/**
+ * Templates of personal offers: the welcome coupon a first order earns (J10), and the offer on a
+ * product a customer keeps coming back to (J8). They never apply by themselves; each customer gets
+ * a single-use code of their own.
+ */
+export interface DemoOfferTemplate {
+  id: string;
+  name: string;
+  description: string;
+  trigger: 'FIRST_ORDER' | 'ENGAGED_WITH_PRODUCT';
+  validForDays: number;
+  currencyCode: string;
+  /** A percentage off the order, or buy one get one free on the product engaged with. */
+  offer: { type: 'ORDER_PERCENT_OFF'; percent: number } | { type: 'BUY_ONE_GET_ONE_FREE' };
+}
+
+export const DEMO_OFFER_TEMPLATES: readonly DemoOfferTemplate[] = [
+  {
+    id: demoId('promo', 'welcome-offer', 3),
+    name: '10 % off your next order',
+    description: 'Thank you for your first order: ten percent off the next one, in any channel, for 30 days.',
+    trigger: 'FIRST_ORDER',
+    validForDays: 30,
+    currencyCode: DEMO_CURRENCY,
+    offer: { type: 'ORDER_PERCENT_OFF', percent: 10 },
+  },
+  {
+    id: demoId('promo', 'engaged-two-for-one', 4),
+    name: '2 for 1 on the product you asked about',
+    description: 'Take two of the product you asked us about and pay for one, in any channel, for 14 days.',
+    trigger: 'ENGAGED_WITH_PRODUCT',
+    validForDays: 14,
+    currencyCode: DEMO_CURRENCY,
+    offer: { type: 'BUY_ONE_GET_ONE_FREE' },
+  },
+];
+
 export function demoConversation(): DemoConversation {
   const agent = demoStaffMember('support-agent');
   const [jacket] = firstVariants(1);

@@ -6,6 +6,8 @@ import { createLoaders, type CartLoaders } from './loaders';
 import type { PaymentProviders } from './payments/payment-providers';
 import type { PricingPort } from './services/pricing';
 import type { PromotionUsagePort } from './services/promotion-usage';
+import type { LoyaltyPaymentPort } from './services/loyalty-payments';
+import { anyCouponCode, type CouponEntryPort } from './services/personal-coupon-codes';
 
 /** Built once per request from the verified caller. */
 export interface CartContext {
@@ -19,6 +21,10 @@ export interface CartContext {
   pricing: PricingPort;
   /** Holds, confirms and releases the use of the promotions a checkout is charged with. */
   promotionUsage: PromotionUsagePort;
+  /** Spends and refunds the loyalty points a checkout is partly paid with. */
+  loyalty: LoyaltyPaymentPort;
+  /** Refuses another customer's personal offer code when it is entered on a cart. */
+  couponEntry: CouponEntryPort;
   payments: PaymentProviders;
   settings: CartSettings;
 }
@@ -34,8 +40,8 @@ export function createCartContext(
   db: CartDb,
   catalog: CatalogClient,
   customers: CustomerDirectory,
-  checkoutPorts: { pricing: PricingPort; promotionUsage: PromotionUsagePort; payments: PaymentProviders },
+  checkoutPorts: { pricing: PricingPort; promotionUsage: PromotionUsagePort; loyalty: LoyaltyPaymentPort; payments: PaymentProviders; couponEntry?: CouponEntryPort },
   settings: CartSettings,
 ): CartContext {
-  return { caller, db, loaders: createLoaders(db, catalog), catalog, customers, ...checkoutPorts, settings };
+  return { caller, db, loaders: createLoaders(db, catalog), catalog, customers, couponEntry: anyCouponCode, ...checkoutPorts, settings };
 }

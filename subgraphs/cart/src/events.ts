@@ -4,7 +4,8 @@ import { createDatabase, type DatabaseClient } from '@omni/db';
 import { outboxEvents } from './db/schema';
 
 /**
- * Delivers the cart's outbox: `cart.changed`, `cart.abandoned` and `order.placed` to the customer subgraph's timeline. At least once;
+ * Delivers the cart's outbox: `cart.changed`, `cart.abandoned` and `order.placed` to the customer subgraph's timeline, and
+ * `order.returned` (it credits back the points the return gives back and reverses points earned). At least once;
  * the customer subgraph applies each event once.
  */
 export function createCartEventRelay(options: {
@@ -21,6 +22,6 @@ export function createCartEventRelay(options: {
     outbox: outboxEvents,
     producer: 'cart',
     pollIntervalMs: options.pollIntervalMs,
-    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['cart.changed', 'cart.abandoned', 'order.placed'] }),
+    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['cart.changed', 'cart.abandoned', 'order.placed', 'order.returned'] }),
   });
 }

@@ -1,11 +1,14 @@
 import { createCatalogClient } from './clients/catalog-client';
 import { createPromotionsClient } from './clients/promotions-client';
+import { anyCouponCode, promotionsCouponEntry } from './services/personal-coupon-codes';
+import { createCustomerLoyaltyClient } from './clients/customer-loyalty-client';
 import { createCustomerDirectoryClient, createSubgraphServer, loadSubgraphTypeDefs, type CustomerDirectory } from '@omni/graphql';
 import { createCartContext, type CartContext } from './context';
 import type { CartDatabase } from './db/database';
 import { createDefaultPaymentProviders, type PaymentProviders } from './payments/payment-providers';
 import { promotionsPricing, unavailablePricing, type PricingPort } from './services/pricing';
 import { promotionsUsage, unavailableUsage, type PromotionUsagePort } from './services/promotion-usage';
+import { customerLoyaltyPayments, type LoyaltyPaymentPort } from './services/loyalty-payments';
 import { DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 import { resolvers } from './resolvers';
 
@@ -17,7 +20,10 @@ export interface CartSubgraphOptions {
   signingSecret: string;
   /** The catalog subgraph, asked for variant prices and stock; a function when its port is picked later. */
   catalogUrl: string | (() => string);
-  /** The customer subgraph, asked whether a customer staff name exists; a function when its port is picked later. */
+  /**
+   * The customer subgraph, asked whether a customer staff name exists and spending the loyalty
+   * points checkout is paid with; a function when its port is picked later.
+   */
   customerUrl: string | (() => string);
   /** Answers for the customer subgraph at `customerUrl` when given (tests without one). */
   customers?: CustomerDirectory;
@@ -38,6 +44,8 @@ export interface CartSubgraphOptions {
    * (PRICING_UNAVAILABLE) rather than charged without counting their use.
    */
   promotionUsage?: PromotionUsagePort;
+  /** Loyalty points payments instead of the customer subgraph at `customerUrl` (tests pass a stand-in). */
+  loyaltyPayments?: LoyaltyPaymentPort;
   /** Ways to pay; the built-in providers when omitted. */
   paymentProviders?: PaymentProviders;
   /** Idle minutes after which `abandonedCarts` lists a cart when the query does not say; 60 when omitted. */
@@ -50,7 +58,9 @@ export function createCartSubgraph(options: CartSubgraphOptions) {
   const promotions = options.promotionsUrl ? createPromotionsClient({ url: options.promotionsUrl, signingSecret: options.signingSecret }) : null;
   const pricing = options.pricing ?? (promotions ? promotionsPricing(promotions) : unavailablePricing);
   const promotionUsage = options.promotionUsage ?? (promotions ? promotionsUsage(promotions) : unavailableUsage);
-  const checkoutPorts = { pricing, promotionUsage, payments: options.paymentProviders ?? createDefaultPaymentProviders() };
+  const loyalty = options.loyaltyPayments ?? customerLoyaltyPayments(createCustomerLoyaltyClient({ url: options.customerUrl, signingSecret: options.signingSecret }));
+  const couponEntry = promotions ? promotionsCouponEntry(promotions) : anyCouponCode;
+  const checkoutPorts = { pricing, promotionUsage, loyalty, payments: options.paymentProviders ?? createDefaultPaymentProviders(), couponEntry };
   const settings = { abandonedAfterMinutes: options.abandonedAfterMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES };
   return createSubgraphServer<CartContext>({
     name: CART_SUBGRAPH_NAME,

@@ -10,6 +10,7 @@ import type { PaymentProviders } from '../src/payments/payment-providers';
 import { createCartSubgraph } from '../src/server';
 import { listPricing, type PricingPort } from '../src/services/pricing';
 import type { PromotionUsagePort } from '../src/services/promotion-usage';
+import type { LoyaltyPaymentPort } from '../src/services/loyalty-payments';
 import { ANY_CUSTOMER_EXISTS } from './helpers';
 
 /** A seeded catalog and a cart subgraph over real HTTP, with direct access to both databases for stock set-up. */
@@ -26,10 +27,10 @@ export interface CheckoutHarness {
 /**
  * Checkout mechanics are tested at list prices (`listPricing`): no promotions subgraph runs here.
  * `promotionsUrl` asks a promotions subgraph there instead (or a dead address, to see checkout refuse);
- * `pricing` and `promotionUsage` put stand-ins in the checkout's ports.
+ * `pricing`, `promotionUsage` and `loyaltyPayments` put stand-ins in the checkout's ports.
  */
 export async function startCheckoutHarness(
-  options: { paymentProviders?: PaymentProviders; promotionsUrl?: string; pricing?: PricingPort; promotionUsage?: PromotionUsagePort } = {},
+  options: { paymentProviders?: PaymentProviders; promotionsUrl?: string; pricing?: PricingPort; promotionUsage?: PromotionUsagePort; loyaltyPayments?: LoyaltyPaymentPort } = {},
 ): Promise<CheckoutHarness> {
   const testDb = await createTestDatabase({ maxConnections: 30 });
   const catalogDatabase = await openCatalogDatabase(testDb.client);
@@ -44,6 +45,7 @@ export async function startCheckoutHarness(
     ...(options.promotionsUrl ? { promotionsUrl: options.promotionsUrl } : { pricing: options.pricing ?? listPricing }),
     ...(options.promotionUsage ? { promotionUsage: options.promotionUsage } : {}),
     ...(options.paymentProviders ? { paymentProviders: options.paymentProviders } : {}),
+    ...(options.loyaltyPayments ? { loyaltyPayments: options.loyaltyPayments } : {}),
   }).listen(0);
   return {
     testDb,

@@ -97,6 +97,20 @@ describe('pickup in store (BOPIS)', () => {
   });
 });
 
+describe('Order.cart', () => {
+  it('answers the checked-out cart itself, in the checkout payload and when the order is read', async () => {
+    const variant = freshVariant();
+    await setStock(h, variant.id, WAREHOUSE.id, 1);
+    const shopper = await customerWithCart(h, variant.id, 1);
+    const checkout = `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id cart { id status } } userErrors { code } } }`;
+    const input = { cartId: shopper.cartId, idempotencyKey: 'order-cart', fulfillment: { method: 'DELIVERY', locationId: WAREHOUSE.id, shippingAddress: ADDRESS }, payment: { provider: 'TEST_CARD', cardToken: 'tok_visa' } };
+    const placed = expectData(await shopper.client(checkout, { input })).checkout as { order: { id: string; cart: unknown } };
+    expect(placed.order.cart).toEqual({ id: shopper.cartId, status: 'CHECKED_OUT' });
+    const read = expectData(await shopper.client(`query($id: ID!) { order(id: $id) { cart { id status } } }`, { id: placed.order.id }));
+    expect(read.order).toEqual({ cart: { id: shopper.cartId, status: 'CHECKED_OUT' } });
+  });
+});
+
 describe('Customer.orders', () => {
   const query = `query($reps: [_Any!]!, $after: String) { _entities(representations: $reps) { ... on Customer { id
     orders(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id channel lines { quantity } } } } } } }`;

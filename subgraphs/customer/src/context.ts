@@ -23,12 +23,14 @@ export interface CustomerContext {
   codeSender: CodeSender;
   /** Delivers abandoned-cart reminders the customer's consent allows; null when reminders are off. */
   reminderSender: ReminderSender | null;
+  /** Points a placed order earns per whole currency unit paid in money (LOYALTY_POINTS_PER_CURRENCY_UNIT). */
+  loyaltyPointsPerCurrencyUnit: number;
 }
 
 export function createCustomerContext(
   caller: Caller,
   db: CustomerDb,
-  services: Pick<CustomerContext, 'personalDataHolders' | 'catalog' | 'tokenSecret' | 'codeSender' | 'reminderSender'>,
+  services: Pick<CustomerContext, 'personalDataHolders' | 'catalog' | 'tokenSecret' | 'codeSender' | 'reminderSender' | 'loyaltyPointsPerCurrencyUnit'>,
 ): CustomerContext {
   return { caller, db, loaders: createLoaders(db), productPublications: createProductPublicationLoader(services.catalog), ...services };
 }

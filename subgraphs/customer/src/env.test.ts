@@ -9,6 +9,7 @@ const productionSecrets = {
   CART_URL: 'http://cart:4003/',
   SUPPORT_URL: 'http://support:4005/',
   CATALOG_URL: 'http://catalog:4002/',
+  PROMOTIONS_URL: 'http://promotions:4004/',
   DATABASE_URL: 'postgres://db/omnigraph',
 };
 
@@ -41,5 +42,20 @@ describe('cart reminder sender configuration', () => {
     const source = { CART_REMINDER_WEBHOOK_URL: 'https://mail.example.com/reminders', CART_REMINDER_WEBHOOK_SECRET: SECRET };
     expect(loadReminderSenderConfig(source, true)).toEqual({ kind: 'webhook', url: 'https://mail.example.com/reminders', secret: SECRET, timeoutMs: 5000 });
     expect(() => loadReminderSenderConfig({ CART_REMINDER_WEBHOOK_URL: 'https://mail.example.com/reminders' }, false)).toThrow(/CART_REMINDER_WEBHOOK_SECRET/);
+  });
+});
+
+describe('loyalty configuration', () => {
+  it('earns 5 points per currency unit unless configured, in whole points', () => {
+    const webhook = { SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes', SIGN_IN_CODE_WEBHOOK_SECRET: SECRET };
+    expect(loadCustomerEnv({ ...productionSecrets, ...webhook }).loyaltyPointsPerCurrencyUnit).toBe(5);
+    expect(loadCustomerEnv({ ...productionSecrets, ...webhook, LOYALTY_POINTS_PER_CURRENCY_UNIT: '10' }).loyaltyPointsPerCurrencyUnit).toBe(10);
+    expect(() => loadCustomerEnv({ ...productionSecrets, ...webhook, LOYALTY_POINTS_PER_CURRENCY_UNIT: '2.5' })).toThrow(/LOYALTY_POINTS_PER_CURRENCY_UNIT/);
+  });
+
+  it('needs the promotions URL in production, where its events go', () => {
+    const webhook = { SIGN_IN_CODE_WEBHOOK_URL: 'https://sms.example.com/codes', SIGN_IN_CODE_WEBHOOK_SECRET: SECRET };
+    const { PROMOTIONS_URL: _, ...withoutPromotions } = productionSecrets;
+    expect(() => loadCustomerEnv({ ...withoutPromotions, ...webhook })).toThrow(/PROMOTIONS_URL/);
   });
 });

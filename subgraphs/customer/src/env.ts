@@ -2,10 +2,23 @@ import { z } from 'zod';
 import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
 import type { CodeSenderConfig } from './clients/code-sender';
 import type { ReminderSenderConfig } from './clients/reminder-sender';
+import { DEFAULT_POINTS_PER_CURRENCY_UNIT } from './services/loyalty-earn-rules';
 
 const customerEnvSchema = z.object({
   AUTH_TOKEN_SECRET: z.string().min(32).default(DEV_TOKEN_SECRET),
 });
+
+const loyaltyEnvSchema = z.object({
+  LOYALTY_POINTS_PER_CURRENCY_UNIT: z.coerce.number().int().min(0).max(100).default(DEFAULT_POINTS_PER_CURRENCY_UNIT),
+});
+
+/**
+ * Points a placed order earns per whole currency unit paid in money. A point pays one minor unit,
+ * so the default 5 gives back 5 % of the money paid. Also read by the all-in-one runner.
+ */
+export function loadLoyaltyPointsPerCurrencyUnit(source: Record<string, string | undefined>): number {
+  return parseEnv(loyaltyEnvSchema, source).LOYALTY_POINTS_PER_CURRENCY_UNIT;
+}
 
 const codeSenderEnvSchema = z.object({
   SIGN_IN_CODE_WEBHOOK_URL: z.url().optional(),
@@ -59,8 +72,9 @@ export function loadCustomerEnv(source: Record<string, string | undefined> = pro
   assertProductionSecrets(common, [common.signingSecret, env.AUTH_TOKEN_SECRET]);
   return {
     ...common,
-    siblingUrls: loadSiblingUrls(source, common.production, { cart: 'http://127.0.0.1:4003/', support: 'http://127.0.0.1:4005/', catalog: 'http://127.0.0.1:4002/' }),
+    siblingUrls: loadSiblingUrls(source, common.production, { cart: 'http://127.0.0.1:4003/', support: 'http://127.0.0.1:4005/', catalog: 'http://127.0.0.1:4002/', promotions: 'http://127.0.0.1:4004/' }),
     tokenSecret: env.AUTH_TOKEN_SECRET,
+    loyaltyPointsPerCurrencyUnit: loadLoyaltyPointsPerCurrencyUnit(source),
     codeSender: loadCodeSenderConfig(source, common.production),
     reminderSender: loadReminderSenderConfig(source, common.production),
   };

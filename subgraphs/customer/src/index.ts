@@ -17,7 +17,15 @@ await runStandaloneSubgraph({
   createServer: (database) => {
     // The relay needs no graceful stop: a batch it was delivering when the process ends is
     // delivered again by the next relay, and consumers apply it once.
-    createCustomerEventRelay({ client: database.client, signingSecret: env.signingSecret, cartUrl: env.siblingUrls.cart, supportUrl: env.siblingUrls.support }).start();
-    return createCustomerSubgraph({ database, signingSecret: env.signingSecret, siblingUrls: env.siblingUrls, tokenSecret: env.tokenSecret, codeSender: createCodeSender(env.codeSender), reminderSender: createReminderSender(env.reminderSender) });
+    createCustomerEventRelay({ client: database.client, signingSecret: env.signingSecret, cartUrl: env.siblingUrls.cart, supportUrl: env.siblingUrls.support, promotionsUrl: env.siblingUrls.promotions }).start();
+    return createCustomerSubgraph({
+      database,
+      signingSecret: env.signingSecret,
+      siblingUrls: env.siblingUrls,
+      tokenSecret: env.tokenSecret,
+      codeSender: createCodeSender(env.codeSender),
+      reminderSender: createReminderSender(env.reminderSender),
+      loyaltyPointsPerCurrencyUnit: env.loyaltyPointsPerCurrencyUnit,
+    });
   },
 });

@@ -6,6 +6,7 @@ import { createPersonalDataHolders, type SiblingUrls } from './clients/personal-
 import { createCustomerContext, type CustomerContext } from './context';
 import type { CustomerDatabase } from './db/database';
 import { resolvers } from './resolvers';
+import { DEFAULT_POINTS_PER_CURRENCY_UNIT } from './services/loyalty-earn-rules';
 
 export const CUSTOMER_SUBGRAPH_NAME = 'customer';
 export const customerSchemaFile = new URL('./schema.graphql', import.meta.url);
@@ -29,6 +30,8 @@ export interface CustomerSubgraphOptions {
   codeSender: CodeSender;
   /** Delivers abandoned-cart reminders; prints them when left out, none are planned when null. */
   reminderSender?: ReminderSender | null;
+  /** Points a placed order earns per whole currency unit paid in money; 5 when left out. */
+  loyaltyPointsPerCurrencyUnit?: number;
 }
 
 export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
@@ -38,6 +41,7 @@ export function createCustomerSubgraph(options: CustomerSubgraphOptions) {
     tokenSecret: options.tokenSecret,
     codeSender: options.codeSender,
     reminderSender: options.reminderSender === undefined ? createConsoleReminderSender() : options.reminderSender,
+    loyaltyPointsPerCurrencyUnit: options.loyaltyPointsPerCurrencyUnit ?? DEFAULT_POINTS_PER_CURRENCY_UNIT,
   };
   return createSubgraphServer<CustomerContext>({
     name: CUSTOMER_SUBGRAPH_NAME,

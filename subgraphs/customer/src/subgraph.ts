@@ -4,6 +4,6 @@ export { openCustomerDatabase, CUSTOMER_SCHEMA, type CustomerDatabase } from './
 export { seedCustomerDemoData } from './seed';
 export { createCustomerEventRelay } from './events';
 export { createCodeSender, createConsoleCodeSender, createWebhookCodeSender, type CodeSender, type CodeSenderConfig, type SignInCodeMessage } from './clients/code-sender';
-export { loadCodeSenderConfig, loadReminderSenderConfig } from './env';
+export { loadCodeSenderConfig, loadLoyaltyPointsPerCurrencyUnit, loadReminderSenderConfig } from './env';
 export { createConsoleReminderSender, createReminderSender, createWebhookReminderSender, type CartReminder, type ReminderSender, type ReminderSenderConfig } from './clients/reminder-sender';
 export type { SiblingUrls } from './clients/personal-data-clients';

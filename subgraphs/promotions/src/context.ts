@@ -1,5 +1,6 @@
 import type { Caller } from '@omni/auth';
 import type { CatalogPort } from './clients/catalog-client';
+import type { CustomerPort } from './clients/customer-client';
 import type { PromotionsDb } from './db/database';
 import { createLoaders, type PromotionsLoaders } from './loaders';
 import type { EvaluatedCart } from './services/cart-pricing-service';
@@ -15,6 +16,12 @@ export interface PromotionsContext {
   cartPricing: WeakMap<object, Promise<EvaluatedCart>>;
 }
 
-export function createPromotionsContext(caller: Caller, db: PromotionsDb, catalog: CatalogPort, now = new Date()): PromotionsContext {
-  return { caller, db, loaders: createLoaders(db, now, catalog), now, cartPricing: new WeakMap() };
+/** The sibling subgraphs pricing asks: the catalog for products, the customer subgraph for segments. */
+export interface PromotionsSiblings {
+  catalog: CatalogPort;
+  customers: CustomerPort;
+}
+
+export function createPromotionsContext(caller: Caller, db: PromotionsDb, siblings: PromotionsSiblings, now = new Date()): PromotionsContext {
+  return { caller, db, loaders: createLoaders(db, now, siblings), now, cartPricing: new WeakMap() };
 }

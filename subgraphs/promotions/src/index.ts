@@ -11,5 +11,5 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openPromotionsDatabase,
   seed: seedPromotionsDemoData,
-  createServer: (database) => createPromotionsSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl }),
+  createServer: (database) => createPromotionsSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl, customerUrl: env.customerUrl }),
 });

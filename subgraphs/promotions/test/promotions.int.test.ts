@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PROMOTIONS, demoCustomer } from '@omni/demo-data';
+import { DEMO_OFFER_TEMPLATES, DEMO_PROMOTIONS, demoCustomer } from '@omni/demo-data';
 import type { Caller } from '@omni/auth';
 import type { RunningServer } from '@omni/graphql';
 import { callers, createTestDatabase, expectData, signedSubgraphClient, TEST_SIGNING_SECRET, type TestDatabase } from '@omni/testing';
@@ -109,12 +109,14 @@ describe('promotions subgraph', () => {
 
     const second = expectData(await client(query, { first: 1, after: first.promotions.pageInfo.endCursor }));
     expect(second.promotions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([posFiveOff.id]);
-    expect(second.promotions.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    // The personal offer templates come after: listed like any promotion, never applied by themselves.
+    const templates = DEMO_OFFER_TEMPLATES.map((template) => template.id);
+    expect(second.promotions.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
 
     const web = expectData(await client(query, { filter: { channel: 'WEB', status: 'ACTIVE' } }));
-    expect(web.promotions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([tenPercent.id]);
+    expect(web.promotions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([tenPercent.id, ...templates]);
     const pos = expectData(await client(query, { filter: { channel: 'POS' } }));
-    expect(pos.promotions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([tenPercent.id, posFiveOff.id]);
+    expect(pos.promotions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([tenPercent.id, posFiveOff.id, ...templates]);
 
     const tooMany = await client(query, { first: 101 });
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

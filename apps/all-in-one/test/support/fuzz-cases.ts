@@ -44,6 +44,7 @@ const ID_PREFIX_BY_NAME: Record<string, string> = {
   locationId: 'loc',
   inStockAt: 'loc',
   locationIds: 'loc',
+  storeId: 'loc',
   customerId: 'cus',
   survivorId: 'cus',
   mergedId: 'cus',

@@ -42,6 +42,11 @@ const STOCK_COVERAGE = `query CartStockCoverage($lines: [StockCoverageLineInput!
   stockCoverage(lines: $lines) { location { id kind pickupEnabled transferLeadDays deliveryLeadDays } shortVariantIds }
 }`;
 
+const locationSchema = z.object({ location: z.object({ id: z.string(), kind: z.enum(['STORE', 'WAREHOUSE']) }).nullable() });
+/** What the cart needs to know of a location it is told a sale happens at. */
+export type LocationFacts = NonNullable<z.infer<typeof locationSchema>['location']>;
+const LOCATION = `query CartLocation($id: ID!) { location(id: $id) { id kind } }`;
+
 const RESERVATION_FIELDS = 'reservation { id status } userErrors { code message field }';
 const RESERVE = `mutation CartReserve($input: ReserveInventoryInput!) { reserveInventory(input: $input) { ${RESERVATION_FIELDS} } }`;
 const RELEASE = `mutation CartRelease($input: ReservationIdInput!) { releaseInventoryReservation(input: $input) { ${RESERVATION_FIELDS} } }`;
@@ -55,6 +60,8 @@ export interface CatalogClient {
    * cart's `currencyCode` where the variant has a price in it (else in its own currency).
    */
   variantSnapshots(ids: readonly string[], channel: Channel, currencyCode: string): Promise<Map<string, VariantSnapshot | null>>;
+  /** A location by id (its kind: a cart's store must be a store), null when there is none. */
+  location(id: string): Promise<LocationFacts | null>;
   /** Every location with the lines it cannot fill now: where a cart can be picked up, shipped or reserved. */
   stockCoverage(lines: readonly { variantId: string; quantity: number }[]): Promise<LocationCoverage[]>;
   /** Holds stock at one location for all lines or none; short lines come back as OUT_OF_STOCK user errors. */
@@ -93,6 +100,12 @@ export function createCatalogClient(options: { url: string | (() => string); sig
         byId.set(id, snapshot);
       });
       return byId;
+    },
+    async location(id) {
+      const data = await client.request<unknown>(LOCATION, { id });
+      const location = parsed(locationSchema, data, 'location').location;
+      if (location && location.id !== id) throw new ServiceCallError('The catalog answered for a location that was not asked for');
+      return location;
     },
     async stockCoverage(lines) {
       const data = await client.request<{ stockCoverage: unknown }>(STOCK_COVERAGE, { lines: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) });

@@ -39,6 +39,10 @@ const QUOTE_CART = /* GraphQL */ `
   }
 `;
 
+const MAY_ENTER_COUPON_CODE = /* GraphQL */ `
+  query MayEnterCouponCode($code: String!, $customerId: ID) { mayEnterCouponCode(code: $code, customerId: $customerId) }
+`;
+
 const REFUSAL_REASONS = ['USAGE_LIMIT_REACHED', 'CUSTOMER_USAGE_LIMIT_REACHED', 'BUDGET_EXHAUSTED', 'COUPON_USED_UP'] as const;
 
 const usageHoldSchema = z
@@ -78,6 +82,8 @@ export interface PromotionsClient {
   confirmPromotionUsage(holdId: string, orderId: string): Promise<boolean>;
   /** Gives a hold's uses back; idempotent, true for unknown or lapsed holds. */
   releasePromotionUsage(holdId: string): Promise<boolean>;
+  /** False only when the code is a personal offer of someone other than the cart's customer. */
+  mayEnterCouponCode(code: string, customerId: string | null): Promise<boolean>;
 }
 
 function booleanAnswer(data: Record<string, unknown>, field: string): boolean {
@@ -108,6 +114,9 @@ export function createPromotionsClient(options: { url: string | (() => string); 
     },
     async releasePromotionUsage(holdId) {
       return booleanAnswer(await client.request<Record<string, unknown>>(RELEASE_USAGE, { input: { holdId } }), 'releasePromotionUsage');
+    },
+    async mayEnterCouponCode(code, customerId) {
+      return booleanAnswer(await client.request<Record<string, unknown>>(MAY_ENTER_COUPON_CODE, { code, customerId }), 'mayEnterCouponCode');
     },
   };
 }

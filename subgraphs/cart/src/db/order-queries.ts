@@ -93,7 +93,8 @@ export async function countOrdersOfCustomers(db: CartDb, customerIds: readonly s
 /**
  * Moves an order's fulfillment on only from the statuses allowed before it: concurrent clicks at
  * the till cannot apply a step twice. With `takePendingPayment`, a payment still PENDING (pay at
- * pickup) is taken in full by the same statement. Null when the order was not in one of `from`.
+ * pickup) is taken by the same statement: all the points did not pay. Null when the order was not
+ * in one of `from`.
  */
 export async function advanceFulfillment(
   tx: CartDb,
@@ -110,7 +111,7 @@ export async function advanceFulfillment(
       ...(options.takePendingPayment
         ? {
             paymentStatus: sql`case when ${pending} then 'CAPTURED' else ${orders.paymentStatus} end`,
-            capturedMinor: sql`case when ${pending} then ${orders.totalMinor} else ${orders.capturedMinor} end`,
+            capturedMinor: sql`case when ${pending} then ${orders.totalMinor} - ${orders.pointsPaid} else ${orders.capturedMinor} end`,
           }
         : {}),
       updatedAt: sql`now()`,
@@ -154,7 +155,11 @@ export function findOrderLines(tx: CartDb, orderId: string): Promise<OrderLineRo
   return tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id));
 }
 
-/** Inserts the return, its lines, and adds them to the order's lines and refund total, in the caller's transaction. */
+/**
+ * Inserts the return, its lines, and adds them to the order's lines and refunds, in the caller's
+ * transaction: the order's `refunded_minor` counts the money the payment provider gives back,
+ * `points_refunded` the points; the payment is REFUNDED once both reached what was paid.
+ */
 export async function recordReturn(
   tx: CartDb,
   values: typeof orderReturns.$inferInsert,
@@ -166,15 +171,21 @@ export async function recordReturn(
   for (const line of lines) {
     await tx
       .update(orderLines)
-      .set({ returnedQuantity: sql`${orderLines.returnedQuantity} + ${line.quantity}`, refundedMinor: sql`${orderLines.refundedMinor} + ${line.refundMinor}` })
+      .set({
+        returnedQuantity: sql`${orderLines.returnedQuantity} + ${line.quantity}`,
+        refundedMinor: sql`${orderLines.refundedMinor} + ${line.refundMinor}`,
+        pointsRefunded: sql`${orderLines.pointsRefunded} + ${line.refundPoints ?? 0}`,
+      })
       .where(eq(orderLines.id, line.orderLineId));
   }
-  const refunded = sql`${orders.refundedMinor} + ${orderReturn.refundMinor}`;
+  const refunded = sql`${orders.refundedMinor} + ${orderReturn.refundMinor - orderReturn.refundPoints}`;
+  const pointsRefunded = sql`${orders.pointsRefunded} + ${orderReturn.refundPoints}`;
   const [order] = await tx
     .update(orders)
     .set({
       refundedMinor: refunded,
-      paymentStatus: sql`case when ${refunded} >= ${orders.capturedMinor} then 'REFUNDED' else 'PARTIALLY_REFUNDED' end`,
+      pointsRefunded,
+      paymentStatus: sql`case when ${refunded} >= ${orders.capturedMinor} and ${pointsRefunded} >= ${orders.pointsPaid} then 'REFUNDED' else 'PARTIALLY_REFUNDED' end`,
       updatedAt: sql`now()`,
     })
     .where(eq(orders.id, orderReturn.orderId))

@@ -41,6 +41,9 @@ export const carts = cartSchema.table(
     // Normalised codes in the order entered. On the row (not a table of their own) so a bare `Cart`
     // reference carries them, as the totals above, for pricing that may ask for them.
     couponCodes: text('coupon_codes').array().notNull().default(sql`'{}'::text[]`),
+    // The store the sale happens at (a catalog location of kind STORE); null for online carts. On
+    // the row so a bare `Cart` reference carries it for pricing by store.
+    storeId: text('store_id'),
   },
   (table) => [
     // Abandoned carts: active, non-empty carts of known customers by last activity.
@@ -152,6 +155,10 @@ export const orders = cartSchema.table(
     paymentReference: text('payment_reference'),
     capturedMinor: bigint('captured_minor', { mode: 'number' }).notNull().default(0),
     refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    // Loyalty points that paid part of the total (a tender, 1 point = 1 minor unit), and those
+    // credited back by returns; the payment provider takes and refunds only the rest.
+    pointsPaid: bigint('points_paid', { mode: 'number' }).notNull().default(0),
+    pointsRefunded: bigint('points_refunded', { mode: 'number' }).notNull().default(0),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -167,7 +174,8 @@ export const orders = cartSchema.table(
     check('orders_reservation_state_check', sql`reservation_state in (${inList(RESERVATION_STATES)})`),
     check('orders_promotion_hold_check', sql`(promotion_hold_id is null) = (promotion_hold_state is null) and (promotion_hold_state is null or promotion_hold_state in (${inList(PROMOTION_HOLD_STATES)}))`),
     check('orders_totals_check', sql`subtotal_minor >= 0 and discount_minor >= 0 and shipping_minor >= 0 and total_minor = subtotal_minor - discount_minor + shipping_minor and total_minor >= 0`),
-    check('orders_payment_amounts_check', sql`captured_minor between 0 and total_minor and refunded_minor between 0 and captured_minor`),
+    check('orders_payment_amounts_check', sql`captured_minor between 0 and total_minor - points_paid and refunded_minor between 0 and captured_minor`),
+    check('orders_points_check', sql`points_paid between 0 and total_minor and points_refunded between 0 and points_paid`),
   ],
 );
 
@@ -189,12 +197,17 @@ export const orderLines = cartSchema.table(
     addedByStaffId: text('added_by_staff_id'),
     returnedQuantity: integer('returned_quantity').notNull().default(0),
     refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    // The line's share of the order's points (in proportion to `paid`), and the part of
+    // `refunded` credited back as points.
+    pointsPaid: bigint('points_paid', { mode: 'number' }).notNull().default(0),
+    pointsRefunded: bigint('points_refunded', { mode: 'number' }).notNull().default(0),
   },
   (table) => [
     index('order_lines_order_id_id_idx').on(table.orderId, table.id),
     // The ceiling of every return: never more units than bought, never more money than paid.
     check('order_lines_returns_check', sql`returned_quantity between 0 and quantity and refunded_minor between 0 and paid_minor`),
     check('order_lines_quantity_check', sql`quantity between 1 and ${sql.raw(String(MAX_LINE_QUANTITY))}`),
+    check('order_lines_points_check', sql`points_paid between 0 and paid_minor and points_refunded between 0 and points_paid and points_refunded <= refunded_minor`),
     check('order_lines_amounts_check', sql`unit_price_minor >= 0 and discount_minor >= 0 and paid_minor = unit_price_minor * quantity - discount_minor and paid_minor >= 0`),
   ],
 );
@@ -214,6 +227,8 @@ export const orderReturns = cartSchema.table(
     channel: text('channel').$type<Channel>().notNull(),
     reason: text('reason'),
     refundMinor: bigint('refund_minor', { mode: 'number' }).notNull(),
+    // The part of `refund_minor` credited back as loyalty points; the payment provider refunds the rest.
+    refundPoints: bigint('refund_points', { mode: 'number' }).notNull().default(0),
     currencyCode: text('currency_code').notNull(),
     // Set once the money went back and the units were restocked; until then a replay finishes it.
     settledAt: timestamp('settled_at', { withTimezone: true }),
@@ -222,7 +237,7 @@ export const orderReturns = cartSchema.table(
   (table) => [
     uniqueIndex('order_returns_order_idempotency_key').on(table.orderId, table.idempotencyKey),
     index('order_returns_order_id_id_idx').on(table.orderId, table.id),
-    check('order_returns_refund_check', sql`refund_minor >= 0`),
+    check('order_returns_refund_check', sql`refund_minor >= 0 and refund_points between 0 and refund_minor`),
   ],
 );
 
@@ -239,10 +254,11 @@ export const orderReturnLines = cartSchema.table(
     variantId: text('variant_id').notNull(),
     quantity: integer('quantity').notNull(),
     refundMinor: bigint('refund_minor', { mode: 'number' }).notNull(),
+    refundPoints: bigint('refund_points', { mode: 'number' }).notNull().default(0),
   },
   (table) => [
     index('order_return_lines_return_id_id_idx').on(table.returnId, table.id),
-    check('order_return_lines_quantity_check', sql`quantity >= 1 and refund_minor >= 0`),
+    check('order_return_lines_quantity_check', sql`quantity >= 1 and refund_minor >= 0 and refund_points between 0 and refund_minor`),
   ],
 );
 

@@ -10,6 +10,7 @@ const location = (id: string) => ({ __typename: 'Location', id });
 export const Cart = {
   __resolveReference: (reference: { id: string }, ctx: CartContext) => getCart(ctx, reference.id),
   customer: (cart: CartRow) => (cart.customerId ? { __typename: 'Customer', id: cart.customerId } : null),
+  store: (cart: CartRow) => (cart.storeId ? location(cart.storeId) : null),
   lines: (cart: CartRow, args: ConnectionArgs, ctx: CartContext) => listCartLines(ctx, cart, args),
   subtotal: (cart: CartRow) => toMoney(cart.subtotalMinor, cart.currencyCode),
   shippingOptions: (cart: CartRow, args: { countryCode: string }, ctx: CartContext) => listShippingOptions(ctx, cart, args.countryCode),

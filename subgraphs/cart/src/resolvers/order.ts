@@ -9,7 +9,9 @@ const staffReference = (id: string | null) => (id ? { __typename: 'StaffMember',
 
 export const Order = {
   __resolveReference: (reference: { id: string }, ctx: CartContext) => getOrder(ctx, reference.id),
-  cart: (order: OrderRow) => ({ __typename: 'Cart', id: order.cartId }),
+  // The cart subgraph owns Cart, so it must answer the whole row, never a bare reference. Whoever
+  // may read the order may see the cart it was placed from; erasure deletes that cart (null).
+  cart: (order: OrderRow, _: unknown, ctx: CartContext) => ctx.loaders.cartById.load(order.cartId),
   customer: (order: OrderRow) => (order.customerId ? { __typename: 'Customer', id: order.customerId } : null),
   creditedStaff: (order: OrderRow) => staffReference(order.staffId),
   lines: (order: OrderRow, _: unknown, ctx: CartContext) => listOrderLines(ctx, order),
@@ -17,6 +19,11 @@ export const Order = {
   discountTotal: (order: OrderRow) => toMoney(order.discountMinor, order.currencyCode),
   shippingTotal: (order: OrderRow) => toMoney(order.shippingMinor, order.currencyCode),
   total: (order: OrderRow) => toMoney(order.totalMinor, order.currencyCode),
+  loyaltyPointsPaid: (order: OrderRow) => order.pointsPaid,
+  // 1 point pays 1 minor unit of the order's currency.
+  paidWithPoints: (order: OrderRow) => toMoney(order.pointsPaid, order.currencyCode),
+  amountCharged: (order: OrderRow) => toMoney(order.totalMinor - order.pointsPaid, order.currencyCode),
+  loyaltyPointsRefunded: (order: OrderRow) => order.pointsRefunded,
   returns: (order: OrderRow, _: unknown, ctx: CartContext) => ctx.loaders.returnsByOrderId.load(order.id),
   fulfillment: (order: OrderRow) => ({
     method: order.fulfillmentMethod,
@@ -44,6 +51,9 @@ export const OrderLine = {
   paid: (line: OrderLineRow) => toMoney(line.paidMinor, line.currencyCode),
   addedByStaff: (line: OrderLineRow) => staffReference(line.addedByStaffId),
   refunded: (line: OrderLineRow) => toMoney(line.refundedMinor, line.currencyCode),
+  loyaltyPointsPaid: (line: OrderLineRow) => line.pointsPaid,
+  paidWithPoints: (line: OrderLineRow) => toMoney(line.pointsPaid, line.currencyCode),
+  loyaltyPointsRefunded: (line: OrderLineRow) => line.pointsRefunded,
 };
 
 export const OrderReturn = {
@@ -53,10 +63,13 @@ export const OrderReturn = {
   lines: async (orderReturn: OrderReturnRow, _: unknown, ctx: CartContext): Promise<ReturnLineView[]> =>
     (await ctx.loaders.returnLinesByReturnId.load(orderReturn.id)).map((line) => ({ ...line, currencyCode: orderReturn.currencyCode })),
   refund: (orderReturn: OrderReturnRow) => toMoney(orderReturn.refundMinor, orderReturn.currencyCode),
+  refundPoints: (orderReturn: OrderReturnRow) => orderReturn.refundPoints,
+  refundMoney: (orderReturn: OrderReturnRow) => toMoney(orderReturn.refundMinor - orderReturn.refundPoints, orderReturn.currencyCode),
   settled: (orderReturn: OrderReturnRow) => orderReturn.settledAt !== null,
 };
 
 export const OrderReturnLine = {
   variant: (line: OrderReturnLineRow) => ({ __typename: 'Variant', id: line.variantId }),
   refund: (line: ReturnLineView) => toMoney(line.refundMinor, line.currencyCode),
+  refundPoints: (line: ReturnLineView) => line.refundPoints,
 };

@@ -33,6 +33,7 @@ import {
 } from '../db/cart-queries';
 import { MAX_LINE_QUANTITY, outboxEvents, type CartRow } from '../db/schema';
 import { assertAccess, cartAccess, cartAccessAfterMerges, customerCartAccessAfterMerges, survivorOf } from './cart-access';
+import { checkedStore, storeOfNewCart } from './cart-store';
 import { planLineAdditions, planQuantityChanges, planRemovals } from './line-changes';
 
 /** Currency of a cart created without one: the currency the catalog prices in. */
@@ -87,6 +88,10 @@ const createCartInput = z.object({
   currencyCode: z
     .string()
     .refine(isCurrencyCode, 'must be an ISO 4217 currency code such as "EUR"')
+    .nullish(),
+  storeId: z
+    .string()
+    .refine((id) => isIdOf('loc', id), 'must be a location id')
     .nullish(),
 });
 
@@ -160,23 +165,31 @@ async function currentOwner(ctx: CartContext, owner: Owner): Promise<Outcome<Own
   return current ? succeed({ customerId: current }) : fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
 }
 
-/** Returns the owner's active cart when there is one: a shopper has one cart in every channel. */
+/**
+ * Returns the owner's active cart when there is one: a shopper has one cart in every channel, and
+ * it keeps the store it was started at (a store named now does not move it).
+ */
 export async function createCart(ctx: CartContext, rawInput: CreateCartInput): Promise<Outcome<CartRow>> {
   const parsed = createCartInput.safeParse(rawInput);
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
+  const channel = input.channel ?? ctx.caller.channel;
   const checked = ownerOfNewCart(ctx.caller, input.customerId);
   if (!checked.ok) return checked;
-  const resolved = await currentOwner(ctx, checked.value);
+  const store = storeOfNewCart(ctx.caller, input.storeId, channel);
+  if (!store.ok) return store;
+  const [resolved, storeId] = await Promise.all([currentOwner(ctx, checked.value), checkedStore(ctx.catalog, store.value)]);
   if (!resolved.ok) return resolved;
+  if (!storeId.ok) return storeId;
   const owner = resolved.value;
 
   const inserted = await insertCartUnlessOwnerHasOne(ctx.db, {
     id: newId('cart'),
     customerId: owner && 'customerId' in owner ? owner.customerId : null,
     guestId: owner && 'guestId' in owner ? owner.guestId : null,
-    channel: input.channel ?? ctx.caller.channel,
+    channel,
     currencyCode: input.currencyCode ?? DEFAULT_CART_CURRENCY,
+    storeId: storeId.value,
   });
   // Only the partial unique index on the owner can refuse the row, so the owner has an active cart.
   const cart = inserted ?? (owner ? await findActiveCartOfOwner(ctx.db, owner) : null);

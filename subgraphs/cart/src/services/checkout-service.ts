@@ -13,6 +13,11 @@ import { maySellFrom } from './cart-access';
 import { planCheckoutFulfillment, type CheckoutFulfillment } from './checkout-fulfillment';
 import { checkQuote, PricingUnavailableError, type PriceQuote, type PricingRequest } from './pricing';
 import { holdPromotionUsage, releasePromotionUsage } from './checkout-promotion-usage';
+import { payWithPoints, pointsExceedTotalError, pointsOwnerError, refundPointsPayment, type PointsPayment } from './checkout-loyalty-payment';
+import { allocatePoints } from './tender-allocation';
+
+/** The most points one checkout may spend (100,000.00 in the order's currency). */
+const MAX_LOYALTY_POINTS = 10_000_000;
 
 const shippingAddress = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -38,6 +43,12 @@ const checkoutInput = z
       shippingRate: z.enum(SHIPPING_RATE_CODES).nullish(),
     }),
     payment: z.object({ provider: z.enum(PAYMENT_PROVIDERS), cardToken: z.string().min(1).max(200).nullish() }),
+    loyaltyPoints: z
+      .int('must be a whole number')
+      .min(0, 'must not be negative')
+      .max(MAX_LOYALTY_POINTS, `must be at most ${MAX_LOYALTY_POINTS}`)
+      .nullish()
+      .transform((points) => points ?? 0),
   })
   .superRefine((input, ctx) => {
     if (input.fulfillment.method !== 'PICKUP' && !input.fulfillment.shippingAddress) {
@@ -52,7 +63,8 @@ const checkoutInput = z
     if (input.payment.provider === 'PAY_AT_PICKUP' && input.fulfillment.method !== 'PICKUP') {
       ctx.addIssue({ code: 'custom', message: 'paying at pickup needs a pickup order', path: ['payment', 'provider'] });
     }
-    if (input.payment.provider === 'TEST_CARD' && !input.payment.cardToken) {
+    // With points the card may have nothing left to pay; that is known once priced (`cardTokenError`).
+    if (input.payment.provider === 'TEST_CARD' && !input.payment.cardToken && input.loyaltyPoints === 0) {
       ctx.addIssue({ code: 'custom', message: 'is required to pay by card', path: ['payment', 'cardToken'] });
     }
   });
@@ -71,6 +83,8 @@ function requestHashOf(input: ParsedCheckout): string {
     fulfillment.shippingRate ?? null,
     payment.provider,
     payment.cardToken ?? null,
+    // Only when used, so keys of checkouts without points keep the hash they were stored with.
+    ...(input.loyaltyPoints > 0 ? [input.loyaltyPoints] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -89,11 +103,12 @@ export function creditedStaffId(checkoutStaffId: string | null, lines: readonly 
 /**
  * Places the order for a cart, as a saga whose steps read top to bottom:
  *
- *   validate → price → hold promotion usage → reserve stock → authorise payment → write order → settle
+ *   validate → price → hold promotion usage → reserve stock → pay with points → authorise payment
+ *   → write order → settle
  *
  * No step holds the cart lock across a network call. Until the order is written every failure
  * undoes what the steps before it did (the usage hold and the reservation are released, the
- * authorisation voided);
+ * points refunded, the authorisation voided);
  * once it is written the sale stands, and a replay with the same key finishes settling it.
  */
 export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promise<Outcome<OrderRow>> {
@@ -112,6 +127,8 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   const priced = await priceCheckout(ctx, input, cart, lines);
   if (!priced.ok) return priced;
   const { fulfillment, quote } = priced.value;
+  // Points pay part of the total; the payment provider is asked for the rest only.
+  const chargeMinor = quote.totalMinor - input.loyaltyPoints;
 
   // 3. Hold promotion usage; undone from here on by releasing it (no hold without discounts).
   const held = await holdPromotionUsage(ctx, input, cart, quote);
@@ -133,39 +150,59 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   }
   const reservationId = reserved.value;
 
+  // 5. Pay with points; undone from here on by refunding them. The order id is minted now so the
+  // customer's ledger names the order the points paid for.
+  const paidWithPoints = await payWithPoints(ctx, input, cart, newId('ord')).catch(async (error: unknown) => {
+    await undo(ctx, input, null, null, reservationId, holdId, null);
+    throw error;
+  });
+  if (!paidWithPoints.ok) {
+    await ctx.catalog.releaseReservation(reservationId);
+    await releasePromotionUsage(ctx, holdId);
+    return paidWithPoints;
+  }
+  const points: PointsPayment = paidWithPoints.value;
+
   const provider = ctx.payments[input.payment.provider];
   let authorization: Authorization | null = null;
   let order: OrderRow | null = null;
   try {
-    // 5. Authorise payment; undone from here on by voiding it.
-    authorization = await authorisePayment(provider, input, cart, quote);
-    if (!authorization.ok) {
+    // 6. Authorise what the points leave to pay; undone from here on by voiding it. Nothing is
+    // sent to the provider when the points paid everything: a zero authorisation means nothing.
+    authorization = chargeMinor > 0 ? await authorisePayment(provider, input, cart, chargeMinor) : null;
+    if (authorization && !authorization.ok) {
       await ctx.catalog.releaseReservation(reservationId);
       await releasePromotionUsage(ctx, holdId);
+      await refundPointsUnlessPlaced(ctx, input, points.paymentKey);
       return fail(userError('INVALID', authorization.message, ['input', 'payment', 'cardToken']));
     }
-    const paid = authorization;
-    // 6. Write the order; a refusal here undoes payment, reservation and usage hold.
-    const written = await writeOrder(ctx, { input, requestHash, cart, lines, fulfillment, quote, holdId, reservationId, provider, paid });
+    const paid = authorization ?? PAID_WITH_POINTS;
+    // 7. Write the order; a refusal here undoes payment, points, reservation and usage hold.
+    const written = await writeOrder(ctx, { orderId: points.orderId, input, requestHash, cart, lines, fulfillment, quote, holdId, reservationId, provider, paid, pointsPaid: points.points });
     if (written === 'duplicate' || !written.ok) {
-      await provider.void(paid.reference);
+      if (authorization) await provider.void(paid.reference);
       await ctx.catalog.releaseReservation(reservationId);
       // A concurrent request with the same key may have placed the order: answer as its replay
-      // would. Its order keeps the usage hold the key names; only without one is it given back.
+      // would. Its order keeps the usage hold and the points payment the key names; only without
+      // one are they given back.
       const replayed = await replay(ctx, input, requestHash);
       if (replayed) return replayed;
       await releasePromotionUsage(ctx, holdId);
+      await refundPointsPayment(ctx, cart.id, points.paymentKey);
       return written === 'duplicate' ? fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId'])) : written;
     }
     order = written.value;
   } catch (error) {
-    if (!order) await undo(ctx, provider, authorization, reservationId, holdId);
+    if (!order) await undo(ctx, input, provider, authorization, reservationId, holdId, points.paymentKey);
     throw error;
   }
   ctx.loaders.cartById.clear(cart.id);
-  // 7. Settle: the sale stands, so a failure here is finished by a replay, not undone.
+  // 8. Settle: the sale stands, so a failure here is finished by a replay, not undone.
   return succeed(await settle(ctx, order));
 }
+
+/** What the payment provider was not asked for: points paid the whole total. */
+const PAID_WITH_POINTS: Extract<Authorization, { ok: true }> = { ok: true, status: 'CAPTURED', reference: null };
 
 interface CheckableCart {
   cart: CartRow;
@@ -194,6 +231,8 @@ async function validateCheckout(ctx: CartContext, input: ParsedCheckout, request
   if (input.payment.provider === 'CASH' && !staffIdOf(ctx.caller)) {
     return fail(userError('FORBIDDEN', 'Cash is taken by staff at a till', ['input', 'payment', 'provider']));
   }
+  const pointsRefused = pointsOwnerError(cart.customerId, input.loyaltyPoints);
+  if (pointsRefused) return fail(pointsRefused);
   if (input.expectedVersion != null && input.expectedVersion !== cart.version) {
     return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${input.expectedVersion}; reload it and retry`, ['input', 'expectedVersion']));
   }
@@ -231,7 +270,7 @@ async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: Cart
     channel: cart.channel,
     currencyCode: cart.currencyCode,
     fulfillmentMethod: input.fulfillment.method,
-    locationId: fulfillment.locationId,
+    locationId: cart.storeId,
     couponCodes: cart.couponCodes,
     shipping: fulfillment.shipping && { rate: fulfillment.shipping.rate, feeMinor: fulfillment.shipping.feeMinor },
     lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
@@ -245,7 +284,15 @@ async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: Cart
     return fail(userError('PRICING_UNAVAILABLE', 'The final price could not be confirmed right now; nothing was reserved or charged. Try again shortly.', ['input', 'cartId']));
   }
   checkQuote(pricingRequest, quote);
+  const tenderRefused = pointsExceedTotalError(input.loyaltyPoints, quote.totalMinor, cart.currencyCode) ?? cardTokenError(input, quote.totalMinor - input.loyaltyPoints);
+  if (tenderRefused) return fail(tenderRefused);
   return succeed({ fulfillment, quote });
+}
+
+/** A card pays whatever the points leave; only when they leave nothing may the token be missing. */
+function cardTokenError(input: ParsedCheckout, chargeMinor: number): UserError | null {
+  if (input.payment.provider !== 'TEST_CARD' || input.payment.cardToken || chargeMinor === 0) return null;
+  return userError('INVALID', 'is required to pay by card what the points leave to pay', ['input', 'payment', 'cardToken']);
 }
 
 /**
@@ -264,12 +311,14 @@ async function reserveStock(ctx: CartContext, cart: CartRow, lines: CartLineRow[
   return succeed(reserved.reservation.id);
 }
 
-/** Step 5, authorise the quoted total with the payment provider. Undone by voiding it. */
-function authorisePayment(provider: PaymentProvider, input: ParsedCheckout, cart: CartRow, quote: PriceQuote): Promise<Authorization> {
-  return provider.authorize({ amountMinor: quote.totalMinor, currencyCode: cart.currencyCode, cardToken: input.payment.cardToken ?? null, reference: cart.id });
+/** Step 6, authorise with the payment provider what the points leave of the quoted total. Undone by voiding it. */
+function authorisePayment(provider: PaymentProvider, input: ParsedCheckout, cart: CartRow, chargeMinor: number): Promise<Authorization> {
+  return provider.authorize({ amountMinor: chargeMinor, currencyCode: cart.currencyCode, cardToken: input.payment.cardToken ?? null, reference: cart.id });
 }
 
 interface OrderToWrite {
+  /** Minted before the points were spent, so the customer's ledger names it. */
+  orderId: string;
   input: ParsedCheckout;
   requestHash: string;
   cart: CartRow;
@@ -281,16 +330,20 @@ interface OrderToWrite {
   reservationId: string;
   provider: PaymentProvider;
   paid: Extract<Authorization, { ok: true }>;
+  /** Loyalty points spent on the order (1 point = 1 minor unit); 0 when none. */
+  pointsPaid: number;
 }
 
 /**
- * Step 6, write the order, in one transaction: lock the cart, check it is still active and at
+ * Step 7, write the order, in one transaction: lock the cart, check it is still active and at
  * the version validated, insert the order (a concurrent duplicate key answers 'duplicate') and
- * its lines with the discount the quote allocated to each, close the cart and put `cart.changed`
- * and `order.placed` in the outbox. From its commit on the sale stands.
+ * its lines with the discount the quote allocated to each and their share of the points (see
+ * `allocatePoints`), close the cart and put `cart.changed` and `order.placed` in the outbox. From
+ * its commit on the sale stands.
  */
 async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcome<OrderRow> | 'duplicate'> {
-  const { input, cart, lines, fulfillment, quote, provider, paid } = order;
+  const { input, cart, lines, fulfillment, quote, provider, paid, pointsPaid } = order;
+  const chargeMinor = quote.totalMinor - pointsPaid;
   return ctx.db.transaction(async (tx): Promise<Outcome<OrderRow> | 'duplicate'> => {
     const locked = await lockCart(tx, cart.id);
     if (!locked || locked.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
@@ -298,8 +351,13 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
       return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${locked.version}); review it and retry`, ['input', 'cartId']));
     }
     const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
+    const paidByLine = lines.map((line) => {
+      const priced = quoteByLine.get(line.id)!;
+      return priced.unitPriceMinor * line.quantity - priced.discountMinor;
+    });
+    const pointsByLine = allocatePoints(pointsPaid, { linesPaidMinor: paidByLine, shippingMinor: quote.shippingMinor }).lines;
     const placed = await insertOrderUnlessKeyUsed(tx, {
-      id: newId('ord'),
+      id: order.orderId,
       cartId: cart.id,
       idempotencyKey: input.idempotencyKey,
       requestHash: order.requestHash,
@@ -327,12 +385,13 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
       paymentProvider: provider.id,
       paymentStatus: paid.status,
       paymentReference: paid.reference,
-      capturedMinor: paid.status === 'CAPTURED' ? quote.totalMinor : 0,
+      capturedMinor: paid.status === 'CAPTURED' ? chargeMinor : 0,
+      pointsPaid,
     });
     if (!placed) return 'duplicate';
     await insertOrderLines(
       tx,
-      lines.map((line) => {
+      lines.map((line, index) => {
         const priced = quoteByLine.get(line.id)!;
         return {
           id: newId('oline'),
@@ -341,7 +400,8 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
           quantity: line.quantity,
           unitPriceMinor: priced.unitPriceMinor,
           discountMinor: priced.discountMinor,
-          paidMinor: priced.unitPriceMinor * line.quantity - priced.discountMinor,
+          paidMinor: paidByLine[index]!,
+          pointsPaid: pointsByLine[index]!,
           currencyCode: line.currencyCode,
           addedInChannel: line.addedInChannel,
           addedByStaffId: line.addedByStaffId,
@@ -359,7 +419,7 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
       {
         type: 'order.placed',
         aggregateId: placed.id,
-        payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId, sourceLocationId: placed.sourceLocationId },
+        payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, loyaltyPointsPaid: placed.pointsPaid, moneyPaidMinor: placed.totalMinor - placed.pointsPaid, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId, sourceLocationId: placed.sourceLocationId },
         occurredAt: placed.placedAt,
       },
     ]);
@@ -367,13 +427,27 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
   });
 }
 
-/** Best effort after an unexpected failure before the order exists; the holds lapse on their own otherwise. */
-async function undo(ctx: CartContext, provider: PaymentProvider, authorization: Authorization | null, reservationId: string, holdId: string | null) {
+/**
+ * Best effort after an unexpected failure before the order exists; the holds lapse on their own
+ * otherwise (points do not: see `refundPointsPayment`).
+ */
+async function undo(ctx: CartContext, input: ParsedCheckout, provider: PaymentProvider | null, authorization: Authorization | null, reservationId: string, holdId: string | null, pointsPaymentKey: string | null) {
   await Promise.allSettled([
-    authorization?.ok ? provider.void(authorization.reference) : Promise.resolve(),
+    provider && authorization?.ok ? provider.void(authorization.reference) : Promise.resolve(),
     ctx.catalog.releaseReservation(reservationId),
     releasePromotionUsage(ctx, holdId),
+    refundPointsUnlessPlaced(ctx, input, pointsPaymentKey),
   ]);
+}
+
+/**
+ * The points payment key is the checkout's, so an order a concurrent attempt placed with the same
+ * key was paid by that very payment: it is refunded only while no such order exists.
+ */
+async function refundPointsUnlessPlaced(ctx: CartContext, input: ParsedCheckout, paymentKey: string | null): Promise<void> {
+  if (!paymentKey) return;
+  if (await findOrderByIdempotencyKey(ctx.db, input.cartId, input.idempotencyKey)) return;
+  await refundPointsPayment(ctx, input.cartId, paymentKey);
 }
 
 async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: string): Promise<Outcome<OrderRow> | null> {
@@ -386,7 +460,7 @@ async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: stri
 }
 
 /**
- * Step 7, settle a written order: the held units leave stock, a card authorisation is captured and
+ * Step 8, settle a written order: the held units leave stock, a card authorisation is captured and
  * the promotion usage hold is confirmed with the order. Replays racing each other may both get
  * here: committing and confirming are idempotent and the capture is keyed by the order, so stock,
  * money and usage move once. The sale is final at this point, so all happen at placement, also
@@ -402,8 +476,10 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
     current = await updateOrderSettlement(ctx.db, current.id, { reservationState: 'COMMITTED' });
   }
   if (current.paymentStatus === 'AUTHORIZED') {
-    await ctx.payments[current.paymentProvider].capture(current.paymentReference, current.totalMinor, `capture:${current.id}`);
-    current = await updateOrderSettlement(ctx.db, current.id, { paymentStatus: 'CAPTURED', capturedMinor: current.totalMinor });
+    // The card pays what the points left, as authorised.
+    const chargeMinor = current.totalMinor - current.pointsPaid;
+    await ctx.payments[current.paymentProvider].capture(current.paymentReference, chargeMinor, `capture:${current.id}`);
+    current = await updateOrderSettlement(ctx.db, current.id, { paymentStatus: 'CAPTURED', capturedMinor: chargeMinor });
   }
   if (current.promotionHoldState === 'HELD' && current.promotionHoldId) {
     const confirmed = await ctx.promotionUsage.confirm(current.promotionHoldId, current.id);

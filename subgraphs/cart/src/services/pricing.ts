@@ -42,7 +42,10 @@ export interface PricingRequest {
   channel: Channel;
   currencyCode: string;
   fulfillmentMethod: FulfillmentMethod;
-  /** Store the order is collected at or shipped from (null when the warehouse is picked for delivery). */
+  /**
+   * The cart's store (`Cart.store`), the one `Cart.total` is priced at; null online. Not where the
+   * order is collected: a web order picked up in a store is still an online sale.
+   */
   locationId: string | null;
   /** Codes the shopper entered on the cart. */
   couponCodes: readonly string[];

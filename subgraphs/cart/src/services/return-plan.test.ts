@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planReturn, refundFor } from './return-plan';
 
-const line = { id: 'oline_1', variantId: 'var_1', quantity: 3, paidMinor: 1_000, returnedQuantity: 0, refundedMinor: 0 };
+const line = { id: 'oline_1', variantId: 'var_1', quantity: 3, paidMinor: 1_000, returnedQuantity: 0, refundedMinor: 0, pointsPaid: 0, pointsRefunded: 0 };
 
 describe('refundFor', () => {
   it('shares what was paid by units and gives the remainder with the last unit', () => {
@@ -50,7 +50,21 @@ describe('planReturn', () => {
   it('prices each returned line', () => {
     expect(planReturn([line], [{ orderLineId: 'oline_1', quantity: 2 }])).toEqual({
       ok: true,
-      value: [{ orderLineId: 'oline_1', variantId: 'var_1', quantity: 2, refundMinor: 666 }],
+      value: [{ orderLineId: 'oline_1', variantId: 'var_1', quantity: 2, refundMinor: 666, refundPoints: 0 }],
+    });
+  });
+
+  it('splits each refund into the points and the money that paid for the units', () => {
+    // 10.00 paid for three units, 4.00 of it with 400 points.
+    const withPoints = { ...line, pointsPaid: 400 };
+    expect(planReturn([withPoints], [{ orderLineId: 'oline_1', quantity: 1 }])).toEqual({
+      ok: true,
+      value: [{ orderLineId: 'oline_1', variantId: 'var_1', quantity: 1, refundMinor: 333, refundPoints: 133 }],
+    });
+    const rest = { ...withPoints, returnedQuantity: 1, refundedMinor: 333, pointsRefunded: 133 };
+    expect(planReturn([rest], [{ orderLineId: 'oline_1', quantity: 2 }])).toEqual({
+      ok: true,
+      value: [{ orderLineId: 'oline_1', variantId: 'var_1', quantity: 2, refundMinor: 667, refundPoints: 267 }],
     });
   });
 });

@@ -1,4 +1,5 @@
 import { fail, succeed, userError, type Outcome, type UserError } from '@omni/graphql';
+import { splitRefund } from './tender-allocation';
 
 /** An order line as a return sees it: what was bought and paid, and what came back already. */
 export interface ReturnableLine {
@@ -8,13 +9,19 @@ export interface ReturnableLine {
   paidMinor: number;
   returnedQuantity: number;
   refundedMinor: number;
+  /** Points the line's share of the order's points payment came to (1 point = 1 minor unit). */
+  pointsPaid: number;
+  pointsRefunded: number;
 }
 
 export interface PlannedReturnLine {
   orderLineId: string;
   variantId: string;
   quantity: number;
+  /** The whole refund of these units, points and money together. */
   refundMinor: number;
+  /** The part of `refundMinor` credited back as points; the payment provider refunds the rest. */
+  refundPoints: number;
 }
 
 /**
@@ -31,7 +38,10 @@ export function refundFor(line: Pick<ReturnableLine, 'quantity' | 'paidMinor' | 
   return refundedAfter - line.refundedMinor;
 }
 
-/** Checks every requested line (collecting all errors) and prices the refund of each. */
+/**
+ * Checks every requested line (collecting all errors) and prices the refund of each, split into
+ * the points and the money that paid for those units (see `splitRefund`).
+ */
 export function planReturn(lines: readonly ReturnableLine[], requested: readonly { orderLineId: string; quantity: number }[]): Outcome<PlannedReturnLine[]> {
   const byId = new Map(lines.map((line) => [line.id, line]));
   const errors: UserError[] = [];
@@ -47,7 +57,9 @@ export function planReturn(lines: readonly ReturnableLine[], requested: readonly
       errors.push(userError('INVALID', `Only ${returnable} of this line can still be returned`, ['input', 'lines', index, 'quantity']));
       return;
     }
-    planned.push({ orderLineId: line.id, variantId: line.variantId, quantity: request.quantity, refundMinor: refundFor(line, request.quantity) });
+    const refundMinor = refundFor(line, request.quantity);
+    const { points } = splitRefund(line, request.quantity, refundMinor);
+    planned.push({ orderLineId: line.id, variantId: line.variantId, quantity: request.quantity, refundMinor, refundPoints: points });
   });
   return errors.length > 0 ? fail(...errors) : succeed(planned);
 }

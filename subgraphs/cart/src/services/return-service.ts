@@ -43,8 +43,10 @@ function requestHashOf(input: ParsedReturn, locationId: string): string {
 
 /**
  * Takes back units of an order, whatever channel it was placed in, at the caller's location: the
- * refund of each line is its share of what was paid (never more, see `refundFor`), the units go
- * back on hand at that location. The order row is locked while the return is recorded, so
+ * refund of each line is its share of what was paid (never more, see `refundFor`), split into the
+ * points and the money that paid for those units (see `splitRefund`); the units go back on hand at
+ * that location. The payment provider refunds the money; the points go back to the customer
+ * through `order.returned`, which the customer subgraph applies once. The order row is locked while the return is recorded, so
  * concurrent returns of one order never return a unit twice. Money and stock move after the
  * commit, each under an idempotency key derived from the return, and a replay with the same key
  * finishes whatever an interrupted attempt left.
@@ -85,6 +87,7 @@ export async function returnOrderLines(ctx: CartContext, rawInput: ReturnOrderLi
       const plan = planReturn(await findOrderLines(tx, order.id), input.lines);
       if (!plan.ok) return plan;
       const refundMinor = plan.value.reduce((sum, line) => sum + line.refundMinor, 0);
+      const refundPoints = plan.value.reduce((sum, line) => sum + line.refundPoints, 0);
       const returnId = newId('ret');
       const result = await recordReturn(
         tx,
@@ -98,6 +101,7 @@ export async function returnOrderLines(ctx: CartContext, rawInput: ReturnOrderLi
           channel: caller.channel,
           reason: input.reason ?? null,
           refundMinor,
+          refundPoints,
           currencyCode: locked.currencyCode,
         },
         plan.value.map((line) => ({ id: newId('rline'), returnId, ...line })),
@@ -105,7 +109,7 @@ export async function returnOrderLines(ctx: CartContext, rawInput: ReturnOrderLi
       await publishEvent(tx, outboxEvents, {
         type: 'order.returned',
         aggregateId: order.id,
-        payload: { orderId: order.id, returnId, customerId: locked.customerId, locationId, channel: caller.channel, staffId: caller.staffId ?? null, refundMinor, currencyCode: locked.currencyCode },
+        payload: { orderId: order.id, returnId, customerId: locked.customerId, locationId, channel: caller.channel, staffId: caller.staffId ?? null, refundMinor, refundMoneyMinor: refundMinor - refundPoints, refundPoints, currencyCode: locked.currencyCode },
         occurredAt: result.orderReturn.createdAt,
       });
       return succeed(result);
@@ -138,12 +142,16 @@ async function replay(ctx: CartContext, orderId: string, idempotencyKey: string,
   return succeed({ orderReturn: await settleReturn(ctx, existing, order), order });
 }
 
-/** Refund through the order's payment provider and restock in the catalog, each once per return. */
+/**
+ * Refund the money part through the order's payment provider and restock in the catalog, each
+ * once per return. The points part is not sent anywhere from here: `order.returned` carries it.
+ */
 async function settleReturn(ctx: CartContext, orderReturn: OrderReturnRow, order: OrderRow): Promise<OrderReturnRow> {
   if (orderReturn.settledAt) return orderReturn;
   const lines: OrderReturnLineRow[] = await ctx.loaders.returnLinesByReturnId.load(orderReturn.id);
-  if (orderReturn.refundMinor > 0) {
-    await ctx.payments[order.paymentProvider].refund(order.paymentReference, orderReturn.refundMinor, `refund:${orderReturn.id}`);
+  const refundMoneyMinor = orderReturn.refundMinor - orderReturn.refundPoints;
+  if (refundMoneyMinor > 0) {
+    await ctx.payments[order.paymentProvider].refund(order.paymentReference, refundMoneyMinor, `refund:${orderReturn.id}`);
   }
   for (const line of lines) {
     const restocked = await ctx.catalog.restockReturned({

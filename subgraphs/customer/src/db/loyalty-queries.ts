@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { findFirstRowsPerParent } from '@omni/db';
-import { loyaltyAccounts, loyaltyEntries, type LoyaltyAccountRow, type LoyaltyEntryRow } from './schema';
+import { LOYALTY_LOT_KINDS, loyaltyAccounts, loyaltyEntries, type LoyaltyAccountRow, type LoyaltyEntryRow } from './schema';
 import type { CustomerDb } from './database';
+import { resolveCustomerId } from './customer-queries';
 
 export function findLoyaltyAccounts(db: CustomerDb, customerIds: readonly string[]): Promise<LoyaltyAccountRow[]> {
   return db.select().from(loyaltyAccounts).where(inArray(loyaltyAccounts.customerId, [...customerIds]));
@@ -30,17 +31,39 @@ export async function lockLoyaltyAccount(tx: CustomerDb, customerId: string): Pr
   return row!;
 }
 
+/**
+ * Locks the account of the customer `customerId` resolves to now. A merge committing between the
+ * resolution and the lock moves the account away, so the id is resolved again under the lock and
+ * the lock follows it to the survivor, never crediting a record nobody reads any more.
+ */
+export async function lockCurrentLoyaltyAccount(tx: CustomerDb, customerId: string): Promise<LoyaltyAccountRow> {
+  let id = (await resolveCustomerId(tx, customerId)) ?? customerId;
+  for (;;) {
+    const account = await lockLoyaltyAccount(tx, id);
+    const current = await resolveCustomerId(tx, id);
+    if (!current || current === id) return account;
+    id = current;
+  }
+}
+
 export async function findOpenLots(tx: CustomerDb, customerId: string): Promise<LoyaltyEntryRow[]> {
   return tx
     .select()
     .from(loyaltyEntries)
-    .where(and(eq(loyaltyEntries.customerId, customerId), eq(loyaltyEntries.kind, 'EARN'), gt(loyaltyEntries.remaining, 0)))
+    .where(and(eq(loyaltyEntries.customerId, customerId), inArray(loyaltyEntries.kind, [...LOYALTY_LOT_KINDS]), gt(loyaltyEntries.remaining, 0)))
     .orderBy(asc(loyaltyEntries.id));
 }
 
 export async function takeFromLots(tx: CustomerDb, takes: readonly { id: string; take: number }[]): Promise<void> {
   for (const { id, take } of takes) {
     await tx.update(loyaltyEntries).set({ remaining: sql`${loyaltyEntries.remaining} - ${take}` }).where(eq(loyaltyEntries.id, id));
+  }
+}
+
+/** Puts points back into the lots they were taken from: they keep the lot's own expiry. */
+export async function giveBackToLots(tx: CustomerDb, takes: readonly { lotId: string; points: number }[]): Promise<void> {
+  for (const { lotId, points } of takes) {
+    await tx.update(loyaltyEntries).set({ remaining: sql`${loyaltyEntries.remaining} + ${points}` }).where(eq(loyaltyEntries.id, lotId));
   }
 }
 
@@ -64,7 +87,7 @@ export async function changeBalance(tx: CustomerDb, customerId: string, delta: n
 
 /** Customers with lots past their expiry that still hold points. */
 export async function findCustomersWithExpiredLots(db: CustomerDb, now: Date, customerId: string | null): Promise<string[]> {
-  const conditions: SQL[] = [eq(loyaltyEntries.kind, 'EARN'), gt(loyaltyEntries.remaining, 0), isNotNull(loyaltyEntries.expiresAt), lte(loyaltyEntries.expiresAt, now)];
+  const conditions: SQL[] = [inArray(loyaltyEntries.kind, [...LOYALTY_LOT_KINDS]), gt(loyaltyEntries.remaining, 0), isNotNull(loyaltyEntries.expiresAt), lte(loyaltyEntries.expiresAt, now)];
   if (customerId) conditions.push(eq(loyaltyEntries.customerId, customerId));
   const rows = await db.selectDistinct({ customerId: loyaltyEntries.customerId }).from(loyaltyEntries).where(and(...conditions));
   return rows.map((row) => row.customerId);
@@ -78,7 +101,7 @@ export async function emptyExpiredLots(tx: CustomerDb, customerId: string, now: 
     .where(
       and(
         eq(loyaltyEntries.customerId, customerId),
-        eq(loyaltyEntries.kind, 'EARN'),
+        inArray(loyaltyEntries.kind, [...LOYALTY_LOT_KINDS]),
         gt(loyaltyEntries.remaining, 0),
         isNotNull(loyaltyEntries.expiresAt),
         lte(loyaltyEntries.expiresAt, now),

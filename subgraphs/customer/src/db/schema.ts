@@ -17,6 +17,8 @@ export const customers = customerSchema.table('customers', {
   mergedIntoId: text('merged_into_id'),
   /** Set by `eraseCustomer`: personal data is gone, the id stays for financial records. */
   erasedAt: timestamp('erased_at', { withTimezone: true }),
+  /** When `customer.first_order` was published: once per customer, even if the timeline is erased later. */
+  firstOrderPublishedAt: timestamp('first_order_published_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -164,8 +166,10 @@ export const loyaltyAccounts = customerSchema.table(
   (table) => [check('loyalty_accounts_balance_check', sql`${table.balance} >= 0`)],
 );
 
-export const LOYALTY_ENTRY_KINDS = ['EARN', 'REDEEM', 'EXPIRE'] as const;
+export const LOYALTY_ENTRY_KINDS = ['EARN', 'REDEEM', 'EXPIRE', 'PAYMENT', 'PAYMENT_REFUND', 'RETURN_REVERSAL', 'RETURN_REFUND'] as const;
 export type LoyaltyEntryKind = (typeof LOYALTY_ENTRY_KINDS)[number];
+/** Entries that are lots: they hold spendable `remaining` points until spent or expired. */
+export const LOYALTY_LOT_KINDS = ['EARN', 'RETURN_REFUND'] as const satisfies readonly LoyaltyEntryKind[];
 
 /** The points ledger; the account balance is the sum of `points` and is kept with it in one transaction. */
 export const loyaltyEntries = customerSchema.table(
@@ -176,21 +180,94 @@ export const loyaltyEntries = customerSchema.table(
       .notNull()
       .references(() => customers.id),
     kind: text('kind').$type<LoyaltyEntryKind>().notNull(),
-    /** Signed: positive for EARN, negative for REDEEM and EXPIRE. */
+    /** Signed: positive for EARN, PAYMENT_REFUND and RETURN_REFUND, negative for the others. */
     points: integer('points').notNull(),
-    /** EARN lots only: points of this lot not yet redeemed or expired (redemptions use the lots expiring first). */
+    /** Lots (EARN, RETURN_REFUND) only: points of this lot not yet spent or expired (spending uses the lots expiring first). */
     remaining: integer('remaining').notNull().default(0),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     reason: text('reason').notNull(),
     channel: text('channel').notNull(),
     idempotencyKey: text('idempotency_key'),
+    /** The order the movement belongs to (earned on it, paid towards it, taken or given back on its return). */
+    orderId: text('order_id'),
+    /** RETURN_REVERSAL only: points the return should have taken back but the balance no longer held (forgiven). */
+    unreversedPoints: integer('unreversed_points').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    check('loyalty_entries_kind_check', sql`${table.kind} in ('EARN', 'REDEEM', 'EXPIRE')`),
+    check('loyalty_entries_kind_check', sql`${table.kind} in ('EARN', 'REDEEM', 'EXPIRE', 'PAYMENT', 'PAYMENT_REFUND', 'RETURN_REVERSAL', 'RETURN_REFUND')`),
     check('loyalty_entries_remaining_check', sql`${table.remaining} >= 0`),
     uniqueIndex('loyalty_entries_idempotency_key').on(table.idempotencyKey),
     index('loyalty_entries_customer_idx').on(table.customerId, table.id),
+  ],
+);
+
+/**
+ * What loyalty knows of each order of a customer: filled by `order.placed` (money paid, points paid
+ * and earned) and by `order.returned` (money refunded so far, points taken back so far). A return
+ * that arrives before its order's placement creates the row unplaced; the placement then takes
+ * back at once what the returns already refunded.
+ */
+export const loyaltyOrders = customerSchema.table('loyalty_orders', {
+  orderId: text('order_id').primaryKey(),
+  /** As the producer named it; resolved to the survivor of merges when points move. */
+  customerId: text('customer_id').notNull(),
+  currencyCode: text('currency_code').notNull(),
+  /** Set once `order.placed` was applied. */
+  placedAt: timestamp('placed_at', { withTimezone: true }),
+  /** Order total minus the value of the points paid, in minor units: what earns points. */
+  moneyPaidMinor: bigint('money_paid_minor', { mode: 'number' }).notNull().default(0),
+  pointsPaid: integer('points_paid').notNull().default(0),
+  earnedPoints: integer('earned_points').notNull().default(0),
+  refundedMoneyMinor: bigint('refunded_money_minor', { mode: 'number' }).notNull().default(0),
+  /** Points of `earned_points` accounted for by returns, taken back or forgiven. */
+  reversedPoints: integer('reversed_points').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Each return applied to loyalty, once: its id is the key, whatever event brought it. */
+export const loyaltyOrderReturns = customerSchema.table(
+  'loyalty_order_returns',
+  {
+    returnId: text('return_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    refundMoneyMinor: bigint('refund_money_minor', { mode: 'number' }).notNull(),
+    refundPoints: integer('refund_points').notNull(),
+    reversedPoints: integer('reversed_points').notNull(),
+    unreversedPoints: integer('unreversed_points').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('loyalty_order_returns_order_idx').on(table.orderId)],
+);
+
+export const LOYALTY_PAYMENT_STATUSES = ['PAID', 'REFUNDED', 'VOIDED'] as const;
+export type LoyaltyPaymentStatus = (typeof LOYALTY_PAYMENT_STATUSES)[number];
+
+/**
+ * Points paid at checkout, one row per calling service and idempotency key. A refund that finds no
+ * payment leaves a VOIDED row, so a payment still in flight with that key cannot land after it.
+ */
+export const loyaltyPayments = customerSchema.table(
+  'loyalty_payments',
+  {
+    service: text('service').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** As the caller named it; null for a VOIDED row. */
+    customerId: text('customer_id'),
+    points: integer('points').notNull().default(0),
+    orderReference: text('order_reference'),
+    status: text('status').$type<LoyaltyPaymentStatus>().notNull(),
+    /** The lots the points came from, so a refund gives them back with their own expiry. */
+    takes: jsonb('takes').$type<{ lotId: string; points: number }[]>().notNull().default([]),
+    paymentEntryId: text('payment_entry_id'),
+    refundEntryId: text('refund_entry_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    refundedAt: timestamp('refunded_at', { withTimezone: true }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.service, table.idempotencyKey] }),
+    check('loyalty_payments_status_check', sql`${table.status} in ('PAID', 'REFUNDED', 'VOIDED')`),
   ],
 );
 
@@ -241,6 +318,9 @@ export const tables = {
   consentRecords,
   loyaltyAccounts,
   loyaltyEntries,
+  loyaltyOrders,
+  loyaltyOrderReturns,
+  loyaltyPayments,
   signInChallenges,
   rateLimitCounters,
   outboxEvents,
@@ -256,3 +336,5 @@ export type RecentlyViewedRow = typeof recentlyViewed.$inferSelect;
 export type ConsentRecordRow = typeof consentRecords.$inferSelect;
 export type LoyaltyAccountRow = typeof loyaltyAccounts.$inferSelect;
 export type LoyaltyEntryRow = typeof loyaltyEntries.$inferSelect;
+export type LoyaltyOrderRow = typeof loyaltyOrders.$inferSelect;
+export type LoyaltyPaymentRow = typeof loyaltyPayments.$inferSelect;

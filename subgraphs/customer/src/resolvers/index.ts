@@ -2,8 +2,8 @@ import { commonResolvers } from '@omni/graphql';
 import { Query } from './query';
 import { Mutation } from './mutation';
 import { Customer } from './customer';
-import { LoyaltyAccount } from './loyalty';
+import { LoyaltyAccount, LoyaltyEntry } from './loyalty';
 import { StaffMember } from './staff-member';
 import { CustomerMerge, CustomerSegment, TimelineEntry } from './timeline-entry';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Customer, StaffMember, LoyaltyAccount, TimelineEntry, CustomerMerge, CustomerSegment };
+export const resolvers = { ...commonResolvers, Query, Mutation, Customer, StaffMember, LoyaltyAccount, LoyaltyEntry, TimelineEntry, CustomerMerge, CustomerSegment };

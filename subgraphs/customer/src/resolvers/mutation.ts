@@ -4,6 +4,7 @@ import { setConsent, type SetConsentInput } from '../services/consent-service';
 import { eraseCustomer, type EraseCustomerInput } from '../services/personal-data-service';
 import { requestSignInCode, signInWithCode, type RequestSignInCodeInput, type SignInWithCodeInput } from '../services/sign-in-service';
 import { updateCustomerProfile, type UpdateProfileInput } from '../services/customer-service';
+import { payWithLoyaltyPoints, refundLoyaltyPayment, type PayWithLoyaltyPointsInput, type RefundLoyaltyPaymentInput } from '../services/loyalty-payment-service';
 import { identifyCustomer, mergeCustomers, type IdentifyCustomerInput, type MergeCustomersInput } from '../services/identity-service';
 import {
   earnLoyaltyPoints,
@@ -55,6 +56,14 @@ export const Mutation = {
   async expireLoyaltyPoints(_: unknown, args: { input: { customerId?: string | null } }, ctx: CustomerContext) {
     const outcome = await expireLoyaltyPoints(ctx, args.input);
     return outcome.ok ? { ...outcome.value, userErrors: [] } : { expiredPoints: 0, customers: 0, userErrors: outcome.userErrors };
+  },
+  async payWithLoyaltyPoints(_: unknown, args: { input: PayWithLoyaltyPointsInput }, ctx: CustomerContext) {
+    const outcome = await payWithLoyaltyPoints(ctx, args.input);
+    return outcome.ok ? { ...outcome.value, userErrors: [] } : { payment: null, account: null, userErrors: outcome.userErrors };
+  },
+  async refundLoyaltyPayment(_: unknown, args: { input: RefundLoyaltyPaymentInput }, ctx: CustomerContext) {
+    const outcome = await refundLoyaltyPayment(ctx, args.input);
+    return outcome.ok ? { ...outcome.value, userErrors: [] } : { payment: null, account: null, userErrors: outcome.userErrors };
   },
   async setConsent(_: unknown, args: { input: SetConsentInput }, ctx: CustomerContext) {
     const outcome = await setConsent(ctx, args.input);

@@ -4,6 +4,7 @@ import { previewMerge } from '../services/identity-service';
 import { exportCustomerData } from '../services/personal-data-service';
 import { getStaffMember } from '../services/staff-service';
 import { currentCustomerIds } from '../services/customer-directory-service';
+import { customerSegments } from '../services/segment-service';
 
 export const Query = {
   me: (_: unknown, __: unknown, ctx: CustomerContext) => getSignedInCustomer(ctx),
@@ -13,4 +14,5 @@ export const Query = {
     previewMerge(ctx, args.survivorId, args.mergedId),
   exportCustomerData: (_: unknown, args: { customerId?: string | null }, ctx: CustomerContext) => exportCustomerData(ctx, args.customerId),
   currentCustomerIds: (_: unknown, args: { ids: string[] }, ctx: CustomerContext) => currentCustomerIds(ctx, args.ids),
+  customerSegments: (_: unknown, args: { customerIds: string[] }, ctx: CustomerContext) => customerSegments(ctx, args.customerIds),
 };

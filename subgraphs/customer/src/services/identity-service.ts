@@ -21,6 +21,7 @@ import { insertTimelineEntry } from '../db/timeline-queries';
 import { requireCustomerWriter } from './customer-access';
 import { IDENTITY_KINDS, normaliseIdentifier, planResolution, type CandidateIdentifier, type IdentityKind } from './identity-rules';
 import { checkProductReference } from './product-reference';
+import { signalProductEngagement } from './promotion-signal-service';
 
 const AUTOMATIC_MERGER = 'identity-resolution';
 
@@ -165,6 +166,8 @@ async function resolveInTransaction(
       productId: input.touchpoint.productId ?? null,
       occurredAt: input.touchpoint.occurredAt ?? now,
     });
+    // The customer's row is locked (or was created) in this transaction, so touchpoints count one at a time.
+    if (input.touchpoint.productId) await signalProductEngagement(tx, customer.id, input.touchpoint.productId, input.touchpoint.occurredAt ?? now);
   }
   const [current] = await lockCustomers(tx, [customer.id]);
   return { customer: current!, created, mergedIds, suggestedIds: plan.suggestedIds };

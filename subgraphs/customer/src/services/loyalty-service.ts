@@ -17,7 +17,8 @@ import type { CustomerRow, LoyaltyAccountRow, LoyaltyEntryRow } from '../db/sche
 import { requireCustomerWriter, targetCustomer } from './customer-access';
 import { allocateRedemption, tierFor } from './loyalty-tiers';
 
-const DEFAULT_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
+/** How long earned points stay spendable unless the lot says otherwise. */
+export const LOYALTY_LOT_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
 
 export interface LoyaltyAccountView {
   customerId: string;
@@ -129,7 +130,7 @@ export async function earnLoyaltyPoints(ctx: CustomerContext, rawInput: EarnLoya
   const input = parsed.data;
   const target = ctx.caller.kind === 'service' ? await serviceTarget(ctx, input.customerId) : await targetCustomer(ctx, input.customerId, ['input', 'customerId']);
   if (!target.ok) return target;
-  const expiresAt = input.expiresAt ?? new Date(Date.now() + DEFAULT_LIFETIME_MS);
+  const expiresAt = input.expiresAt ?? new Date(Date.now() + LOYALTY_LOT_LIFETIME_MS);
   return underAccountLock(ctx, target.value, input.idempotencyKey, input.points, async (tx) => {
     const entry = await insertLoyaltyEntry(tx, {
       id: newId('loy'),

@@ -5,14 +5,16 @@ import { consumeEvents, fromWire, type DomainEvent, type DomainEventWire } from 
 import { badUserInput, fail, isIdKey, isTimestampKey, pageRequest, requireInternalCall, succeed, toConnection, userError, userErrorsFromIssues, type ConnectionArgs, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import type { CustomerDb } from '../db/database';
-import { resolveCustomerId } from '../db/customer-queries';
+import { lockCustomers, resolveCustomerId } from '../db/customer-queries';
 import { processedEvents, TOUCHPOINT_KINDS, type CustomerRow, type TimelineEntryRow, type TouchpointKind } from '../db/schema';
 import { insertTimelineEntry, MAX_RECENTLY_VIEWED, upsertRecentlyViewed, type TimelineCursor } from '../db/timeline-queries';
 import type { CartReminder } from '../clients/reminder-sender';
 import { abandonedCartPayload, abandonedCartSummary, planCartReminder } from './cart-reminder-service';
 import { requireCustomerWriter, targetCustomer } from './customer-access';
+import { applyOrderReturnToLoyalty, earnForPlacedOrder } from './order-loyalty-service';
 import { checkProductReference } from './product-reference';
 import { visibleProductIds } from './product-visibility';
+import { signalFirstOrder, signalProductEngagement } from './promotion-signal-service';
 
 const isTimelineCursor = (value: unknown): value is TimelineCursor =>
   Array.isArray(value) && value.length === 2 && isTimestampKey(value[0]) && isIdKey(value[1]);
@@ -62,15 +64,23 @@ export async function recordTouchpoint(ctx: CustomerContext, rawInput: RecordTou
     const product = await checkProductReference(ctx, input.productId, ['input', 'productId'], 'exists');
     if (!product.ok) return product;
   }
-  const entry = await insertTimelineEntry(ctx.db, {
-    id: newId('tl'),
-    customerId: target.value,
-    kind: input.kind,
-    channel: ctx.caller.channel,
-    provider: input.provider ?? null,
-    summary: input.summary,
-    productId: input.productId ?? null,
-    occurredAt: input.occurredAt ?? new Date(),
+  const productId = input.productId ?? null;
+  const occurredAt = input.occurredAt ?? new Date();
+  const entry = await ctx.db.transaction(async (tx) => {
+    // A question about a product may cross the engagement threshold: touchpoints of one customer count one at a time.
+    if (productId) await lockCustomers(tx, [target.value]);
+    const created = await insertTimelineEntry(tx, {
+      id: newId('tl'),
+      customerId: target.value,
+      kind: input.kind,
+      channel: ctx.caller.channel,
+      provider: input.provider ?? null,
+      summary: input.summary,
+      productId,
+      occurredAt,
+    });
+    if (productId) await signalProductEngagement(tx, target.value, productId, occurredAt);
+    return created;
   });
   return succeed(entry!);
 }
@@ -92,6 +102,8 @@ export async function recordProductView(ctx: CustomerContext, rawInput: RecordPr
   if (!product.ok) return product;
   const now = new Date();
   await ctx.db.transaction(async (tx) => {
+    // Views of one customer count one at a time, so exactly one crosses the engagement threshold.
+    await lockCustomers(tx, [target.value]);
     await upsertRecentlyViewed(tx, { customerId: target.value, productId: input.productId, channel: ctx.caller.channel, viewedAt: now });
     await insertTimelineEntry(tx, {
       id: newId('tl'),
@@ -102,6 +114,7 @@ export async function recordProductView(ctx: CustomerContext, rawInput: RecordPr
       productId: input.productId,
       occurredAt: now,
     });
+    await signalProductEngagement(tx, target.value, input.productId, now);
   });
   const customer = await ctx.loaders.customerById.load(target.value);
   return customer ? succeed(customer) : fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
@@ -159,21 +172,44 @@ function timelineEntryOf(event: DomainEvent): EventEntry | null {
   }
 }
 
-/** Records the event on the timeline; an abandoned cart may also call for a reminder, returned to send after commit. */
-async function applyTimelineEvent(tx: CustomerDb, event: DomainEvent, remindersOn: boolean): Promise<CartReminder | null> {
+interface EventOptions {
+  remindersOn: boolean;
+  loyaltyPointsPerCurrencyUnit: number;
+}
+
+/**
+ * Records the event on the timeline; an abandoned cart may also call for a reminder, returned to
+ * send after commit. A placed order also earns points and may be the customer's first; a return
+ * moves points only.
+ */
+async function applyCustomerEvent(tx: CustomerDb, event: DomainEvent, options: EventOptions): Promise<CartReminder | null> {
+  if (event.type === 'order.returned') {
+    await applyOrderReturnToLoyalty(tx, event);
+    return null;
+  }
   const entry = timelineEntryOf(event);
   if (!entry) return null;
   // Events name the id the producer knew; after a merge it resolves to the survivor. Guests
   // have no profile here, so their events have nothing to attach to.
   const customerId = await resolveCustomerId(tx, entry.customerId);
   if (!customerId) return null;
-  await insertTimelineEntry(tx, { id: newId('tl'), ...entry, customerId, sourceEventId: event.id, occurredAt: event.occurredAt });
-  if (event.type !== 'cart.abandoned' || !remindersOn) return null;
+  const orderPlaced = event.type === 'order.placed';
+  // Orders of one customer are counted one at a time, so exactly one of them is the first.
+  if (orderPlaced) await lockCustomers(tx, [customerId]);
+  const recorded = await insertTimelineEntry(tx, { id: newId('tl'), ...entry, customerId, sourceEventId: event.id, occurredAt: event.occurredAt });
+  if (orderPlaced) {
+    const order = eventPayloads['order.placed'].parse(event.payload);
+    if (recorded) await signalFirstOrder(tx, customerId, order, event.occurredAt);
+    await earnForPlacedOrder(tx, event, customerId, options.loyaltyPointsPerCurrencyUnit);
+    return null;
+  }
+  if (event.type !== 'cart.abandoned' || !options.remindersOn) return null;
   return planCartReminder(tx, customerId, abandonedCartPayload.parse(event.payload), event.id);
 }
 
 /**
- * Applies events delivered by sibling outboxes, each once however often it arrives. Reminders
+ * Applies events delivered by sibling outboxes, each once however often it arrives (orders and
+ * returns also once per order and return id, whatever event brings them). Reminders
  * decided on the way go out once the events are committed; a sender failure is logged, not
  * retried (a reminder is worth less than the risk of sending it twice).
  */
@@ -181,7 +217,7 @@ export async function receiveCustomerEvents(ctx: CustomerContext, events: readon
   requireInternalCall(ctx.caller);
   const reminders: CartReminder[] = [];
   const applied = await consumeEvents(ctx.db, processedEvents, TIMELINE_CONSUMER, events.map(fromWire), async (tx, event) => {
-    const reminder = await applyTimelineEvent(tx, event, ctx.reminderSender !== null);
+    const reminder = await applyCustomerEvent(tx, event, { remindersOn: ctx.reminderSender !== null, loyaltyPointsPerCurrencyUnit: ctx.loyaltyPointsPerCurrencyUnit });
     if (reminder) reminders.push(reminder);
   });
   for (const reminder of reminders) {

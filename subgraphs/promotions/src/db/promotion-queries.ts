@@ -10,6 +10,12 @@ export function findPromotionsByIds(db: PromotionsDb, ids: readonly string[]): P
 /** A live promotion with what counts against its total limit and budget (0 for promotions without either). */
 export type LivePromotionRow = PromotionRow & { heldUses: number; heldMinor: number };
 
+/**
+ * Promotions every cart may get: not a personal offer's template (never priced itself) nor a
+ * personal offer (priced only on carts carrying its code, see `findPersonalPromotionsByCodes`).
+ */
+const sharedPromotion = and(isNull(promotions.offerTrigger), isNull(promotions.ownerCustomerId));
+
 const limitedByTotalOrBudget = sql`(${promotions.usageLimit} is not null or ${promotions.budgetMinor} is not null)`;
 const usesOfPromotion = sql`${promotionUses.promotionId} = ${promotions.id} and ${countedUse}`;
 
@@ -33,6 +39,7 @@ export function findLivePromotionsByCurrencies(db: PromotionsDb, currencyCodes: 
         eq(promotions.status, 'ACTIVE'),
         inArray(promotions.currencyCode, [...currencyCodes]),
         or(isNull(promotions.endsAt), gt(promotions.endsAt, now)),
+        sharedPromotion,
       ),
     )
     .orderBy(asc(promotions.id));
@@ -50,7 +57,8 @@ export function listPromotions(
   filter: PromotionListFilter,
   page: { limit: number; after: string | null },
 ): Promise<PromotionRow[]> {
-  const conditions: SQL[] = [];
+  // Personal offers are one customer's business, listed on `Customer.offers`; templates stay listed for admins.
+  const conditions: SQL[] = [isNull(promotions.ownerCustomerId)];
   if (filter.status) conditions.push(eq(promotions.status, filter.status));
   if (filter.channel) {
     conditions.push(sql`(cardinality(${promotions.channels}) = 0 or ${filter.channel} = any(${promotions.channels}))`);
@@ -105,6 +113,6 @@ export function findRunningPromotions(db: PromotionsDb, now: Date): Promise<Prom
   return db
     .select()
     .from(promotions)
-    .where(and(eq(promotions.status, 'ACTIVE'), or(isNull(promotions.endsAt), gt(promotions.endsAt, now))))
+    .where(and(eq(promotions.status, 'ACTIVE'), or(isNull(promotions.endsAt), gt(promotions.endsAt, now)), sharedPromotion))
     .orderBy(asc(promotions.id));
 }

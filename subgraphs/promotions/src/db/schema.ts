@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createProcessedEventsTable } from '@omni/events';
 import type { StoredPromotionRules } from '../services/engine/stored-rules';
 
 /** Everything the promotions subgraph stores lives in its own Postgres schema. */
@@ -24,6 +25,10 @@ export type PromotionKind = (typeof PROMOTION_KINDS)[number];
 
 export const PROMOTION_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
 export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
+
+/** What a customer did that issues them a personal offer made from a template promotion. */
+export const OFFER_TRIGGERS = ['FIRST_ORDER', 'ENGAGED_WITH_PRODUCT'] as const;
+export type OfferTrigger = (typeof OFFER_TRIGGERS)[number];
 
 export const promotions = promotionsSchema.table(
   'promotions',
@@ -57,6 +62,18 @@ export const promotions = promotionsSchema.table(
      * stored before rules existed (their kind, value and minimum say everything).
      */
     rules: jsonb('rules').$type<StoredPromotionRules>(),
+    /**
+     * Set on the template of a personal offer: what issues it. A template is never priced itself;
+     * each customer it is issued to gets a copy of their own.
+     */
+    offerTrigger: text('offer_trigger').$type<OfferTrigger>(),
+    /** Set with `offer_trigger`: how many days an issued offer lasts. */
+    offerValidDays: integer('offer_valid_days'),
+    /**
+     * Set on a personal offer's own promotion: the one customer (after merges) it is for. Such
+     * promotions are priced only on carts that carry their code, never loaded for every cart.
+     */
+    ownerCustomerId: text('owner_customer_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -82,8 +99,17 @@ export const promotions = promotionsSchema.table(
         and (${table.usageLimitPerCustomer} is null or ${table.usageLimitPerCustomer} > 0)
         and (${table.budgetMinor} is null or ${table.budgetMinor} > 0)`,
     ),
-    // Pricing every cart reads the active promotions of one currency; the index keeps that read small.
-    index('promotions_active_currency_idx').on(table.currencyCode).where(sql`${table.status} = 'ACTIVE'`),
+    check(
+      'promotions_offer_template_check',
+      sql`(${table.offerTrigger} is null) = (${table.offerValidDays} is null)
+        and (${table.offerTrigger} is null or (${table.offerTrigger} in ('FIRST_ORDER', 'ENGAGED_WITH_PRODUCT') and ${table.offerValidDays} between 1 and 365))
+        and (${table.offerTrigger} is null or ${table.ownerCustomerId} is null)`,
+    ),
+    // Pricing every cart reads the active shared promotions of one currency; personal offers and
+    // templates (as many as customers) stay out of that index.
+    index('promotions_active_currency_idx').on(table.currencyCode).where(sql`${table.status} = 'ACTIVE' and ${table.offerTrigger} is null and ${table.ownerCustomerId} is null`),
+    // One active template per trigger, so issuing never has to choose.
+    uniqueIndex('promotions_active_offer_trigger_key').on(table.offerTrigger).where(sql`${table.status} = 'ACTIVE' and ${table.offerTrigger} is not null`),
   ],
 );
 
@@ -180,9 +206,58 @@ export const couponCodes = promotionsSchema.table(
   ],
 );
 
-export const tables = { promotions, usageHolds, promotionUses, couponCodes };
+/**
+ * A personal offer issued to a customer: a single-use code of its own promotion (a copy of the
+ * template, for that customer only). `issued_to_customer_id` never changes and makes issuing
+ * idempotent per (customer, trigger, product); `customer_id` follows merges.
+ */
+export const personalOffers = promotionsSchema.table(
+  'personal_offers',
+  {
+    id: text('id').primaryKey(),
+    /** The customer the offer belongs to now: the survivor after merges. */
+    customerId: text('customer_id').notNull(),
+    /** The customer it was issued to. */
+    issuedToCustomerId: text('issued_to_customer_id').notNull(),
+    trigger: text('trigger').$type<OfferTrigger>().notNull(),
+    templateId: text('template_id')
+      .notNull()
+      .references(() => promotions.id),
+    promotionId: text('promotion_id')
+      .notNull()
+      .references(() => promotions.id),
+    /** The offer's single-use code (`coupon_codes.code`). */
+    code: text('code').notNull(),
+    /** The product engaged with (ENGAGED_WITH_PRODUCT); null for a welcome offer. */
+    productId: text('product_id'),
+    /** The event that issued it. */
+    sourceEventId: text('source_event_id').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    check('personal_offers_trigger_check', sql`${table.trigger} in ('FIRST_ORDER', 'ENGAGED_WITH_PRODUCT')`),
+    check('personal_offers_product_check', sql`(${table.trigger} = 'ENGAGED_WITH_PRODUCT') = (${table.productId} is not null)`),
+    // Once per customer (welcome) or per customer and product (engagement), whatever the redeliveries.
+    uniqueIndex('personal_offers_issue_key').on(table.issuedToCustomerId, table.trigger, sql`coalesce(${table.productId}, '')`),
+    uniqueIndex('personal_offers_promotion_key').on(table.promotionId),
+    index('personal_offers_customer_idx').on(table.customerId, table.issuedAt),
+  ],
+);
+
+/** Customer ids merged into another, from `customer.merged`: a token from before a merge still reaches the survivor's offers. */
+export const customerAliases = promotionsSchema.table('customer_aliases', {
+  mergedId: text('merged_id').primaryKey(),
+  survivorId: text('survivor_id').notNull(),
+});
+
+/** Customer events this subgraph has applied; see @omni/events. */
+export const processedEvents = createProcessedEventsTable(promotionsSchema);
+
+export const tables = { promotions, usageHolds, promotionUses, couponCodes, personalOffers, customerAliases, processedEvents };
 export type PromotionRow = typeof promotions.$inferSelect;
 export type NewPromotionRow = typeof promotions.$inferInsert;
 export type UsageHoldRow = typeof usageHolds.$inferSelect;
 export type PromotionUseRow = typeof promotionUses.$inferSelect;
 export type CouponCodeRow = typeof couponCodes.$inferSelect;
+export type PersonalOfferRow = typeof personalOffers.$inferSelect;

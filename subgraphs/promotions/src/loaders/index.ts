@@ -1,13 +1,16 @@
 import { createBatchLoader, createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
 import type { CatalogPort, VariantFacts } from '../clients/catalog-client';
 import { MAX_VARIANTS_PER_CALL } from '../clients/catalog-client';
+import { MAX_CUSTOMERS_PER_CALL, type CustomerPort, type CustomerSegmentFacts } from '../clients/customer-client';
 import type { PromotionsDb } from '../db/database';
 import { countCouponUses, findCouponCodePagesByPromotionIds, findCouponCodes } from '../db/coupon-queries';
 import { findLivePromotionsByCurrencies, findPromotionsByIds, findRunningPromotions } from '../db/promotion-queries';
 import { countCustomerUses, countUses } from '../db/usage-queries';
+import { findOffersByCustomerIds, findPersonalPromotionsByCodes, findSurvivors } from '../db/offer-queries';
 
 /** Fresh per request: nothing cached across callers, and `now` is the request's own instant. */
-export function createLoaders(db: PromotionsDb, now: Date, catalog: CatalogPort) {
+export function createLoaders(db: PromotionsDb, now: Date, siblings: { catalog: CatalogPort; customers: CustomerPort }) {
+  const { catalog, customers } = siblings;
   return {
     promotionById: createKeyedLoader((ids: readonly string[]) => findPromotionsByIds(db, ids), (row) => row.id),
     /** Uses of each promotion (`timesUsed`, `budgetUsed`), for a page of promotions in one statement; null when never used. */
@@ -37,14 +40,38 @@ export function createLoaders(db: PromotionsDb, now: Date, catalog: CatalogPort)
       (row) => row.currencyCode,
     ),
     /**
+     * Personal offers' promotions unlocked by the codes entered on the carts of a request, with
+     * their held uses, in one statement; null for codes of shared promotions or of nobody.
+     */
+    personalPromotionByCode: createKeyedLoader((codes: readonly string[]) => findPersonalPromotionsByCodes(db, codes), (row) => row.code),
+    /** The customer each merged id now stands for, null for ids never merged; one statement per request. */
+    survivorByCustomerId: createBatchLoader(async (customerIds: readonly string[]) => {
+      const survivors = new Map((await findSurvivors(db, customerIds)).map((row) => [row.mergedId, row.survivorId]));
+      return customerIds.map((id) => survivors.get(id) ?? null);
+    }),
+    /** The personal offers of every customer asked about in a request, newest first, in one statement. */
+    offersByCustomerId: createGroupedLoader((customerIds: readonly string[]) => findOffersByCustomerIds(db, customerIds), (row) => row.customerId),
+    /**
      * Product and category of every variant on the carts of a request, from the catalog in one call
      * (more only past the catalog's 250 ids per call); null for a variant the catalog does not know.
      */
     variantFacts: createKeyedLoader((variantIds: readonly string[]) => fetchVariantFacts(catalog, variantIds), (facts) => facts.variantId),
+    /**
+     * The segments of every customer whose cart a request prices, from the customer subgraph in one
+     * call (more only past its 100 ids per call).
+     */
+    customerSegments: createKeyedLoader((customerIds: readonly string[]) => fetchCustomerSegments(customers, customerIds), (facts) => facts.customerId),
   };
 }
 
 export type PromotionsLoaders = ReturnType<typeof createLoaders>;
+
+async function fetchCustomerSegments(customers: CustomerPort, customerIds: readonly string[]): Promise<CustomerSegmentFacts[]> {
+  const chunks: string[][] = [];
+  for (let start = 0; start < customerIds.length; start += MAX_CUSTOMERS_PER_CALL) chunks.push(customerIds.slice(start, start + MAX_CUSTOMERS_PER_CALL));
+  const answers = await Promise.all(chunks.map((chunk) => customers.customerSegments(chunk)));
+  return answers.flatMap((byId) => [...byId.values()]);
+}
 
 async function fetchVariantFacts(catalog: CatalogPort, variantIds: readonly string[]): Promise<VariantFacts[]> {
   const chunks: string[][] = [];

@@ -80,6 +80,7 @@ function reasonView(reason: NotAppliedReason, { result, promotionsById }: Evalua
     case 'COUPON_UNKNOWN':
     case 'COUPON_EXPIRED':
     case 'COUPON_USED_UP':
+    case 'COUPON_NOT_YOURS':
       view.couponCode = reason.couponCode;
       break;
     case 'USAGE_LIMIT_REACHED':

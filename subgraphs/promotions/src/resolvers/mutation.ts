@@ -15,6 +15,8 @@ import {
   type HoldPromotionUsageInput,
   type ReleasePromotionUsageInput,
 } from '../services/usage-hold-service';
+import type { DomainEventWire } from '@omni/events';
+import { receivePromotionEvents } from '../services/promotion-event-service';
 
 export const Mutation = {
   async createPromotion(_: unknown, args: { input: CreatePromotionInput }, ctx: PromotionsContext) {
@@ -36,4 +38,7 @@ export const Mutation = {
   holdPromotionUsage: (_: unknown, args: { input: HoldPromotionUsageInput }, ctx: PromotionsContext) => holdPromotionUsage(ctx, args.input),
   confirmPromotionUsage: (_: unknown, args: { input: ConfirmPromotionUsageInput }, ctx: PromotionsContext) => confirmPromotionUsage(ctx, args.input),
   releasePromotionUsage: (_: unknown, args: { input: ReleasePromotionUsageInput }, ctx: PromotionsContext) => releasePromotionUsage(ctx, args.input),
+  async receivePromotionEvents(_: unknown, args: { events: DomainEventWire[] }, ctx: PromotionsContext) {
+    return { accepted: await receivePromotionEvents(ctx, args.events) };
+  },
 };

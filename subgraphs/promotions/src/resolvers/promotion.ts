@@ -14,6 +14,8 @@ export const Promotion = {
     promotion.minimumSubtotalMinor === null ? null : toMoney(promotion.minimumSubtotalMinor, promotion.currencyCode),
   budget: (promotion: PromotionRow) => (promotion.budgetMinor === null ? null : toMoney(promotion.budgetMinor, promotion.currencyCode)),
   timesUsed: async (promotion: PromotionRow, _: unknown, ctx: PromotionsContext) => (await confirmedUsage(ctx, promotion)).uses,
+  personalOffer: (promotion: PromotionRow) =>
+    promotion.offerTrigger && promotion.offerValidDays ? { trigger: promotion.offerTrigger, validForDays: promotion.offerValidDays } : null,
   budgetUsed: async (promotion: PromotionRow, _: unknown, ctx: PromotionsContext) =>
     toMoney((await confirmedUsage(ctx, promotion)).discountMinor, promotion.currencyCode),
 };

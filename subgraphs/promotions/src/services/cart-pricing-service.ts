@@ -5,7 +5,8 @@ import type { LivePromotionRow } from '../db/promotion-queries';
 import type { PromotionRow } from '../db/schema';
 import { quoteCart, type CartLineInput, type CartPricingResult, type PromotionDefinition, type UsageFacts } from './engine';
 import { couponFacts } from './coupon-facts';
-import { needsProductFacts, toPromotionDefinition } from './promotion-definitions';
+import { candidatePromotions } from './personal-offer-pricing';
+import { needsCustomerSegments, needsProductFacts, toPromotionDefinition } from './promotion-definitions';
 import { usageOfLivePromotions } from './promotion-usage-service';
 
 /** One cart line as pricing needs it: what the cart subgraph knows of it. */
@@ -50,13 +51,14 @@ export const UNLISTED_LINES_ID = 'line_unlisted';
  * and what checkout charges cannot drift apart.
  */
 export async function evaluateCart(ctx: PromotionsContext, cart: CartToEvaluate): Promise<EvaluatedCart> {
-  const rows = await ctx.loaders.livePromotionsByCurrency.load(cart.currencyCode);
+  const rows = await candidatePromotions(ctx, cart.currencyCode, cart.couponCodes);
   const definitions = rows.map(toPromotionDefinition);
   const liveById = new Map(rows.map((row) => [row.id, row]));
-  const [lines, usage, coupons] = await Promise.all([
+  const [lines, usage, coupons, customerSegments] = await Promise.all([
     linesWithProducts(ctx, cart.lines, definitions),
     usageFacts(ctx, rows, cart.customerId),
-    couponFacts(ctx, cart.couponCodes, cart.channel, liveById),
+    couponFacts(ctx, cart.couponCodes, cart.channel, liveById, cart.customerId),
+    segmentsOf(ctx, cart.customerId, definitions),
   ]);
   const result = quoteCart({
     cart: {
@@ -64,8 +66,7 @@ export async function evaluateCart(ctx: PromotionsContext, cart: CartToEvaluate)
       channel: cart.channel,
       locationId: cart.locationId,
       customerId: cart.customerId,
-      // Segments are not read yet: a CUSTOMER_SEGMENT promotion is explained as NOT_IN_SEGMENT.
-      customerSegments: [],
+      customerSegments,
       lines,
       couponCodes: cart.couponCodes,
       shippingMinor: cart.shippingMinor,
@@ -95,6 +96,19 @@ async function linesWithProducts(ctx: PromotionsContext, lines: readonly LineToE
 }
 
 /**
+ * The customer's segments now (the customer subgraph computes them on read), asked only when a
+ * live promotion has a CUSTOMER_SEGMENT condition and the cart has a customer; every customer of
+ * the request in one call (`customerSegments`). A guest is in no segment. When the customer
+ * subgraph cannot answer, pricing fails as it does without the catalog: a price computed without
+ * the segments could be lower or higher than the one checkout would charge.
+ */
+async function segmentsOf(ctx: PromotionsContext, customerId: string | null, definitions: readonly PromotionDefinition[]): Promise<readonly string[]> {
+  if (customerId === null || !definitions.some(needsCustomerSegments)) return [];
+  const facts = await ctx.loaders.customerSegments.load(customerId);
+  return facts?.kinds ?? [];
+}
+
+/**
  * Uses and budget spent so far (confirmed and pending holds) of the candidates that have limits,
  * so a spent promotion is explained (USAGE_LIMIT_REACHED, …) instead of shown and then refused at
  * checkout. Totals come with the promotions; a customer's uses cost one statement per request, and
@@ -113,6 +127,7 @@ export interface CartRepresentation {
   subtotal?: { amount?: unknown; currencyCode?: unknown } | null;
   couponCodes?: unknown;
   customer?: { id?: unknown } | null;
+  store?: { id?: unknown } | null;
   lines?: {
     totalCount?: unknown;
     edges?: readonly { node?: { id?: unknown; quantity?: unknown; unitPrice?: { amount?: unknown; currencyCode?: unknown } | null; variant?: { id?: unknown } | null } | null }[];
@@ -157,7 +172,8 @@ export function cartFromRepresentation(cart: CartRepresentation): CartToEvaluate
   if (listed < subtotalMinor) lines.push({ lineId: UNLISTED_LINES_ID, variantId: '', quantity: 1, unitPriceMinor: subtotalMinor - listed });
   const couponCodes = Array.isArray(cart.couponCodes) ? cart.couponCodes.filter((code): code is string => typeof code === 'string') : [];
   const customerId = typeof cart.customer?.id === 'string' ? cart.customer.id : null;
-  return { channel, currencyCode, locationId: null, customerId, couponCodes, shippingMinor: null, lines };
+  const locationId = typeof cart.store?.id === 'string' ? cart.store.id : null;
+  return { channel, currencyCode, locationId, customerId, couponCodes, shippingMinor: null, lines };
 }
 
 /**

@@ -28,7 +28,7 @@ const createCouponCodesInput = z.object({
 });
 export type CreateCouponCodesInput = z.input<typeof createCouponCodesInput>;
 
-function generatedCode(prefix: string): string {
+export function generatedCode(prefix: string): string {
   let body = '';
   for (let i = 0; i < GENERATED_LENGTH; i += 1) body += GENERATED_ALPHABET[randomInt(GENERATED_ALPHABET.length)];
   return `${prefix}${body}`;
@@ -62,6 +62,8 @@ export async function createCouponCodes(ctx: PromotionsContext, rawInput: Create
   const promotion = await ctx.loaders.promotionById.load(input.promotionId);
   if (!promotion) return fail(userError('NOT_FOUND', 'No such promotion', ['input', 'promotionId']));
   if (promotion.status === 'ARCHIVED') return fail(userError('INVALID_STATE', 'An archived promotion takes no new codes', ['input', 'promotionId']));
+  // Their codes are issued one per customer (see offer-issuing-service); a shared code would make a template apply to anyone.
+  if (promotion.offerTrigger || promotion.ownerCustomerId) return fail(userError('INVALID_STATE', 'A personal offer gets its codes when it is issued, one per customer', ['input', 'promotionId']));
 
   const taken = given.length > 0 ? new Set((await findCouponCodes(ctx.db, given)).map((row) => row.code)) : new Set<string>();
   given.forEach((code, i) => {

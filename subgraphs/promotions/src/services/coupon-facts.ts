@@ -1,15 +1,23 @@
 import type { PromotionsContext } from '../context';
 import type { PromotionRow } from '../db/schema';
 import { normalizeCouponCode, type CouponFact, type CouponState } from './engine';
+import { mayUseOffer } from './personal-offer-pricing';
 
 /**
  * What storage knows of the codes entered on a cart, as the engine's `CouponFact`s: UNKNOWN (no
  * such code), EXPIRED (the code's own expiry, or its promotion ended), USED_UP (the code's own
  * limit reached by confirmed and held uses), OTHER_CHANNEL (its promotion runs elsewhere), else
- * VALID. Codes of every cart in a request are read in one statement, their uses in one more
+ * VALID; a personal offer's code on a cart of anyone but its owner is NOT_YOURS before anything
+ * else, so a stranger learns nothing about it. Codes of every cart in a request are read in one statement, their uses in one more
  * (only for codes that have a limit).
  */
-export async function couponFacts(ctx: PromotionsContext, enteredCodes: readonly string[], channel: string, liveById: ReadonlyMap<string, PromotionRow>): Promise<CouponFact[]> {
+export async function couponFacts(
+  ctx: PromotionsContext,
+  enteredCodes: readonly string[],
+  channel: string,
+  liveById: ReadonlyMap<string, PromotionRow>,
+  customerId: string | null,
+): Promise<CouponFact[]> {
   const codes = [...new Set(enteredCodes.map(normalizeCouponCode).filter((code) => code !== ''))];
   if (codes.length === 0) return [];
   const rows = await ctx.loaders.couponByCode.loadMany(codes);
@@ -19,6 +27,7 @@ export async function couponFacts(ctx: PromotionsContext, enteredCodes: readonly
       if (row instanceof Error) throw row;
       if (!row) return { code, state: { status: 'UNKNOWN' } };
       const promotion = liveById.get(row.promotionId) ?? (await ctx.loaders.promotionById.load(row.promotionId));
+      if (promotion && !(await mayUseOffer(ctx, promotion, customerId))) return { code, state: { status: 'NOT_YOURS', promotionId: row.promotionId } };
       return { code, state: await stateOf(ctx, row, promotion, channel) };
     }),
   );

@@ -33,6 +33,8 @@ export function reasonMessage(reason: NotAppliedReason, currencyCode: string, pr
       return `The code ${reason.couponCode} has expired.`;
     case 'COUPON_USED_UP':
       return `The code ${reason.couponCode} has already been used as often as it may.`;
+    case 'COUPON_NOT_YOURS':
+      return `The code ${reason.couponCode} is a personal offer for another customer.`;
     case 'USAGE_LIMIT_REACHED':
       return 'The promotion has been used as often as it may.';
     case 'CUSTOMER_USAGE_LIMIT_REACHED':

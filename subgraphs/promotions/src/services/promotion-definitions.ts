@@ -67,6 +67,11 @@ export function columnsOfRules(rules: StoredPromotionRules): Pick<PromotionRow, 
   };
 }
 
+/** True when pricing with the definition needs the segments the cart's customer is in. */
+export function needsCustomerSegments(definition: PromotionDefinition): boolean {
+  return definition.conditions.some((condition) => condition.type === 'CUSTOMER_SEGMENT');
+}
+
 /** True when pricing with the definition needs to know each line's product or category. */
 export function needsProductFacts(definition: PromotionDefinition): boolean {
   const catalogTarget = (target: { kind: string }) => target.kind !== 'VARIANT';

@@ -49,6 +49,16 @@ export interface PromotionStackingInput {
 /** Stored promotions made before stacking existed combine with everything; new ones do too unless told. */
 export const COMBINES_WITH_EVERYTHING: Stacking = { mode: 'COMBINABLE', combinesWith: { order: true, product: true, shipping: true } };
 
+/**
+ * The segment kinds the customer subgraph computes (its `SegmentKind`). A condition naming any
+ * other could never be met, so it is refused when the promotion is saved.
+ */
+export const CUSTOMER_SEGMENT_KINDS = ['FIRST_TIME_BUYER', 'REPEAT_BUYER', 'HIGH_SPENDER', 'LOYALTY_GOLD', 'ENGAGED_WITH_PRODUCT'] as const;
+
+function isCustomerSegmentKind(value: string): boolean {
+  return (CUSTOMER_SEGMENT_KINDS as readonly string[]).includes(value);
+}
+
 /** The input fields each condition and action type reads; any other field given is refused. */
 const CONDITION_FIELDS: Record<PromotionCondition['type'], readonly string[]> = {
   MIN_SUBTOTAL: ['minimumSubtotal'],
@@ -124,9 +134,14 @@ export function parseConditions(inputs: readonly PromotionConditionInput[], curr
       case 'CART_CONTAINS':
         conditions.push({ type: 'CART_CONTAINS', target: target(input.target!, [...path, 'target'], out), minQuantity: input.minQuantity! });
         return;
-      case 'CUSTOMER_SEGMENT':
-        conditions.push({ type: 'CUSTOMER_SEGMENT', segments: input.segments!.map((segment) => segment.trim().toUpperCase()) });
+      case 'CUSTOMER_SEGMENT': {
+        const segments = input.segments!.map((segment) => segment.trim().toUpperCase());
+        segments.forEach((segment, j) => {
+          if (!isCustomerSegmentKind(segment)) out.add([...path, 'segments', j], `is not a customer segment; use one of ${CUSTOMER_SEGMENT_KINDS.join(', ')}`);
+        });
+        conditions.push({ type: 'CUSTOMER_SEGMENT', segments });
         return;
+      }
     }
   });
   return conditions;

@@ -8,6 +8,7 @@ import type { PromotionRow } from '../db/schema';
 import { validatePromotionDefinition, type PromotionDefinition } from './engine';
 import type { StoredPromotionRules } from './engine/stored-rules';
 import { columnsOfRules, legacyRules, toPromotionDefinition } from './promotion-definitions';
+import { storedTemplateRules, templateBaseRules, templateRulesInput } from './offer-template-service';
 import {
   parseAction,
   parseConditions,
@@ -109,6 +110,7 @@ export async function updatePromotion(ctx: PromotionsContext, rawInput: UpdatePr
   const [row] = await findPromotionsByIds(ctx.db, [input.promotionId]);
   if (!row) return fail(userError('NOT_FOUND', 'No such promotion', ['input', 'promotionId']));
   if (row.status === 'ARCHIVED') return fail(userError('INVALID_STATE', 'An archived promotion cannot change', ['input', 'promotionId']));
+  if (row.ownerCustomerId) return fail(userError('INVALID_STATE', "A personal offer's terms were set when it was issued; change its template instead", ['input', 'promotionId']));
 
   const current = toPromotionDefinition(row);
   const scope = {
@@ -118,8 +120,13 @@ export async function updatePromotion(ctx: PromotionsContext, rawInput: UpdatePr
     startsAt: input.startsAt !== undefined ? input.startsAt : current.startsAt,
     endsAt: input.endsAt !== undefined ? input.endsAt : current.endsAt,
   };
-  const rules = await resolveRules(ctx, scope, row.rules ?? legacyRules(row), rawInput);
-  if (!rules.ok) return rules;
+  const template = row.offerTrigger && row.offerValidDays ? { trigger: row.offerTrigger, validForDays: row.offerValidDays } : null;
+  const storedRules = row.rules ?? legacyRules(row);
+  const rulesInput = template ? templateRulesInput(template, rawInput, storedRules.action) : succeed<RulesInput>(rawInput);
+  if (!rulesInput.ok) return rulesInput;
+  const resolved = await resolveRules(ctx, scope, templateBaseRules(storedRules, row.offerTrigger), rulesInput.value);
+  if (!resolved.ok) return resolved;
+  const rules = template ? storedTemplateRules(resolved.value, template.trigger) : resolved.value;
 
   const updated = await updatePromotionRules(ctx.db, row.id, {
     name: scope.name,
@@ -127,8 +134,8 @@ export async function updatePromotion(ctx: PromotionsContext, rawInput: UpdatePr
     channels: [...scope.channels],
     startsAt: scope.startsAt,
     endsAt: scope.endsAt,
-    rules: rules.value,
-    ...columnsOfRules(rules.value),
+    rules,
+    ...columnsOfRules(rules),
   });
   if (!updated) return fail(userError('INVALID_STATE', 'An archived promotion cannot change', ['input', 'promotionId']));
   ctx.loaders.promotionById.clear(row.id).prime(row.id, updated);

@@ -20,10 +20,12 @@ import {
 } from '@omni/graphql';
 import type { PromotionsContext } from '../context';
 import { findPromotionsByIds, insertPromotion, listPromotions, updatePromotionStatus, type PromotionListFilter } from '../db/promotion-queries';
-import { PROMOTION_KINDS, PROMOTION_STATUSES, type NewPromotionRow, type PromotionRow } from '../db/schema';
+import { OFFER_TRIGGERS, PROMOTION_KINDS, PROMOTION_STATUSES, type NewPromotionRow, type PromotionRow } from '../db/schema';
 import { columnsOfRules, legacyRules } from './promotion-definitions';
 import { COMBINES_WITH_EVERYTHING } from './promotion-rules-input';
 import { resolveRules, type RulesInput } from './promotion-rules-service';
+import { activeTemplateConflict, isActiveTemplateClash, storedTemplateRules, templateRulesInput } from './offer-template-service';
+import { MAX_OFFER_VALID_DAYS } from './personal-offer-rules';
 
 /**
  * Promotions are public marketing terms without personal data: every shopper-facing caller may
@@ -63,6 +65,16 @@ const createPromotionInput = z.object({
   usageLimit: z.number().int().min(1, 'must be a positive whole number').max(2_147_483_647, 'is too large').nullish(),
   usageLimitPerCustomer: z.number().int().min(1, 'must be a positive whole number').max(2_147_483_647, 'is too large').nullish(),
   budget: z.string().nullish(),
+  personalOffer: z
+    .object({
+      trigger: z.enum(OFFER_TRIGGERS),
+      validForDays: z
+        .number()
+        .int('must be a whole number of days')
+        .min(1, `must be from 1 to ${MAX_OFFER_VALID_DAYS} days`)
+        .max(MAX_OFFER_VALID_DAYS, `must be from 1 to ${MAX_OFFER_VALID_DAYS} days`),
+    })
+    .nullish(),
 });
 
 export type CreatePromotionInput = z.input<typeof createPromotionInput> & RulesInput;
@@ -159,12 +171,34 @@ export async function createPromotion(ctx: PromotionsContext, rawInput: CreatePr
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const values = toPromotionValues({ ...parsed.data, action: rawInput.action });
   if (!values.ok) return values;
-  const rules = await rulesOfNewPromotion(ctx, values.value, rawInput);
-  if (!rules.ok) return rules;
+  const template = parsed.data.personalOffer ?? null;
+  const rulesInput = template ? templateRulesInput(template, rawInput, null) : succeed<RulesInput>(rawInput);
+  if (!rulesInput.ok) return rulesInput;
+  const resolved = await rulesOfNewPromotion(ctx, values.value, rulesInput.value);
+  if (!resolved.ok) return resolved;
+  const rules = template ? storedTemplateRules(resolved.value, template.trigger) : resolved.value;
+  if (template && values.value.status === 'ACTIVE') {
+    const conflict = await activeTemplateConflict(ctx, template.trigger, null, ['input', 'personalOffer', 'trigger']);
+    if (conflict) return fail(conflict);
+  }
 
-  const created = await insertPromotion(ctx.db, { id: newId('promo'), ...values.value, rules: rules.value, ...columnsOfRules(rules.value) });
-  ctx.loaders.promotionById.prime(created.id, created);
-  return succeed(created);
+  try {
+    const created = await insertPromotion(ctx.db, {
+      id: newId('promo'),
+      ...values.value,
+      rules,
+      ...columnsOfRules(rules),
+      offerTrigger: template?.trigger ?? null,
+      offerValidDays: template?.validForDays ?? null,
+    });
+    ctx.loaders.promotionById.prime(created.id, created);
+    return succeed(created);
+  } catch (error) {
+    if (template && isActiveTemplateClash(error)) {
+      return fail(userError('INVALID_STATE', `Another ${template.trigger} offer template became active meanwhile`, ['input', 'personalOffer', 'trigger']));
+    }
+    throw error;
+  }
 }
 
 const setPromotionStatusInput = z.object({
@@ -180,7 +214,21 @@ export async function setPromotionStatus(ctx: PromotionsContext, rawInput: SetPr
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const { promotionId, status } = parsed.data;
 
-  const updated = await updatePromotionStatus(ctx.db, promotionId, status);
+  const [current] = await findPromotionsByIds(ctx.db, [promotionId]);
+  if (current?.ownerCustomerId) return fail(userError('INVALID_STATE', "A personal offer's promotion follows its offer and cannot change status", ['input', 'promotionId']));
+  const trigger = current?.offerTrigger ?? null;
+  if (trigger && status === 'ACTIVE') {
+    const conflict = await activeTemplateConflict(ctx, trigger, promotionId, ['input', 'status']);
+    if (conflict) return fail(conflict);
+  }
+  const updated = await updatePromotionStatus(ctx.db, promotionId, status).catch(async (error: unknown) => {
+    if (trigger && isActiveTemplateClash(error)) return null;
+    throw error;
+  });
+  if (!updated && trigger && status === 'ACTIVE') {
+    const conflict = await activeTemplateConflict(ctx, trigger, promotionId, ['input', 'status']);
+    if (conflict) return fail(conflict);
+  }
   if (!updated) {
     const [existing] = await findPromotionsByIds(ctx.db, [promotionId]);
     if (!existing) return fail(userError('NOT_FOUND', 'No such promotion', ['input', 'promotionId']));

@@ -9,9 +9,10 @@ export const MAX_QUOTE_LINES = 250;
 const minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
- * Everything a cart's price may depend on: channel, currency, lines, customer (usage per customer),
- * coupon codes and the parcel fee (free shipping). The location travels too but is not priced on:
- * `Cart.total` has no store to price with, and checkout must charge what it showed.
+ * Everything a cart's price may depend on: channel, the cart's store (store-scoped promotions),
+ * currency, lines, customer (usage per customer, segments), coupon codes and the parcel fee (free
+ * shipping). The store is the cart's own (`Cart.store`, what `Cart.total` is priced with), not
+ * where the order is collected, so checkout charges what the cart showed.
  */
 const quoteInput = z
   .object({
@@ -57,7 +58,7 @@ export async function quoteCart(ctx: PromotionsContext, rawInput: CartQuoteInput
   const pricing = await evaluateCart(ctx, {
     channel: input.channel,
     currencyCode: input.currencyCode,
-    locationId: null,
+    locationId: input.locationId ?? null,
     customerId: input.customerId ?? null,
     couponCodes: input.couponCodes ?? [],
     shippingMinor: input.shippingFeeMinor ?? null,

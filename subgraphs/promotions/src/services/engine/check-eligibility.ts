@@ -121,6 +121,8 @@ function resolveCoupon(promotion: PromotionDefinition, ctx: EligibilityContext):
         return { code: null, reason: { code: 'COUPON_EXPIRED', couponCode: code } };
       case 'USED_UP':
         return { code: null, reason: { code: 'COUPON_USED_UP', couponCode: code } };
+      case 'NOT_YOURS':
+        return { code: null, reason: { code: 'COUPON_NOT_YOURS', couponCode: code } };
       case 'OTHER_CHANNEL':
         return { code: null, reason: { code: 'NOT_IN_CHANNEL', channels: promotion.channels, couponCode: code } };
     }

@@ -51,6 +51,13 @@ describe('quoteCart explains every promotion it does not apply', () => {
     const usage = { coupons: [{ code: 'ONCE', state: { status: 'USED_UP' as const, promotionId: 'p' } }] };
     expectReason(reasonsOf({ requiresCoupon: true }, { couponCodes: ['once'] }, usage), { code: 'COUPON_USED_UP', couponCode: 'ONCE' });
   });
+  it('COUPON_NOT_YOURS for a personal code on someone else\'s cart, also among the unmatched codes', () => {
+    const usage = { coupons: [{ code: 'FORYOU-1', state: { status: 'NOT_YOURS' as const, promotionId: 'p' } }] };
+    expectReason(reasonsOf({ requiresCoupon: true }, { couponCodes: ['foryou-1'] }, usage), { code: 'COUPON_NOT_YOURS', couponCode: 'FORYOU-1' });
+    expect(quoteCart(input([promotion({ id: 'p', requiresCoupon: true })], { couponCodes: ['foryou-1'] }, usage)).unmatchedCoupons).toEqual([
+      { code: 'FORYOU-1', reason: 'COUPON_NOT_YOURS' },
+    ]);
+  });
   it('NOT_IN_CHANNEL for a code of another channel', () => {
     const usage = { coupons: [{ code: 'APPONLY', state: { status: 'OTHER_CHANNEL' as const, promotionId: 'p' } }] };
     expect(reasonsOf({ requiresCoupon: true }, { couponCodes: ['apponly'] }, usage)[0]).toEqual({ code: 'NOT_IN_CHANNEL', channels: [], couponCode: 'APPONLY' });

@@ -22,6 +22,9 @@ import type {
  */
 
 const CHANNELS = ['WEB', 'MOBILE_APP', 'POS', 'MESSENGER'] as const;
+/** Promotions are scoped to the first two; the third is a store no promotion names. */
+const STORES = ['loc_berlin', 'loc_leipzig', 'loc_hamburg'] as const;
+const store = fc.constantFrom(...STORES);
 const CODES = ['SAVE10', 'WELCOME', 'VIP', 'FRIEND'];
 const amount = fc.integer({ min: 0, max: 30_000 });
 const percent = fc.integer({ min: 1, max: 100 });
@@ -92,7 +95,7 @@ function promotionBody(scope: Scope) {
     currencyCode: mostly(fc.constant('EUR'), fc.constant('USD'), 9),
     priority: fc.integer({ min: 0, max: 3 }),
     channels: scope === 'UNSCOPED' ? fc.constant<string[]>([]) : mostly(fc.constant<string[]>([]), fc.subarray([...CHANNELS], { minLength: 1 }), 2),
-    locationIds: scope === 'UNSCOPED' ? fc.constant<string[]>([]) : mostly(fc.constant<string[]>([]), fc.subarray(['loc_berlin', 'loc_leipzig'], { minLength: 1 }), 3),
+    locationIds: scope === 'UNSCOPED' ? fc.constant<string[]>([]) : mostly(fc.constant<string[]>([]), fc.subarray([STORES[0], STORES[1]], { minLength: 1 }), 3),
     startsAt: mostly(fc.constant(null), instant),
     endsAt: mostly(fc.constant(null), instant),
     requiresCoupon: mostly(fc.constant(false), fc.constant(true), 3),
@@ -132,6 +135,9 @@ const pricingInput = (scope: Scope): fc.Arbitrary<PricingInput> =>
       entered: fc.subarray(CODES).chain((codes) => fc.tuple(...codes.map((code) => fc.constantFrom(code, code.toLowerCase(), ` ${code} `)))),
       shippingMinor: fc.option(fc.integer({ min: 0, max: 1_000 }), { nil: null }),
       channel: fc.constantFrom(...CHANNELS),
+      // A till's cart is at a store; an online one mostly is not (admins may still name one).
+      store,
+      onlineStore: mostly(fc.constant(null), store, 3),
       couponStates: fc.array(fc.tuple(mostly(fc.constant('VALID'), fc.constantFrom('UNKNOWN', 'EXPIRED', 'USED_UP', 'OTHER_CHANNEL'), 2), fc.integer({ min: 0, max: 7 })), {
         minLength: CODES.length,
         maxLength: CODES.length,
@@ -141,7 +147,7 @@ const pricingInput = (scope: Scope): fc.Arbitrary<PricingInput> =>
         { minLength: 8, maxLength: 8 },
       ),
     })
-    .map(({ promotions, lines, customerSegments, entered, shippingMinor, channel, couponStates, usage }) => {
+    .map(({ promotions, lines, customerSegments, entered, shippingMinor, channel, store, onlineStore, couponStates, usage }) => {
       const coupons: CouponFact[] = CODES.map((code, i) => {
         const [status, promotionIndex] = couponStates[i]!;
         const promotionId = `promo_${promotionIndex}`;
@@ -156,7 +162,7 @@ const pricingInput = (scope: Scope): fc.Arbitrary<PricingInput> =>
       const cart: CartInput = {
         currencyCode: 'EUR',
         channel,
-        locationId: channel === 'POS' ? 'loc_berlin' : null,
+        locationId: channel === 'POS' ? store : onlineStore,
         customerId: 'cus_1',
         customerSegments,
         lines,
@@ -171,11 +177,28 @@ const runs = { numRuns: 500 };
 describe('quoteCart properties', () => {
   it('prices a cart the same in WEB, MOBILE_APP, POS and MESSENGER when no promotion is channel- or store-scoped', () => {
     fc.assert(
-      fc.property(pricingInput('UNSCOPED'), (input) => {
-        const [first, ...others] = CHANNELS.map((channel) =>
-          quoteCart({ ...input, cart: { ...input.cart, channel, locationId: channel === 'POS' ? 'loc_berlin' : null } }),
-        );
+      fc.property(pricingInput('UNSCOPED'), fc.constantFrom(...STORES), (input, till) => {
+        const [first, ...others] = CHANNELS.map((channel) => quoteCart({ ...input, cart: { ...input.cart, channel, locationId: channel === 'POS' ? till : null } }));
         for (const other of others) expect(other).toEqual(first);
+      }),
+      runs,
+    );
+  });
+
+  it('gives the same discounts in any two channels and stores that every promotion admits both or neither of', () => {
+    const setting = fc.record({ channel: fc.constantFrom(...CHANNELS), locationId: fc.option(store, { nil: null }) });
+    fc.assert(
+      fc.property(pricingInput('ANY'), setting, setting, (input, a, b) => {
+        const admits = (promotion: PromotionDefinition, at: typeof a) =>
+          (promotion.channels.length === 0 || promotion.channels.includes(at.channel)) &&
+          (promotion.locationIds.length === 0 || (at.locationId !== null && promotion.locationIds.includes(at.locationId)));
+        // A promotion scoped to one setting and not the other is the only way the two may differ.
+        const promotions = input.promotions.filter((promotion) => admits(promotion, a) === admits(promotion, b));
+        const priced = (at: typeof a) => quoteCart({ ...input, promotions, cart: { ...input.cart, ...at } });
+        const [inA, inB] = [priced(a), priced(b)];
+        expect(inB.applied).toEqual(inA.applied);
+        expect(inB.lines).toEqual(inA.lines);
+        expect(inB.totalMinor).toBe(inA.totalMinor);
       }),
       runs,
     );

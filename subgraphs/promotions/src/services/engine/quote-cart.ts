@@ -187,6 +187,8 @@ function unmatchedReason(state: CouponState, candidateIds: ReadonlySet<string>):
       return 'COUPON_USED_UP';
     case 'OTHER_CHANNEL':
       return 'NOT_IN_CHANNEL';
+    case 'NOT_YOURS':
+      return 'COUPON_NOT_YOURS';
     case 'VALID':
       // Valid for a promotion that is not a candidate (deleted, or filtered out by the caller).
       return candidateIds.has(state.promotionId) ? null : 'COUPON_UNKNOWN';

@@ -183,6 +183,8 @@ export type CouponState =
   | { status: 'EXPIRED'; promotionId: string }
   | { status: 'USED_UP'; promotionId: string }
   | { status: 'OTHER_CHANNEL'; promotionId: string }
+  /** A personal code of another customer: only its owner (or a record merged into them) may use it. */
+  | { status: 'NOT_YOURS'; promotionId: string }
   | { status: 'VALID'; promotionId: string };
 
 export interface CouponFact {
@@ -219,6 +221,7 @@ export const NOT_APPLIED_REASON_CODES = [
   'COUPON_UNKNOWN',
   'COUPON_EXPIRED',
   'COUPON_USED_UP',
+  'COUPON_NOT_YOURS',
   'USAGE_LIMIT_REACHED',
   'CUSTOMER_USAGE_LIMIT_REACHED',
   'BUDGET_EXHAUSTED',
@@ -249,6 +252,7 @@ export type NotAppliedReason =
   | { code: 'COUPON_UNKNOWN'; couponCode: string }
   | { code: 'COUPON_EXPIRED'; couponCode: string }
   | { code: 'COUPON_USED_UP'; couponCode: string }
+  | { code: 'COUPON_NOT_YOURS'; couponCode: string }
   | { code: 'USAGE_LIMIT_REACHED'; limit: number }
   | { code: 'CUSTOMER_USAGE_LIMIT_REACHED'; limit: number }
   | { code: 'BUDGET_EXHAUSTED'; budgetMinor: number }
@@ -309,7 +313,7 @@ export interface PricedLine {
 export interface UnmatchedCoupon {
   /** Normalized. */
   code: string;
-  reason: 'COUPON_UNKNOWN' | 'COUPON_EXPIRED' | 'COUPON_USED_UP' | 'NOT_IN_CHANNEL';
+  reason: 'COUPON_UNKNOWN' | 'COUPON_EXPIRED' | 'COUPON_USED_UP' | 'COUPON_NOT_YOURS' | 'NOT_IN_CHANNEL';
 }
 
 export interface CartPricingResult {
