@@ -13,6 +13,8 @@ export interface ProcessSupergraphOptions {
   signingSecret: string;
   tokenSecret: string;
   host?: string;
+  /** Extra environment of the gateway process (its rate limits). */
+  gatewayEnv?: Record<string, string>;
 }
 
 export interface ProcessSupergraph {
@@ -58,7 +60,7 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
         name: 'gateway',
         directory: new URL('apps/gateway/', REPO_ROOT),
         url: gatewayUrl,
-        env: { ...shared, PORT: String(gatewayPort) },
+        env: { ...shared, ...options.gatewayEnv, PORT: String(gatewayPort) },
         readyWhen: (response) => response.ok,
       }),
     );

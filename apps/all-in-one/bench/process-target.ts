@@ -3,6 +3,7 @@ import { createCustomerEventRelay } from '@omni/subgraph-customer';
 import { createSupportEventRelay } from '@omni/subgraph-support';
 import { createTestDatabase, onPostgresServer, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
 import { openDatabases } from '../src/start-supergraph';
+import { benchRateLimitEnv, type BenchRateLimits } from './bench-rate-limits';
 import { startProcessSupergraph } from './process-supergraph';
 import type { BenchTarget } from './target';
 
@@ -19,7 +20,7 @@ export class NeedsPostgresError extends Error {
  * migrates and seeds it once; the services then find their schemas ready. Ctrl-C or SIGTERM
  * stops the services and drops the database before the bench exits.
  */
-export async function startProcessTarget(): Promise<BenchTarget> {
+export async function startProcessTarget(rateLimits: BenchRateLimits): Promise<BenchTarget> {
   if (!onPostgresServer()) {
     throw new NeedsPostgresError(
       '--processes needs DATABASE_URL pointing at a Postgres server: the embedded PGlite database lives inside one process and cannot be shared by six.',
@@ -53,6 +54,7 @@ export async function startProcessTarget(): Promise<BenchTarget> {
       databaseUrl: database.client.url,
       signingSecret: TEST_SIGNING_SECRET,
       tokenSecret: TEST_TOKEN_SECRET,
+      gatewayEnv: benchRateLimitEnv(rateLimits),
     });
     cleanups.push(() => supergraph.stop());
 

@@ -4,7 +4,9 @@ import { generateLargeCatalog } from '@omni/subgraph-catalog';
 import { benchmarkEngine } from '@omni/subgraph-promotions';
 import { mintDemoToken } from '../src/demo-tokens';
 import { runCartBench } from './cart-scenarios';
+import { runOfflineSyncBench } from './offline-sync-scenario';
 import { DISCOUNT_CART_SIZES, discountScenarioName, setUpDiscountScenarios } from './discount-scenarios';
+import { describeBenchRateLimits, type BenchRateLimits } from './bench-rate-limits';
 import { NeedsPostgresError, startProcessTarget } from './process-target';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { startInProcessTarget } from './target';
@@ -17,13 +19,18 @@ import { startInProcessTarget } from './target';
  * The cart scenarios (add-to-cart on distinct carts and on one shared cart, checkout) report
  * user errors and, for the shared cart, updates lost (accepted adds missing from the cart).
  *
- * It also times the promotion engine alone on a 50-line cart against 1,000 active promotions, and
+ * It also times one offline POS upload of 1,000 queued operations (`syncCart`) until the merged
+ * cart is back, and the promotion engine alone on a 50-line cart against 1,000 active promotions, and
  * reads carts of 1, 10 and 100 lines with discounts (automatic promotions and a coupon code)
  * through the gateway: SQL statements per request should be the same for every size. Those runs
  * take half the duration each, to keep the whole run short.
  *
  * --catalog-variants=100000 first adds a generated catalog of that many variants across 20
  * locations, so the catalog scenarios run against a large catalog.
+ *
+ * The gateway's rate limiter charges every operation but, with a budget no run can exhaust, never
+ * refuses one (printed in the header line); --rate-limits=default uses the production budgets,
+ * --rate-limits=off leaves the limiter out, to measure what it costs.
  *
  * --processes runs the five subgraphs and the gateway as separate processes instead (needs
  * DATABASE_URL), so the figures are not bounded by the one core this process can use. SQL
@@ -34,10 +41,13 @@ const DURATION_SECONDS = Number(flag('duration') ?? 10);
 const CATALOG_VARIANTS = Number(flag('catalog-variants') ?? 0);
 const PROCESSES = process.argv.includes('--processes');
 const CONNECTIONS = [1, 16];
+/** `--rate-limits=default|off`: the production budgets, or no limiter; an unexhaustible budget by default. */
+const RATE_LIMITS = (flag('rate-limits') ?? 'bench') as BenchRateLimits;
+if (!['bench', 'default', 'off'].includes(RATE_LIMITS)) throw new Error('--rate-limits is bench, default or off');
 /** `--scenario=<text>` runs only the scenarios whose name contains the text. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
 
-const supergraph = await (PROCESSES ? startProcessTarget() : startInProcessTarget()).catch((error: unknown) => {
+const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS) : startInProcessTarget(RATE_LIMITS)).catch((error: unknown) => {
   if (!(error instanceof NeedsPostgresError)) throw error;
   console.error(error.message);
   return process.exit(2);
@@ -95,7 +105,7 @@ try {
         `in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
   }
-  console.log(`${supergraph.description}, node ${process.version}, ${DURATION_SECONDS}s per run`);
+  console.log(`${supergraph.description}, node ${process.version}, ${DURATION_SECONDS}s per run, ${describeBenchRateLimits(RATE_LIMITS)}`);
   if (!ONLY || 'promotion engine'.includes(ONLY)) {
     // The engine alone, in this process: what pricing one large cart costs before any I/O.
     const engine = benchmarkEngine({ iterations: 200 });
@@ -112,6 +122,8 @@ try {
     { seconds: DURATION_SECONDS, connections: CONNECTIONS, only: ONLY },
   );
   if (cartRows.length > 0) console.table(cartRows);
+  // Offline POS sync: how long a till waits for 1,000 queued operations to reconcile.
+  if (!ONLY || 'offline sync'.includes(ONLY)) console.table(await runOfflineSyncBench(supergraph.gatewayUrl));
   // Last: the promotions this creates would otherwise discount the checkouts above.
   const sizes = DISCOUNT_CART_SIZES.filter((size) => !ONLY || discountScenarioName(size).includes(ONLY));
   if (sizes.length > 0) {

@@ -1,5 +1,6 @@
 import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
 import { startSupergraph, type SupergraphDatabases } from '../src/start-supergraph';
+import { benchRateLimits, type BenchRateLimits } from './bench-rate-limits';
 
 /** A running supergraph on a fresh seeded database that the scenarios load through its gateway. */
 export interface BenchTarget {
@@ -17,7 +18,7 @@ export interface BenchTarget {
 }
 
 /** The whole supergraph inside the bench's own process (PGlite, or a new database at DATABASE_URL). */
-export async function startInProcessTarget(): Promise<BenchTarget> {
+export async function startInProcessTarget(rateLimits: BenchRateLimits): Promise<BenchTarget> {
   const database = await createTestDatabase({ maxConnections: 30 });
   const supergraph = await startSupergraph({
     databases: database.client,
@@ -25,6 +26,7 @@ export async function startInProcessTarget(): Promise<BenchTarget> {
     tokenSecret: TEST_TOKEN_SECRET,
     ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
     seedDemoData: true,
+    rateLimits: benchRateLimits(rateLimits),
   });
   const totalStatements = () => supergraph.totalStatements();
   return {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, assertProductionStorage, parseEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, assertProductionStorage, loadObservabilityEnv, parseEnv } from '@omni/config';
+import { DEFAULT_INGRESS_PORT, loadProviderSettings } from '@omni/messenger-ingress';
 import { loadCodeSenderConfig, loadLoyaltyPointsPerCurrencyUnit, loadReminderSenderConfig } from '@omni/subgraph-customer';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
@@ -14,6 +15,8 @@ const allInOneEnvSchema = z.object({
   AUTH_TOKEN_SECRET: z.string().min(32).default(DEV_TOKEN_SECRET),
   GATEWAY_SIGNING_SECRET: z.string().min(32).default(DEV_SIGNING_SECRET),
   LOG_SQL: z.enum(['true', 'false', '1', '0', '']).optional(),
+  // PORT is the gateway's here; the messenger webhooks listen on a port of their own.
+  MESSENGER_INGRESS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_INGRESS_PORT),
 });
 
 /** `npm start`: embedded Postgres in `.data/pglite` unless DATABASE_URL names a server. */
@@ -36,6 +39,9 @@ export function loadAllInOneEnv(source: Record<string, string | undefined> = pro
     codeSender: loadCodeSenderConfig(source, result.production),
     reminderSender: loadReminderSenderConfig(source, result.production),
     loyaltyPointsPerCurrencyUnit: loadLoyaltyPointsPerCurrencyUnit(source),
+    messengerIngress: { port: env.MESSENGER_INGRESS_PORT, ...loadProviderSettings(source) },
+    // One process serves all six services; each log line and metric names its own.
+    observability: loadObservabilityEnv(source, 'omnigraph'),
   };
 }
 

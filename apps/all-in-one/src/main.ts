@@ -1,4 +1,7 @@
 import { isTableEmpty } from '@omni/db';
+import { stopOnTerminationSignals } from '@omni/graphql';
+import { createMessengerIngress, servedProviders } from '@omni/messenger-ingress';
+import { logger, startObservability } from '@omni/observability';
 import { createCodeSender, createReminderSender } from '@omni/subgraph-customer';
 import { mintDemoToken } from './demo-tokens';
 import { loadAllInOneEnv } from './env';
@@ -7,6 +10,8 @@ import { startSupergraph } from './start-supergraph';
 
 /** npm start: the gateway and five subgraphs in one process, seeded on the first start. */
 const env = loadAllInOneEnv();
+// First, so that the database driver's statements are traced when tracing is on.
+await startObservability(env.observability);
 const client = await openClient(env);
 const firstStart = await isFirstStart();
 const supergraph = await startSupergraph({
@@ -21,12 +26,24 @@ const supergraph = await startSupergraph({
   reminderSender: createReminderSender(env.reminderSender),
   loyaltyPointsPerCurrencyUnit: env.loyaltyPointsPerCurrencyUnit,
 });
+// Messenger webhooks and the bot: a service of its own that calls support and the gateway over HTTP.
+const messengerIngress = await createMessengerIngress({
+  ...env.messengerIngress,
+  supportUrl: supergraph.subgraphUrls.support,
+  gatewayUrl: supergraph.gatewayUrl,
+  signingSecret: env.signingSecret,
+  tokenSecret: env.tokenSecret,
+}).listen(env.messengerIngress.port, env.host);
 
-console.log(`
+// A banner for a terminal; a log shipper (JSON lines) gets the same as one line.
+if (env.observability.logFormat === 'json') {
+  logger.info({ gateway: supergraph.gatewayUrl, subgraphs: supergraph.subgraphUrls, messengerIngress: messengerIngress.url, demoDataLoaded: firstStart }, 'omnigraph running');
+} else console.log(`
 Omnigraph is running on ${env.databaseUrl ? 'the Postgres server at DATABASE_URL' : `embedded Postgres in ${env.pgliteDir}`}${firstStart ? ' (demo data loaded)' : ''}.
 
   Gateway     ${supergraph.gatewayUrl}
   Subgraphs   ${Object.entries(supergraph.subgraphUrls).map(([name, url]) => `${name} ${url}`).join('\n              ')}
+  Messengers  ${messengerIngress.url} (${servedProviders(env.messengerIngress.providers).join(', ')}; see apps/messenger-ingress/README.md)
 `);
 // Demo tokens are signed with the real secret: in production the log would hand out working logins.
 if (!env.production) await printDemoTokens();
@@ -56,10 +73,9 @@ async function isFirstStart(): Promise<boolean> {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await supergraph.stop();
-    await client.close();
-    process.exit(0);
-  });
-}
+stopOnTerminationSignals(async () => {
+  // Webhooks first: a message taken in still reaches support and the bot before they go.
+  await messengerIngress.stop();
+  await supergraph.stop();
+  await client.close();
+});

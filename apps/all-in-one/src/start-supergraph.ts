@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { sharedView, type DatabaseClient } from '@omni/db';
-import { createGateway, SUPERGRAPH_FILE, type SubgraphName } from '@omni/gateway';
+import { createGateway, SUPERGRAPH_FILE, type RateLimitOptions, type SubgraphName } from '@omni/gateway';
 import type { OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
 import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData, startAbandonedCartSweeper } from '@omni/subgraph-cart';
 import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
 import { createConsoleCodeSender, createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData, type CodeSender, type ReminderSender } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
-import { createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData } from '@omni/subgraph-support';
+import { createOutboundWorker, createProviderAdapters, createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData, type ProviderAdapter } from '@omni/subgraph-support';
 
 export interface SupergraphOptions {
   /** One client shared by every subgraph (each keeps to its own schema), or one per subgraph. */
@@ -28,8 +28,12 @@ export interface SupergraphOptions {
    * `npm start` passes the one its environment configures (a webhook in production).
    */
   codeSender?: CodeSender;
+  /** Sends support replies to messengers, per provider; the log adapter (nothing leaves) by default. */
+  outboundAdapters?: Partial<Record<string, ProviderAdapter>>;
   /** Points a placed order earns per whole currency unit paid in money; 5 by default. */
   loyaltyPointsPerCurrencyUnit?: number;
+  /** The gateway's rate limits: its default budgets in this process when left out. */
+  rateLimits?: RateLimitOptions | false;
 }
 
 const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
@@ -97,7 +101,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     // Checkout asks promotions for the final price; it listens after the cart.
     const cart = await listen(createCartSubgraph({ database: databases.cart, signingSecret, catalogUrl: catalog, customerUrl: customer, promotionsUrl: () => promotions }), ports.cart);
     const promotions = await listen(createPromotionsSubgraph({ database: databases.promotions, signingSecret, catalogUrl: catalog, customerUrl: customer }), ports.promotions);
-    const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer }), ports.support);
+    const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer, promotionsUrl: promotions }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };
     // Domain events from the cart and support outboxes feed the customer timeline.
     const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };
@@ -106,6 +110,10 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     // first orders and product interest reach promotions.
     relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, promotionsUrl: promotions, pollIntervalMs: options.eventPollIntervalMs }));
     for (const relay of relays) relay.start();
+    // Agents' and the bot's replies go out to the customers' messengers.
+    const outbound = createOutboundWorker({ client: databases.support.separatelyCounted().client, adapters: options.outboundAdapters ?? createProviderAdapters({}), pollIntervalMs: options.eventPollIntervalMs });
+    outbound.start();
+    sweepers.push(() => void outbound.stop());
     // Stock held by reservations nobody committed goes back on sale once they lapse.
     // Counted apart, so a sweep landing during a request is not taken for that request's cost.
     sweepers.push(startReservationSweeper(databases.catalog.separatelyCounted().db));
@@ -117,6 +125,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         subgraphUrls,
         tokenSecret: options.tokenSecret,
         signingSecret,
+        rateLimits: options.rateLimits,
       }),
       ports.gateway,
     );

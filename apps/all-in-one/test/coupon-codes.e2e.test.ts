@@ -35,8 +35,21 @@ describe('coupon codes on the one cart', () => {
     const app = await supergraph.as('customer', 'anna', 'MOBILE_APP');
     const web = await supergraph.as('customer', 'anna', 'WEB');
     const till = await supergraph.as('staff', 'berlin-cashier', 'POS');
+    const admin = await supergraph.as('admin');
+    const created = expectData(
+      await admin(`mutation($input: CreatePromotionInput!) { createPromotion(input: $input) { promotion { id } userErrors { code message } } }`, {
+        input: { name: 'Welcome 10', currencyCode: 'EUR', requiresCoupon: true, action: { type: 'ORDER_AMOUNT_OFF', amountOff: '10.00' } },
+      }),
+    ).createPromotion;
+    expect(created.userErrors).toEqual([]);
+    const codes = `mutation($input: CreateCouponCodesInput!) { createCouponCodes(input: $input) { userErrors { code } } }`;
+    expect(expectData(await admin(codes, { input: { promotionId: created.promotion.id, codes: ['WELCOME-10'] } })).createCouponCodes.userErrors).toEqual([]);
     const before = expectData(await web(`{ me { cart { id version couponCodes } } }`)).me.cart;
     expect(before).toMatchObject({ id: cartId, couponCodes: [] });
+
+    // A code no promotion has is refused at once, in any channel, and the cart stays as it was.
+    const unknown = expectData(await app(APPLY, { input: { cartId, code: 'welcome-100', expectedVersion: before.version } })).applyCouponCode;
+    expect(unknown).toEqual({ cart: null, userErrors: [{ code: 'COUPON_UNKNOWN', field: ['input', 'code'] }] });
 
     const applied = expectData(await app(APPLY, { input: { cartId, code: ' welcome-10 ', expectedVersion: before.version } })).applyCouponCode;
     expect(applied).toEqual({ cart: { id: cartId, version: before.version + 1, couponCodes: ['WELCOME-10'] }, userErrors: [] });
@@ -51,6 +64,7 @@ describe('coupon codes on the one cart', () => {
 
     const removed = expectData(await till(REMOVE, { input: { cartId, code: 'welcome-10' } })).removeCouponCode;
     expect(removed).toEqual({ cart: { id: cartId, version: before.version + 2, couponCodes: [] }, userErrors: [] });
+    await admin(`mutation($input: SetPromotionStatusInput!) { setPromotionStatus(input: $input) { userErrors { code } } }`, { input: { promotionId: created.promotion.id, status: 'ARCHIVED' } });
   });
 });
 

@@ -72,7 +72,12 @@ describe('operation limits at the gateway', () => {
     const { response } = await timed('{ products(first: 5) { edges { node { title variants { sku } } } } }');
     expect(response.errors).toBeUndefined();
     // products 1 + 5 × (edge 1 + node 1 + 10 assumed variants × 1)
-    expect(response.extensions?.cost).toEqual({ requestedQueryCost: 1 + 5 * (1 + 1 + 10), maximumAvailable: DEFAULT_OPERATION_LIMITS.maxCost });
+    expect(response.extensions?.cost).toEqual({
+      requestedQueryCost: 1 + 5 * (1 + 1 + 10),
+      maximumAvailable: DEFAULT_OPERATION_LIMITS.maxCost,
+      // The anonymous caller's rate-limit bucket (see rate-limits.e2e.test.ts), after this charge.
+      throttleStatus: { maximumAvailable: 50_000, currentlyAvailable: expect.any(Number), restoreRate: 2_500 },
+    });
   });
 
   it.each([

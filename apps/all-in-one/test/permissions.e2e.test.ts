@@ -37,6 +37,11 @@ interface Case {
 const EVERYONE = ROLES;
 const SHOPPERS_AND_STAFF: readonly Role[] = ['anonymous', 'guest', 'customer', 'cashier', 'storeManager', 'supportAgent', 'warehouse', 'admin'];
 const STORE: readonly Role[] = ['cashier', 'storeManager'];
+/** Conversations: the customer's own, and staff who work the inbox (support agents, store managers) and admins. */
+const SUPPORT_STAFF: readonly Role[] = ['storeManager', 'supportAgent', 'admin'];
+const SUPPORT: readonly Role[] = ['customer', ...SUPPORT_STAFF];
+const AGENT_ID = DEMO_STAFF.find((member) => member.key === 'support-agent')!.id;
+const MANAGER_ID = DEMO_STAFF.find((member) => member.key === 'berlin-manager')!.id;
 const SERVES_CUSTOMERS: readonly Role[] = [...STORE, 'supportAgent', 'admin'];
 const OWNER_AND_SERVERS: readonly Role[] = ['customer', ...SERVES_CUSTOMERS];
 const ADMIN: readonly Role[] = ['admin'];
@@ -200,6 +205,9 @@ const TABLE: Record<string, Case[]> = {
   locations: catalogRead({}),
   location: catalogRead({ id: BERLIN }),
   catalogChanges: catalogRead({ first: 3 }),
+  // `node` decides nothing itself: the owner's rules apply to the fields read (a product here).
+  node: catalogRead({ id: PRODUCT.id }),
+  nodes: catalogRead({ ids: [PRODUCT.id, VARIANT.id] }),
 
   // Storefront reads partners and services do not get
   staffMember: [{ label: 'a colleague on a receipt', allowed: SHOPPERS_AND_STAFF, attempt: fixed({ id: DEMO_STAFF[0]!.id }) }],
@@ -217,7 +225,7 @@ const TABLE: Record<string, Case[]> = {
       document: 'query($id: ID!) { customer(id: $id) { id firstName identities { value } consents { purpose } loyalty { balance } timeline(first: 5) { edges { node { kind } } } } }',
     },
     { label: 'cart and orders', allowed: OWNER_AND_SERVERS, attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id cart { id } orders(first: 5) { edges { node { id } } } } }' },
-    { label: 'conversations', allowed: ['customer', 'supportAgent', 'admin'], attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id conversations(first: 5) { edges { node { id } } } } }' },
+    { label: 'conversations', allowed: ['customer', 'storeManager', 'supportAgent', 'admin'], attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id conversations(first: 5) { edges { node { id } } } } }' },
     { label: 'personal offers', allowed: OWNER_AND_SERVERS, attempt: fixed({ id: anna.id }), document: 'query($id: ID!) { customer(id: $id) { id offers { code status } } }' },
   ],
   customerMergePreview: [{ label: 'two records', allowed: ['storeManager', 'supportAgent', 'admin'], attempt: fixed({ survivorId: anna.id, mergedId: ben.id }) }],
@@ -291,6 +299,32 @@ const TABLE: Record<string, Case[]> = {
   applyCouponCode: [{ label: "a customer's cart", allowed: OWNER_AND_SERVERS, attempt: forCart((subject) => ({ input: { cartId: subject.cartId, code: 'PERM-TEST' } })) }],
   // An absent code is NOT_FOUND past authorization: enough to tell who may remove one.
   removeCouponCode: [{ label: "a customer's cart", allowed: OWNER_AND_SERVERS, attempt: forCart((subject) => ({ input: { cartId: subject.cartId, code: 'PERM-TEST' } })) }],
+  syncCart: [
+    {
+      label: "a customer's online cart",
+      allowed: OWNER_AND_SERVERS,
+      attempt: forCart((subject) => ({
+        input: { cartId: subject.cartId, deviceId: 'perm-device', baseVersion: 1, operations: [{ opId: unique('op'), deviceTime: new Date().toISOString(), kind: 'ADD_LINE', variantId: VARIANT.id, quantity: 1 }] },
+      })),
+    },
+    {
+      label: "a customer's cart at another store's till (a Berlin till syncs Berlin carts)",
+      allowed: ['customer', 'supportAgent', 'admin'],
+      attempt: async () => {
+        const subject = await newSubject();
+        const created = expectData(await admin('mutation($input: CreateCartInput!) { createCart(input: $input) { cart { id } userErrors { code } } }', { input: { customerId: subject.id, storeId: OTHER_STORE } })).createCart;
+        expect(created.userErrors).toEqual([]);
+        return { variables: { input: { cartId: created.cart.id, deviceId: 'perm-device', baseVersion: 1, operations: [] } }, owner: subject };
+      },
+    },
+  ],
+  recordOfflineSale: [
+    {
+      label: 'a cash sale at the Berlin till',
+      allowed: [...STORE, 'admin'],
+      attempt: async () => ({ variables: { input: { storeId: BERLIN, receiptId: unique('receipt'), soldAt: new Date().toISOString(), lines: [{ variantId: VARIANT.id, quantity: 1, unitPrice: '1.00' }] } } }),
+    },
+  ],
   mergeGuestCart: [
     {
       label: 'the guest cart of the signing-in shopper',
@@ -364,22 +398,39 @@ const TABLE: Record<string, Case[]> = {
   createCouponCodes: [{ label: 'for a paused promotion', allowed: ADMIN, attempt: async () => ({ variables: { input: { promotionId: await adminPromotion(), generate: { count: 1, prefix: 'PERM-' } } } }) }],
 
   // Conversations
-  conversation: [{ label: "a customer's conversation", allowed: ['customer', 'supportAgent', 'admin'], attempt: async () => { const { subject, conversationId } = await sharedConversation(); return { variables: { id: conversationId }, owner: subject }; } }],
-  startConversation: [{ label: 'for a customer', allowed: ['customer', 'supportAgent', 'admin'], attempt: forSubject((subject) => ({ input: { customerId: subject.id, body: 'Hello' } })) }],
+  conversation: [{ label: "a customer's conversation", allowed: SUPPORT, attempt: async () => { const { subject, conversationId } = await sharedConversation(); return { variables: { id: conversationId }, owner: subject }; } }],
+  conversations: [{ label: 'the waiting queue', allowed: SUPPORT_STAFF, attempt: fixed({ filter: { status: 'WAITING_FOR_AGENT' }, first: 5 }) }],
+  startConversation: [{ label: 'for a customer', allowed: SUPPORT, attempt: forSubject((subject) => ({ input: { customerId: subject.id, body: 'Hello' } })) }],
   sendMessage: [
     {
       label: "in a customer's conversation",
-      allowed: ['customer', 'supportAgent', 'admin'],
+      allowed: SUPPORT,
       attempt: async () => { const { subject, conversationId } = await sharedConversation(); return { variables: { input: { conversationId, body: 'Any news?', idempotencyKey: unique('msg') } }, owner: subject }; },
     },
   ],
   closeConversation: [
     {
       label: "a customer's conversation",
-      allowed: ['customer', 'supportAgent', 'admin'],
+      allowed: SUPPORT,
       attempt: async () => { const subject = await newSubject(); return { variables: { input: { conversationId: await conversationOf(subject) } }, owner: subject }; },
     },
   ],
+  logCustomerContact: [{ label: 'a phone call', allowed: SUPPORT_STAFF, attempt: forSubject((subject) => ({ input: { customerId: subject.id, provider: 'PHONE', text: 'Called about a delivery', idempotencyKey: unique('call') } })) }],
+  takeConversation: [{ label: 'from the bot', allowed: SUPPORT_STAFF, attempt: async () => ({ variables: { input: { conversationId: await conversationOf(await newSubject()) } } }) }],
+  assignConversation: [{ label: 'to an agent', allowed: SUPPORT_STAFF, attempt: async () => ({ variables: { input: { conversationId: await conversationOf(await newSubject()), staffId: AGENT_ID } } }) }],
+  transferConversation: [
+    {
+      label: 'to another agent',
+      allowed: SUPPORT_STAFF,
+      attempt: async () => {
+        const conversationId = await conversationOf(await newSubject());
+        const taken = expectData(await clients.supportAgent('mutation($id: ID!) { takeConversation(input: { conversationId: $id }) { userErrors { code } } }', { id: conversationId })).takeConversation;
+        expect(taken.userErrors).toEqual([]);
+        return { variables: { input: { conversationId, staffId: MANAGER_ID } } };
+      },
+    },
+  ],
+  resolveConversation: [{ label: "a customer's conversation", allowed: SUPPORT_STAFF, attempt: async () => ({ variables: { input: { conversationId: await conversationOf(await newSubject()) } } }) }],
 };
 
 type Outcome = 'allowed' | 'FORBIDDEN' | 'UNAUTHENTICATED';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCart, demoConversation, demoCustomer } from '@omni/demo-data';
+import { demoCart, demoCatalog, demoConversation, demoCustomer } from '@omni/demo-data';
 import { expectData } from '@omni/testing';
 import { startTestSupergraph, type TestSupergraph } from './support/test-supergraph';
 
@@ -85,5 +85,48 @@ describe('personal data (J16)', () => {
     for (const personal of ['Ivanova', 'anna.ivanova@example.com', demoConversation().messages[0]!.body]) {
       expect(JSON.stringify(exportedAfter)).not.toContain(personal);
     }
+  });
+
+  // A cart change still in the cart's outbox when the customer erases themself is delivered after
+  // the erasure: it must not put a timeline entry back on the erased record. Repeated for several
+  // people, each racing an update straight into the erasure.
+  it.each(['ben', 'chen', 'dmitry', 'elena'])('erasure wins over a cart event still in flight (%s)', async (key) => {
+    const person = demoCustomer(key);
+    const shopper = await supergraph.as('customer', key, 'WEB');
+    const staff = await supergraph.as('staff', 'support-agent', 'CALL_CENTER');
+    const variant = demoCatalog().products[10 + ['ben', 'chen', 'dmitry', 'elena'].indexOf(key)]!.variants[0]!;
+    const cartId = expectData(await shopper('mutation { createCart(input: {}) { cart { id } } }')).createCart.cart.id as string;
+    const added = expectData(
+      await shopper(`mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { lines { edges { node { id } } } } userErrors { code } } }`, {
+        input: { cartId, lines: [{ variantId: variant.id, quantity: 1 }] },
+      }),
+    ).addCartLines;
+    expect(added.userErrors).toEqual([]);
+    const lineId = added.cart.lines.edges[0].node.id as string;
+    await supergraph.settleEvents();
+
+    // No wait in between: the update's cart.changed is still in the outbox when the erasure runs.
+    const updated = expectData(
+      await shopper(`mutation($input: UpdateCartLinesInput!) { updateCartLines(input: $input) { userErrors { code } } }`, { input: { cartId, lines: [{ lineId, quantity: 2 }] } }),
+    ).updateCartLines;
+    expect(updated.userErrors).toEqual([]);
+    const erased = expectData(await shopper('mutation { eraseCustomer(input: {}) { userErrors { code } } }')).eraseCustomer;
+    expect(erased.userErrors).toEqual([]);
+    await supergraph.settleEvents();
+
+    const after = expectData(await staff(`query($id: ID!) { customer(id: $id) { erasedAt timeline { edges { node { kind summary } } } recentlyViewed { id } } }`, { id: person.id })).customer;
+    expect(after.erasedAt).not.toBeNull();
+    expect(after.timeline.edges).toEqual([]);
+    expect(after.recentlyViewed).toEqual([]);
+
+    // A token outlives the erasure, but nothing personal is recorded on the record again.
+    const viewed = expectData(
+      await shopper(`mutation($input: RecordProductViewInput!) { recordProductView(input: $input) { userErrors { code } } }`, { input: { productId: demoCatalog().products[10]!.id } }),
+    ).recordProductView;
+    expect(viewed.userErrors).toEqual([{ code: 'INVALID_STATE' }]);
+    expect(expectData(await staff(`query($id: ID!) { customer(id: $id) { timeline { edges { node { kind } } } recentlyViewed { id } } }`, { id: person.id })).customer).toEqual({
+      timeline: { edges: [] },
+      recentlyViewed: [],
+    });
   });
 });

@@ -9,7 +9,8 @@ import { startTestSupergraph, type TestSupergraph } from './support/test-supergr
  * Acceptance of pricing through the gateway: what the cart shows just before checkout (totals and
  * each line's discount) is what the order charges, line by line, for carts built to hit every kind
  * of promotion in several channels; a "2 for 1" return refunds what was paid, not the list price;
- * codes that unlock nothing change no price; invalid promotions are refused whole.
+ * codes that cannot apply are refused when entered and codes that stop working change no price;
+ * invalid promotions are refused whole; a gift is offered on the cart and priced free once added.
  *
  * Expected discounts come from a small model of the published rules (promotions README and the
  * engine README): percentages half up once per promotion, each discount on what the ones before it
@@ -494,16 +495,21 @@ describe('b. J4: a "2 for 1" returned one unit at a time refunds what was paid, 
   });
 });
 
-// --- c. Codes that unlock nothing, and definitions that are refused --------------------------------
+// --- c. Codes that cannot apply are refused; codes that unlock nothing change no price; definitions refused --
 
-describe('c. codes that unlock nothing change no price; invalid promotions are refused whole', () => {
-  it('explains expired, unknown, other-channel and used-up codes on the cart, keeps its prices, and checks out at them', async () => {
+describe('c. codes that cannot apply are refused, codes that unlock nothing change no price; invalid promotions are refused whole', () => {
+  it('refuses unknown, expired, not-yet-started, other-channel and used-up codes at entry; a code that expires on the cart is explained and not charged', async () => {
     const product = takeProduct();
     const coded = await createPromotion({ name: 'Acceptance: 4.00 with a code', requiresCoupon: true, action: { type: 'ORDER_AMOUNT_OFF', amountOff: '4.00' } });
     await addCodes(coded, ['ACC-EXPIRED'], { expiresAt: new Date(Date.now() - 60_000).toISOString() });
     await addCodes(coded, ['ACC-ONCE'], { usageLimitPerCode: 1 });
+    // Valid when entered, expired a few seconds later while it sits on the cart.
+    const shortLived = new Date(Date.now() + 4_000);
+    await addCodes(coded, ['ACC-SHORT-LIVED'], { expiresAt: shortLived.toISOString() });
     const inStore = await createPromotion({ name: 'Acceptance: 6.00 in store with a code', channels: ['POS'], requiresCoupon: true, action: { type: 'ORDER_AMOUNT_OFF', amountOff: '6.00' } });
     await addCodes(inStore, ['ACC-TILL-ONLY']);
+    const later = await createPromotion({ name: 'Acceptance: 2.00 from tomorrow', requiresCoupon: true, startsAt: new Date(Date.now() + 86_400_000).toISOString(), action: { type: 'ORDER_AMOUNT_OFF', amountOff: '2.00' } });
+    await addCodes(later, ['ACC-TOMORROW']);
     try {
       // The single-use code is spent by a first shopper, with its discount.
       const first = await supergraph.as('guest', 'acceptance-code-first', 'WEB');
@@ -522,30 +528,31 @@ describe('c. codes that unlock nothing change no price; invalid promotions are r
       const list = 2 * product.variants[0]!.priceMinor;
       expect([minor(before.subtotal), minor(before.discountTotal), minor(before.total)]).toEqual([list, 0, list]);
 
-      const expectations = [
+      const refusals = [
         { code: 'acc-expired', reason: 'COUPON_EXPIRED' },
         { code: 'ACC-NO-SUCH-CODE', reason: 'COUPON_UNKNOWN' },
-        { code: 'acc-till-only', reason: 'NOT_IN_CHANNEL' },
+        { code: 'acc-till-only', reason: 'COUPON_NOT_IN_CHANNEL' },
         { code: 'ACC-ONCE', reason: 'COUPON_USED_UP' },
+        { code: 'acc-tomorrow', reason: 'COUPON_NOT_ACTIVE' },
       ];
-      let version = before.version;
-      for (const { code, reason } of expectations) {
-        // Codes are kept on the cart as entered (promotions is not asked when they are entered, cart README): the reason is on the cart.
-        const applied = expectData(await shopper(APPLY, { input: { cartId, code, expectedVersion: version } })).applyCouponCode;
-        expect(applied.userErrors).toEqual([]);
-        version = applied.cart.version;
-        const after = await readCart(shopper, cartId);
-        expect(after.unmatchedCouponCodes).toContainEqual({ code: code.toUpperCase(), reason });
-        expect([after.subtotal, after.discountTotal, after.total, after.lineDiscounts]).toEqual([before.subtotal, before.discountTotal, before.total, before.lineDiscounts]);
+      for (const { code, reason } of refusals) {
+        const refused = expectData(await shopper(APPLY, { input: { cartId, code, expectedVersion: before.version } })).applyCouponCode;
+        expect(refused).toEqual({ cart: null, userErrors: [{ code: reason, field: ['input', 'code'] }] });
       }
-      const shown = await readCart(shopper, cartId);
-      expect(shown.unmatchedCouponCodes.map((unmatched) => unmatched.reason).sort()).toEqual(expectations.map((e) => e.reason).sort());
-      const reasons = (id: string) => shown.promotionExplanations.find((explanation) => explanation.promotion.id === id);
-      expect(reasons(coded)).toMatchObject({ status: 'NOT_APPLIED' });
-      expect(reasons(inStore)).toMatchObject({ status: 'NOT_APPLIED' });
-      expect(shown.discountTotal.amount).toBe('0.00');
+      // Nothing changed: same version, no codes, same prices.
+      expect(await readCart(shopper, cartId)).toEqual(before);
 
-      // Checkout charges the list price and holds no use of the spent code.
+      const applied = expectData(await shopper(APPLY, { input: { cartId, code: 'acc-short-lived', expectedVersion: before.version } })).applyCouponCode;
+      expect(applied).toEqual({ cart: { version: before.version + 1, couponCodes: ['ACC-SHORT-LIVED'] }, userErrors: [] });
+      expect(minor((await readCart(shopper, cartId)).discountTotal)).toBe(400);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, shortLived.getTime() - Date.now()) + 250));
+
+      const shown = await readCart(shopper, cartId);
+      expect(shown.unmatchedCouponCodes).toEqual([{ code: 'ACC-SHORT-LIVED', reason: 'COUPON_EXPIRED' }]);
+      expect(shown.promotionExplanations.find((explanation) => explanation.promotion.id === coded)).toMatchObject({ status: 'NOT_APPLIED', reasons: [{ code: 'COUPON_EXPIRED' }] });
+      expect([shown.subtotal, shown.discountTotal, shown.total, shown.lineDiscounts]).toEqual([before.subtotal, before.discountTotal, before.total, before.lineDiscounts]);
+
+      // Checkout charges the list price and holds no use of the expired code.
       const order = await placeOrder(shopper, shown, 'acceptance-codes', { provider: 'PAY_AT_PICKUP' });
       expect([minor(order.subtotal), minor(order.discountTotal), minor(order.total)]).toEqual([list, 0, list]);
       const used = expectData(await admin(`query($id: ID!) { promotion(id: $id) { timesUsed budgetUsed { amount } } }`, { id: coded })).promotion;
@@ -553,6 +560,7 @@ describe('c. codes that unlock nothing change no price; invalid promotions are r
     } finally {
       await setStatus(coded, 'ARCHIVED');
       await setStatus(inStore, 'ARCHIVED');
+      await setStatus(later, 'ARCHIVED');
     }
   });
 
@@ -571,6 +579,11 @@ describe('c. codes that unlock nothing change no price; invalid promotions are r
       ['tiers that do not rise', { action: { type: 'TIERED_SPEND', tiers: [{ threshold: '50.00', amountOff: '5.00' }, { threshold: '40.00', amountOff: '4.00' }] } }, [['input', 'action', 'tiers', '1', 'threshold'], ['input', 'action', 'tiers', '1', 'amountOff']]],
       ['a buy X get Y without a target, and one field too many', { action: { type: 'BUY_X_GET_Y', buyQuantity: 1, getQuantity: 1, percent: 100, amountOff: '1.00', target: null } }, [['input', 'action', 'amountOff'], ['input', 'action', 'target']]],
       ['a bundle over an id that is not a product', { action: { type: 'BUNDLE_FIXED_PRICE', price: '10.00', items: [{ target: { kind: 'PRODUCT', ids: [y!.variants[0]!.id] }, quantity: 1 }] } }, [['input', 'action', 'items', '0', 'target', 'ids', '0']]],
+      [
+        'a bundle priced at what its items cost in the catalog',
+        { action: { type: 'BUNDLE_FIXED_PRICE', price: euros(2 * x!.variants[0]!.priceMinor + y!.variants[0]!.priceMinor), items: [{ target: { kind: 'VARIANT', ids: [x!.variants[0]!.id] }, quantity: 2 }, { target: { kind: 'VARIANT', ids: [y!.variants[0]!.id] }, quantity: 1 }] } },
+        [['input', 'action', 'price']],
+      ],
     ];
     for (const [what, input, fields] of refusals) {
       const payload = expectData(await admin(CREATE, { input: { name: `Acceptance: ${what}`, currencyCode: 'EUR', ...input } })).createPromotion;
@@ -579,5 +592,32 @@ describe('c. codes that unlock nothing change no price; invalid promotions are r
       expect(payload.userErrors.map((error: { field: string[] }) => error.field).sort(), what).toEqual([...fields].sort());
     }
     expect(await countPromotions()).toBe(before);
+  });
+});
+
+// --- d. Gifts --------------------------------------------------------------------------------------
+
+describe('d. a gift is offered on the cart before it is added, and priced free once added', () => {
+  it('lists the gift with the units to add, then takes its price off when the shopper adds it', async () => {
+    const GIFTS = `query($id: ID!) { cart(id: $id) { version discountTotal { amount } gifts { promotion { id } variant { id sku } quantity quantityInCart quantityToAdd } } }`;
+    const [bought, given] = [takeProduct(), takeProduct()];
+    const giftVariant = given.variants[0]!;
+    const gift = await createPromotion({ name: 'Acceptance: a free gift with every cart', action: { type: 'GIFT', variantId: giftVariant.id, quantity: 1 } });
+    try {
+      const shopper = await supergraph.as('guest', 'acceptance-gift', 'MOBILE_APP');
+      const cartId = expectData(await shopper(`mutation { createCart(input: {}) { cart { id } } }`)).createCart.cart.id as string;
+      await fillCart(shopper, cartId, [{ product: bought, quantity: 1 }]);
+      const offered = expectData(await shopper(GIFTS, { id: cartId })).cart;
+      expect(offered.discountTotal.amount).toBe('0.00');
+      // The variant is a reference the catalog resolves, so every channel can show and add it.
+      expect(offered.gifts).toEqual([{ promotion: { id: gift }, variant: { id: giftVariant.id, sku: giftVariant.sku }, quantity: 1, quantityInCart: 0, quantityToAdd: 1 }]);
+
+      await fillCart(shopper, cartId, [{ product: given, quantity: 1 }]);
+      const added = expectData(await shopper(GIFTS, { id: cartId })).cart;
+      expect(added.gifts).toEqual([{ promotion: { id: gift }, variant: { id: giftVariant.id, sku: giftVariant.sku }, quantity: 1, quantityInCart: 1, quantityToAdd: 0 }]);
+      expect(minor(added.discountTotal)).toBe(giftVariant.priceMinor);
+    } finally {
+      await setStatus(gift, 'ARCHIVED');
+    }
   });
 });

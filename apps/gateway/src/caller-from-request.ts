@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import proxyAddr from 'proxy-addr';
 import {
   anonymousCaller,
   callerFromClaims,
@@ -21,10 +22,36 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * Resolves who is calling. No token → anonymous; a bad or expired token is refused outright
  * rather than silently downgraded, so clients notice they need to sign in again.
  */
-export async function callerFromRequest(req: IncomingMessage, tokenSecret: string): Promise<Caller> {
+export async function callerFromRequest(req: IncomingMessage, tokenSecret: string, trustedProxyHops = 0): Promise<Caller> {
   const caller = await callerFromHeaders(req, tokenSecret);
-  const clientAddress = req.socket.remoteAddress;
+  const clientAddress = clientAddressOf(req, trustedProxyHops);
   return clientAddress ? { ...caller, clientAddress } : caller;
+}
+
+/**
+ * The caller of each request, resolved once however many steps ask (the safelist before Apollo,
+ * then the context), and forgotten with the request.
+ */
+export function callerResolver(tokenSecret: string, trustedProxyHops = 0): (req: IncomingMessage) => Promise<Caller> {
+  const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
+  return (req) => {
+    let caller = callers.get(req);
+    if (!caller) {
+      caller = callerFromRequest(req, tokenSecret, trustedProxyHops);
+      callers.set(req, caller);
+    }
+    return caller;
+  };
+}
+
+/**
+ * The address the request came from: the socket's, or, behind `trustedProxyHops` proxies (load
+ * balancers) that each append the address they saw to X-Forwarded-For, the one the outermost of
+ * them saw. Entries further left are the client's own say and are ignored, since anyone can send them.
+ */
+export function clientAddressOf(req: IncomingMessage, trustedProxyHops: number): string | undefined {
+  if (trustedProxyHops === 0 || !req.socket.remoteAddress) return req.socket.remoteAddress;
+  return proxyAddr(req, (_address, hop) => hop < trustedProxyHops).slice(0, 64);
 }
 
 async function callerFromHeaders(req: IncomingMessage, tokenSecret: string): Promise<Caller> {

@@ -1,18 +1,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeSupergraph } from './compose';
-import { SUPERGRAPH_FILE } from './subgraphs';
+import { CLIENT_SCHEMA_FILE, SUPERGRAPH_FILE } from './subgraphs';
 
-/** `npm run compose` writes supergraph.graphql; `-- --check` only verifies it is up to date. */
+/**
+ * `npm run compose` writes supergraph.graphql and the client schema.graphql; `-- --check` only
+ * verifies both are up to date.
+ */
 const check = process.argv.includes('--check');
-const { supergraphSdl } = composeSupergraph();
-if (check) {
-  const committed = readFileSync(SUPERGRAPH_FILE, 'utf8');
-  if (committed !== supergraphSdl) {
-    console.error('supergraph.graphql is out of date: run `npm run compose`');
-    process.exit(1);
+const { supergraphSdl, clientSchemaSdl } = composeSupergraph();
+const outputs = [
+  { file: SUPERGRAPH_FILE, name: 'supergraph.graphql', sdl: supergraphSdl },
+  { file: CLIENT_SCHEMA_FILE, name: 'schema.graphql', sdl: clientSchemaSdl },
+];
+const readOrNull = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
   }
-  console.log('supergraph.graphql is up to date');
+};
+if (check) {
+  const stale = outputs.filter(({ file, sdl }) => readOrNull(file) !== sdl);
+  for (const { name } of stale) console.error(`${name} is out of date: run \`npm run compose\``);
+  if (stale.length > 0) process.exit(1);
+  console.log('supergraph.graphql and schema.graphql are up to date');
 } else {
-  writeFileSync(SUPERGRAPH_FILE, supergraphSdl);
-  console.log(`wrote ${SUPERGRAPH_FILE}`);
+  for (const { file, sdl } of outputs) {
+    writeFileSync(file, sdl);
+    console.log(`wrote ${file}`);
+  }
 }

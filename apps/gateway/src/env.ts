@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, EnvError, assertProductionSecrets, loadSiblingUrls, parseEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, EnvError, assertProductionSecrets, loadObservabilityEnv, loadSiblingUrls, parseEnv, type ObservabilityEnv } from '@omni/config';
 import { DEFAULT_LIST_SIZING, DEFAULT_OPERATION_LIMITS, type ListSizing, type OperationLimits } from '@omni/graphql';
+import { BUDGET_VARIABLES, CLIENT_KINDS, budgetVariableOf, parseBudget, type Budgets, type ClientKind, type RateLimitOptions } from './rate-limits';
 import { SUBGRAPHS, defaultUrlOf, type SubgraphName } from './subgraphs';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -22,7 +23,43 @@ const gatewayEnvSchema = z.object({
   OPERATION_ASSUMED_LIST_SIZE: limit(DEFAULT_LIST_SIZING.assumedListSize),
   // Browser origins allowed to call, comma-separated, or `*`; see "CORS" in README.md.
   CORS_ORIGINS: z.string().optional(),
+  // Rate limits and persisted operations; see "Rate limits and persisted operations" in README.md.
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  ...Object.fromEntries(BUDGET_VARIABLES.map((name) => [name, z.string().max(100).optional()])),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).optional(),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  SAFELIST_CLIENT_KINDS: z.string().default(''),
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
 });
+
+/** Budgets named by RATE_LIMIT_<KIND>; kinds not named keep their defaults. */
+function parseBudgets(source: Record<string, string | undefined>): Partial<Budgets> {
+  const budgets: Partial<Budgets> = {};
+  for (const kind of CLIENT_KINDS) {
+    const name = budgetVariableOf(kind);
+    const value = source[name];
+    if (value === undefined) continue;
+    try {
+      const budget = parseBudget(value);
+      if (budget !== undefined) budgets[kind] = budget;
+    } catch (error) {
+      throw new EnvError(`${name}: ${(error as Error).message}`);
+    }
+  }
+  return budgets;
+}
+
+/** Comma-separated client kinds, each one of CLIENT_KINDS. */
+function parseClientKinds(value: string): ClientKind[] {
+  const kinds = value.split(',').map((kind) => kind.trim()).filter(Boolean);
+  for (const kind of kinds) {
+    if (!(CLIENT_KINDS as readonly string[]).includes(kind)) {
+      throw new EnvError(`SAFELIST_CLIENT_KINDS: "${kind.slice(0, 40)}" is not one of ${CLIENT_KINDS.join(', ')}`);
+    }
+  }
+  return kinds as ClientKind[];
+}
 
 /** `*`, or each origin exactly as a browser sends it (scheme, host, port; no path). */
 function parseCorsOrigins(value: string | undefined, production: boolean): '*' | string[] {
@@ -48,6 +85,11 @@ export interface GatewayEnv {
   subgraphUrls: Record<SubgraphName, string>;
   corsOrigins: '*' | string[];
   operationLimits: { limits: OperationLimits; sizing: Pick<ListSizing, 'assumedListSize'> };
+  /** LOG_LEVEL, LOG_FORMAT, METRICS_TOKEN, OTEL_*; see "Logs, metrics, traces" in README.md. */
+  observability: ObservabilityEnv;
+  rateLimits: RateLimitOptions | false;
+  trustedProxyHops: number;
+  persistedOperations: { manifestFile?: string; safelistedKinds: ClientKind[] };
 }
 
 /**
@@ -66,6 +108,7 @@ export function loadGatewayEnv(source: Record<string, string | undefined> = proc
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     subgraphUrls: urls,
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, production),
+    observability: loadObservabilityEnv(source, 'gateway'),
     operationLimits: {
       limits: {
         maxDepth: env.OPERATION_MAX_DEPTH,
@@ -77,6 +120,19 @@ export function loadGatewayEnv(source: Record<string, string | undefined> = proc
         maxTokens: env.OPERATION_MAX_TOKENS,
       },
       sizing: { assumedListSize: env.OPERATION_ASSUMED_LIST_SIZE },
+    },
+    rateLimits:
+      env.RATE_LIMITS === 'off'
+        ? false
+        : {
+            budgets: parseBudgets(source),
+            ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+            ...(env.RATE_LIMIT_KEY_PREFIX ? { keyPrefix: env.RATE_LIMIT_KEY_PREFIX } : {}),
+          },
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+    persistedOperations: {
+      safelistedKinds: parseClientKinds(env.SAFELIST_CLIENT_KINDS),
+      ...(env.PERSISTED_OPERATIONS_FILE ? { manifestFile: env.PERSISTED_OPERATIONS_FILE } : {}),
     },
   };
   assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);

@@ -19,3 +19,6 @@ export const defaultUrlOf = (name: SubgraphName): string =>
   `http://localhost:${SUBGRAPHS.find((subgraph) => subgraph.name === name)!.port}/`;
 
 export const SUPERGRAPH_FILE = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+
+/** The public schema for clients (codegen, relay-compiler), written with the supergraph by `npm run compose`. */
+export const CLIENT_SCHEMA_FILE = fileURLToPath(new URL('../schema.graphql', import.meta.url));

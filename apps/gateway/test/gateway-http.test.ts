@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CALLER_CONTEXT_HEADER, SCOPES_BY_KIND, assertSignedForOperation, mintAccessToken, verifyCallerContext, type Caller } from '@omni/auth';
 import { createSubgraphServer, type RunningServer } from '@omni/graphql';
+import { captureLogs } from '@omni/observability';
 import { malformedRequests, sendMalformed, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
 import { createGateway } from '../src/gateway';
 import type { GatewayContext } from '../src/gateway-context';
@@ -133,13 +134,13 @@ describe('gateway and subgraph with different signing secrets', () => {
 
 /** A request error is 200 under `application/json` and 400 under `application/graphql-response+json` (GraphQL over HTTP). */
 async function refusal(url: string, body: Record<string, unknown> | string, accept = 'application/json') {
-  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const logs = captureLogs('error');
   try {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: typeof body === 'string' ? body : JSON.stringify(body) });
     const json = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
-    return { status: response.status, code: json.errors?.[0]?.extensions?.code, message: json.errors?.[0]?.message, logged: logged.mock.calls.length };
+    return { status: response.status, code: json.errors?.[0]?.extensions?.code, message: json.errors?.[0]?.message, logged: logs.lines.length };
   } finally {
-    logged.mockRestore();
+    logs.restore();
   }
 }
 
@@ -189,14 +190,14 @@ describe('gateway refusals of what this API does not do', () => {
 });
 
 describe('gateway HTTP layer', () => {
-  for (const mode of ['development', 'production']) {
+  for (const mode of ['production']) {
     it(`serves no landing page to a browser, only a JSON 4xx (NODE_ENV=${mode})`, async () => {
       const previous = process.env.NODE_ENV;
       process.env.NODE_ENV = mode;
-      const modeGateway = await startGateway(subgraph.url);
+      const modeGateway = await startGateway(subgraph.url, TEST_SIGNING_SECRET, undefined, true);
       try {
-        for (const headers of [{ accept: 'text/html' }, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }]) {
-          const response = await fetch(modeGateway.url, { headers });
+        for (const [path, headers] of ['/', '/graphiql'].flatMap((path) => [[path, { accept: 'text/html' }], [path, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }]] as const)) {
+          const response = await fetch(new URL(path, modeGateway.url), { headers });
           const text = await response.text();
           expect(response.status).toBeGreaterThanOrEqual(400);
           expect(response.status).toBeLessThan(500);
@@ -263,7 +264,7 @@ describe('health and readiness', () => {
   });
 
   it('names a subgraph that is down, and one that signs with another secret, without internals', async () => {
-    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warnings = captureLogs('warn');
     const down = await startSubgraph(TEST_SIGNING_SECRET);
     const downUrl = down.url;
     await down.stop();
@@ -281,11 +282,11 @@ describe('health and readiness', () => {
           await gatewayInFront.stop();
         }
       }
-      const lines = warnings.mock.calls.map((call) => String(call[0]));
+      const lines = warnings.lines.filter((line) => line.level === 'warn').map((line) => String(line.msg));
       expect(lines.some((line) => /not ready: tiny unavailable: .*(ECONNREFUSED|fetch failed)/.test(line))).toBe(true);
       expect(lines.some((line) => /not ready: tiny unavailable: .*(signature|UNAUTHENTICATED|Call from gateway failed)/i.test(line))).toBe(true);
     } finally {
-      warnings.mockRestore();
+      warnings.restore();
       await otherSecret.stop();
     }
   });

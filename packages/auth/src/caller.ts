@@ -97,8 +97,9 @@ const STORE_FLOOR: readonly Scope[] = [
  */
 export const SCOPES_BY_STAFF_ROLE: Record<StaffRole, readonly Scope[]> = {
   CASHIER: STORE_FLOOR,
-  // The manager also counts stock and confirms in person that two records are one customer.
-  STORE_MANAGER: [...STORE_FLOOR, 'inventory:write', 'customers:merge'],
+  // The manager also counts stock, confirms in person that two records are one customer, and
+  // works the conversations of their store's customers (taking, transferring, resolving them).
+  STORE_MANAGER: [...STORE_FLOOR, 'inventory:write', 'customers:merge', 'support:read', 'support:write'],
   SUPPORT_AGENT: [
     'catalog:read',
     'storefront:read',

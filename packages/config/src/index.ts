@@ -22,6 +22,40 @@ const subgraphEnvSchema = z.object({
   LOG_SQL: booleanFlag,
 });
 
+/** docker-compose passes `${VAR:-}` through as an empty string, which means "not set". */
+const unsetWhenEmpty = <TSchema extends z.ZodType>(schema: TSchema) => z.preprocess((value) => (value === '' ? undefined : value), schema);
+
+const observabilityEnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  // Long enough that it cannot be guessed; sent by Prometheus as `Authorization: Bearer …`.
+  METRICS_TOKEN: unsetWhenEmpty(z.string().min(16).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_SERVICE_NAME: unsetWhenEmpty(z.string().optional()),
+});
+
+/** Logs, metrics and traces of one process; see "Logs, metrics, traces" in README.md. */
+export interface ObservabilityEnv {
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** JSON lines in production, terse readable lines otherwise, unless LOG_FORMAT says. */
+  logFormat: 'json' | 'pretty';
+  metricsToken: string | undefined;
+  otlpEndpoint: string | undefined;
+  serviceName: string;
+}
+
+export function loadObservabilityEnv(source: Record<string, string | undefined>, serviceName: string): ObservabilityEnv {
+  const env = parseEnv(observabilityEnvSchema, source);
+  return {
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    metricsToken: env.METRICS_TOKEN,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
+  };
+}
+
 export interface SubgraphEnv {
   production: boolean;
   port: number;
@@ -33,6 +67,7 @@ export interface SubgraphEnv {
   signingSecret: string;
   seedDemoData: boolean;
   logSql: boolean;
+  observability: ObservabilityEnv;
 }
 
 /**
@@ -55,6 +90,7 @@ export function loadSubgraphEnv(name: string, defaultPort: number, source: Recor
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     seedDemoData: env.SEED_DEMO_DATA,
     logSql: env.LOG_SQL,
+    observability: loadObservabilityEnv(source, name),
   };
   assertProductionSecrets(result, [result.signingSecret]);
   assertProductionStorage(result, source.PGLITE_DIR);

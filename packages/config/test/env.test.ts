@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertProductionSecrets, DEV_SIGNING_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv } from '../src';
+import { assertProductionSecrets, DEV_SIGNING_SECRET, EnvError, loadObservabilityEnv, loadSiblingUrls, loadSubgraphEnv } from '../src';
 
 describe('subgraph environment', () => {
   it('defaults to embedded Postgres and prefers the per-subgraph database URL', () => {
@@ -52,5 +52,26 @@ describe('production guards', () => {
   it('refuses one secret for signing caller headers and access tokens', () => {
     expect(() => assertProductionSecrets({ production: true }, ['a'.repeat(40), 'a'.repeat(40)])).toThrow(/must differ/);
     expect(() => assertProductionSecrets({ production: true }, ['a'.repeat(40), 'b'.repeat(40)])).not.toThrow();
+  });
+});
+
+describe('logs, metrics and traces', () => {
+  it('logs readable lines at info in development and JSON in production, traces nothing by default', () => {
+    expect(loadObservabilityEnv({}, 'catalog')).toEqual({ logLevel: 'info', logFormat: 'pretty', metricsToken: undefined, otlpEndpoint: undefined, serviceName: 'catalog' });
+    expect(loadObservabilityEnv({ NODE_ENV: 'production' }, 'catalog').logFormat).toBe('json');
+    expect(loadObservabilityEnv({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }, 'catalog')).toMatchObject({ logFormat: 'json', logLevel: 'debug' });
+  });
+
+  it('takes the collector, the service name and the metrics token, and an empty variable as unset', () => {
+    expect(
+      loadObservabilityEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'catalog-eu', METRICS_TOKEN: 'a'.repeat(16) }, 'catalog'),
+    ).toMatchObject({ otlpEndpoint: 'http://collector:4318', serviceName: 'catalog-eu', metricsToken: 'a'.repeat(16) });
+    expect(loadObservabilityEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '', METRICS_TOKEN: '', OTEL_SERVICE_NAME: '' }, 'cart')).toMatchObject({ otlpEndpoint: undefined, metricsToken: undefined, serviceName: 'cart' });
+  });
+
+  it('refuses an unknown level, a guessable metrics token and a collector that is not a URL', () => {
+    expect(() => loadObservabilityEnv({ LOG_LEVEL: 'verbose' }, 'cart')).toThrow(/LOG_LEVEL/);
+    expect(() => loadObservabilityEnv({ METRICS_TOKEN: 'short' }, 'cart')).toThrow(/METRICS_TOKEN/);
+    expect(() => loadObservabilityEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318 please' }, 'cart')).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 });

@@ -1,7 +1,9 @@
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { logger as log } from '@omni/observability';
 import type { DatabaseClient } from './client';
+import { traceSqlStatementsWhenTracing } from './sql-tracing';
 
 /** Drizzle over either driver; services only see this type. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
@@ -36,11 +38,12 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
   schema: TSchema,
   options: { logSql?: boolean } = {},
 ): Database<TSchema> {
+  traceSqlStatementsWhenTracing();
   const statements = new StatementCounter();
   const logger = {
     logQuery(query: string) {
       statements.increment();
-      if (options.logSql) console.log(`[sql] ${query}`);
+      if (options.logSql) log.info({ sql: query }, 'sql statement');
     },
   };
   const db =

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { describeErrorChain, logger } from '@omni/graphql';
 import type { DomainEvent, EventDb } from './domain-event';
 import type { OutboxRow, OutboxTable } from './tables';
 
@@ -50,7 +51,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
   const leaseMs = options.leaseMs ?? 30_000;
   const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
-  const onError = options.onError ?? ((error: unknown) => console.error(`[${producer} outbox]`, error));
+  const onError = options.onError ?? ((error: unknown) => logger.error({ service: producer }, `${producer} outbox relay: ${describeErrorChain(error)}`));
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;

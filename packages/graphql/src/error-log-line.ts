@@ -1,3 +1,5 @@
+import { logger } from '@omni/observability';
+
 /**
  * Turns an unexpected error into one log line an operator can act on: every error of its cause
  * chain with its code (a driver's SQLSTATE such as 53300, a socket's ECONNRESET), without the
@@ -61,6 +63,22 @@ export function describeErrorChain(error: unknown): string {
   return chain.map((entry) => entry.line).join(' <- caused by ');
 }
 
+const alreadyLogged = new WeakSet<object>();
+
+/** For an error whose line was written where more was known (which subgraph did not answer). */
+export function markErrorLogged(error: unknown): void {
+  if (typeof error === 'object' && error !== null) alreadyLogged.add(error);
+}
+
+function wasLogged(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < MAX_CHAIN; depth += 1) {
+    if (alreadyLogged.has(current)) return true;
+    current = underlying(current);
+  }
+  return false;
+}
+
 export function logUnexpectedError(error: unknown): void {
-  console.error(describeErrorForLog(error));
+  if (wasLogged(error)) return;
+  logger.error(describeErrorForLog(error));
 }

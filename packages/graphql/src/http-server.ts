@@ -7,9 +7,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { logger } from '@omni/observability';
 import { logUnexpectedError } from './error-log-line';
+import { DRAIN_GRACE_MS } from './graceful-shutdown';
 import { graphqlOverHttpStatusPlugin, sendGraphQLRequestError } from './graphql-over-http';
 import { healthEndpoints, type ReadinessChecks } from './health';
+import { beginRequest, metricsEndpoint, requestObservabilityPlugin, resumeRequest } from './request-observability';
 import { SERVER_HEADERS_TIMEOUT_MS, SERVER_KEEP_ALIVE_TIMEOUT_MS } from './keep-alive';
 
 /**
@@ -22,6 +25,8 @@ import { SERVER_HEADERS_TIMEOUT_MS, SERVER_KEEP_ALIVE_TIMEOUT_MS } from './keep-
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   port: number;
   host: string;
+  /** Names the service on its log lines and metrics: `gateway`, `catalog` … */
+  service?: string;
   context: ContextFunction<[{ req: IncomingMessage }], TContext>;
   /** Largest accepted request body, in bytes or as `'1mb'`. */
   bodyLimit: number | string;
@@ -186,16 +191,21 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
   httpServer.keepAliveTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS;
   httpServer.headersTimeout = SERVER_HEADERS_TIMEOUT_MS;
   apollo.addPlugin(graphqlOverHttpStatusPlugin());
-  // Lets `apollo.stop()` finish in-flight requests and close idle keep-alive connections.
-  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  apollo.addPlugin(requestObservabilityPlugin());
+  // Lets `apollo.stop()` finish in-flight requests and close idle keep-alive connections; a request
+  // still running after the grace period is cut, so the process exits before an orchestrator kills it.
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_GRACE_MS }));
   // Otherwise Apollo serves an HTML page with scripts from its CDN to any browser, in production too.
   apollo.addPlugin(ApolloServerPluginLandingPageDisabled());
   await apollo.start();
 
   app.use(
-    healthEndpoints(options.readiness ?? {}, options.logWarning ?? ((line) => console.warn(line))),
+    beginRequest(options.service ?? 'graphql'),
+    metricsEndpoint,
+    healthEndpoints(options.readiness ?? {}, options.logWarning ?? ((line) => logger.warn(line))),
     ...corsPolicy(options.corsOrigins),
     express.json({ limit: options.bodyLimit, strict: true }),
+    resumeRequest,
     requireJsonPost,
     nestingGuard(options.maxNesting ?? DEFAULT_MAX_NESTING),
     ...(options.guards ?? []),

@@ -1,5 +1,7 @@
 import type { SubgraphEnv } from '@omni/config';
 import { openPglite, openPostgres, pingDatabase, type DatabaseClient } from '@omni/db';
+import { logger, startObservability } from '@omni/observability';
+import { stopOnTerminationSignals } from './graceful-shutdown';
 import type { SubgraphServer } from './subgraph-server';
 
 export interface StandaloneSubgraph<TDatabase extends { db: unknown }> {
@@ -8,6 +10,11 @@ export interface StandaloneSubgraph<TDatabase extends { db: unknown }> {
   openDatabase(client: DatabaseClient, options: { logSql: boolean }): Promise<TDatabase>;
   seed(db: TDatabase['db']): Promise<void>;
   createServer(database: TDatabase): SubgraphServer;
+  /**
+   * Outbox relays and sweepers that run beside the server; each returns how to stop it, so no
+   * query of theirs is still running when the pool closes.
+   */
+  startBackgroundWork?(database: TDatabase): (() => unknown)[];
 }
 
 /**
@@ -16,19 +23,19 @@ export interface StandaloneSubgraph<TDatabase extends { db: unknown }> {
  */
 export async function runStandaloneSubgraph<TDatabase extends { db: unknown }>(subgraph: StandaloneSubgraph<TDatabase>): Promise<void> {
   const { env } = subgraph;
+  // First, so that the database driver's statements are traced when tracing is on.
+  await startObservability(env.observability);
   const client = env.databaseUrl
     ? openPostgres(env.databaseUrl, { maxConnections: env.poolSize })
     : await openPglite(env.pgliteDir);
   const database = await subgraph.openDatabase(client, { logSql: env.logSql });
   if (env.seedDemoData) await subgraph.seed(database.db);
   const running = await subgraph.createServer(database).listen(env.port, env.host, { readiness: { database: () => pingDatabase(client) } });
-  console.log(`${subgraph.name} subgraph ready at ${running.url}`);
+  const stopBackgroundWork = subgraph.startBackgroundWork?.(database) ?? [];
+  logger.info({ service: subgraph.name, url: running.url }, `${subgraph.name} subgraph ready`);
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, async () => {
-      await running.stop();
-      await client.close();
-      process.exit(0);
-    });
-  }
+  stopOnTerminationSignals(async () => {
+    await Promise.all([running.stop(), ...stopBackgroundWork.map(async (stop) => stop())]);
+    await client.close();
+  });
 }

@@ -1,4 +1,5 @@
 import { signCallerContext, CALLER_CONTEXT_HEADER, SCOPES_BY_KIND, type Caller, type Channel } from '@omni/auth';
+import { currentRequestId, injectTraceHeaders, REQUEST_ID_HEADER } from '@omni/observability';
 import { createGraphQLFetch } from './outbound-http';
 
 /**
@@ -27,12 +28,17 @@ export function createServiceClient(options: {
     async request<TData>(query: string, variables: Record<string, unknown> = {}, channel: Channel = 'WEB') {
       const caller: Caller = { kind: 'service', service: options.service, channel, scopes: [...SCOPES_BY_KIND.service] };
       const url = typeof options.url === 'function' ? options.url() : options.url;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, { caller, query, variables, issuer: options.service }),
+      };
+      // The request this call serves keeps its id and its trace in the service called.
+      const requestId = currentRequestId();
+      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+      injectTraceHeaders((name, value) => (headers[name] = value));
       const response = await fetchGraphQL(url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [CALLER_CONTEXT_HEADER]: await signCallerContext(options.signingSecret, { caller, query, variables, issuer: options.service }),
-        },
+        headers,
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });

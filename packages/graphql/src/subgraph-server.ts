@@ -5,6 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { VerifiedCallerContext } from '@omni/auth';
+import { logger } from '@omni/observability';
 import { createCallerSignature } from './caller-signature';
 import { createErrorFormatter } from './errors';
 import type { ReadinessChecks } from './health';
@@ -52,7 +53,7 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
   const signature = createCallerSignature<TContext>({
     subgraph: options.name,
     signingSecret: options.signingSecret,
-    warn: options.logWarning ?? ((line) => console.warn(line)),
+    warn: options.logWarning ?? ((line) => logger.warn(line)),
   });
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
@@ -64,6 +65,9 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
     // Traces are for Apollo's hosted studio; computing them costs every request.
     plugins: [signature.plugin, unknownOperationPlugin(), ApolloServerPluginInlineTraceDisabled(), inputHygienePlugin(), guard.plugin],
     parseOptions: guard.parseOptions,
+    // Apollo's own handlers re-raise the signal after stopping, which ends the process with 143
+    // (or, as PID 1 in a container, not at all); `stopOnTerminationSignals` in the entry points owns it.
+    stopOnTerminationSignals: false,
   });
 
   const context: ContextFunction<[{ req: IncomingMessage }], TContext> = async ({ req }) => {
@@ -78,6 +82,7 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
       const { url } = await listenGraphQLHttp(apollo, {
         port,
         host,
+        service: options.name,
         context,
         bodyLimit: options.bodyLimit ?? '4mb',
         logError: options.logErrors,

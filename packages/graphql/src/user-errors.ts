@@ -15,6 +15,11 @@ export const USER_ERROR_CODES = [
   'POINTS_EXCEED_TOTAL',
   'LOYALTY_UNAVAILABLE',
   'COUPON_NOT_YOURS',
+  'COUPON_UNKNOWN',
+  'COUPON_EXPIRED',
+  'COUPON_NOT_ACTIVE',
+  'COUPON_NOT_IN_CHANNEL',
+  'COUPON_USED_UP',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureLogs } from '@omni/observability';
+import { describe, expect, it } from 'vitest';
 import { createErrorFormatter } from '../src/errors';
 
 /** Shaped like drizzle's: the SQL and its parameters in the message, the driver's error as cause. */
@@ -14,22 +15,20 @@ function tooManyClients(): Error {
   return Object.assign(new Error('sorry, too many clients already'), { name: 'PostgresError', code: '53300', severity: 'FATAL' });
 }
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 describe('unexpected error log', () => {
   it('logs one line with the cause chain and SQLSTATE, without query parameters or stack', () => {
-    const lines: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    const logs = captureLogs();
     const failed = new DrizzleQueryError('select "id", "email"\n  from "customer"."customers" where "email" = $1', ['anna@example.com'], tooManyClients());
     const error = new GraphQLError(failed.message, { originalError: failed, path: ['me', 'email'] });
 
     const formatted = createErrorFormatter()({ message: failed.message, path: ['me', 'email'] }, error);
+    logs.restore();
+    const lines = logs.lines.map((line) => String(line.msg));
 
     expect(formatted).toEqual({ message: 'Internal server error', path: ['me', 'email'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(lines).toHaveLength(1);
     const [line] = lines;
+    expect(logs.lines[0]).toMatchObject({ level: 'error' });
     expect(line).not.toContain('\n');
     expect(line).toContain('at me.email');
     expect(line).toContain('Failed query: select "id", "email" from "customer"."customers" where "email" = $1');

@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './graphql-client';
 export * from './callers';
 export * from './malformed-requests';
+export * from './otlp-receiver';

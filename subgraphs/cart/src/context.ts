@@ -7,7 +7,7 @@ import type { PaymentProviders } from './payments/payment-providers';
 import type { PricingPort } from './services/pricing';
 import type { PromotionUsagePort } from './services/promotion-usage';
 import type { LoyaltyPaymentPort } from './services/loyalty-payments';
-import { anyCouponCode, type CouponEntryPort } from './services/personal-coupon-codes';
+import { anyCouponCode, type CouponCheckPort } from './services/coupon-check';
 
 /** Built once per request from the verified caller. */
 export interface CartContext {
@@ -23,8 +23,8 @@ export interface CartContext {
   promotionUsage: PromotionUsagePort;
   /** Spends and refunds the loyalty points a checkout is partly paid with. */
   loyalty: LoyaltyPaymentPort;
-  /** Refuses another customer's personal offer code when it is entered on a cart. */
-  couponEntry: CouponEntryPort;
+  /** Refuses a coupon code that cannot unlock anything on the cart when it is entered. */
+  couponCheck: CouponCheckPort;
   payments: PaymentProviders;
   settings: CartSettings;
 }
@@ -40,8 +40,8 @@ export function createCartContext(
   db: CartDb,
   catalog: CatalogClient,
   customers: CustomerDirectory,
-  checkoutPorts: { pricing: PricingPort; promotionUsage: PromotionUsagePort; loyalty: LoyaltyPaymentPort; payments: PaymentProviders; couponEntry?: CouponEntryPort },
+  checkoutPorts: { pricing: PricingPort; promotionUsage: PromotionUsagePort; loyalty: LoyaltyPaymentPort; payments: PaymentProviders; couponCheck?: CouponCheckPort },
   settings: CartSettings,
 ): CartContext {
-  return { caller, db, loaders: createLoaders(db, catalog), catalog, customers, couponEntry: anyCouponCode, ...checkoutPorts, settings };
+  return { caller, db, loaders: createLoaders(db, catalog), catalog, customers, couponCheck: anyCouponCode, ...checkoutPorts, settings };
 }

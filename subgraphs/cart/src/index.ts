@@ -13,11 +13,11 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCartDatabase,
   seed: seedCartDemoData,
-  createServer: (database) => {
-    // The relay needs no graceful stop: a batch it was delivering when the process ends is
-    // delivered again by the next relay, and consumers apply it once.
-    createCartEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
-    startAbandonedCartSweeper(database.db, { idleMinutes: env.abandonedAfterMinutes });
-    return createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl, customerUrl: env.customerUrl, promotionsUrl: env.promotionsUrl, abandonedAfterMinutes: env.abandonedAfterMinutes });
+  startBackgroundWork: (database) => {
+    const relay = createCartEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl });
+    relay.start();
+    return [() => relay.stop(), startAbandonedCartSweeper(database.db, { idleMinutes: env.abandonedAfterMinutes })];
   },
+  createServer: (database) =>
+    createCartSubgraph({ database, signingSecret: env.signingSecret, catalogUrl: env.catalogUrl, customerUrl: env.customerUrl, promotionsUrl: env.promotionsUrl, abandonedAfterMinutes: env.abandonedAfterMinutes }),
 });

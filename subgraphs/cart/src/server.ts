@@ -1,6 +1,6 @@
 import { createCatalogClient } from './clients/catalog-client';
 import { createPromotionsClient } from './clients/promotions-client';
-import { anyCouponCode, promotionsCouponEntry } from './services/personal-coupon-codes';
+import { anyCouponCode, promotionsCouponCheck, type CouponCheckPort } from './services/coupon-check';
 import { createCustomerLoyaltyClient } from './clients/customer-loyalty-client';
 import { createCustomerDirectoryClient, createSubgraphServer, loadSubgraphTypeDefs, type CustomerDirectory } from '@omni/graphql';
 import { createCartContext, type CartContext } from './context';
@@ -44,6 +44,11 @@ export interface CartSubgraphOptions {
    * (PRICING_UNAVAILABLE) rather than charged without counting their use.
    */
   promotionUsage?: PromotionUsagePort;
+  /**
+   * Whether an entered coupon code can unlock anything, instead of the promotions subgraph at
+   * `promotionsUrl` (tests pass a stand-in). With neither, every well-formed code is kept.
+   */
+  couponCheck?: CouponCheckPort;
   /** Loyalty points payments instead of the customer subgraph at `customerUrl` (tests pass a stand-in). */
   loyaltyPayments?: LoyaltyPaymentPort;
   /** Ways to pay; the built-in providers when omitted. */
@@ -59,8 +64,8 @@ export function createCartSubgraph(options: CartSubgraphOptions) {
   const pricing = options.pricing ?? (promotions ? promotionsPricing(promotions) : unavailablePricing);
   const promotionUsage = options.promotionUsage ?? (promotions ? promotionsUsage(promotions) : unavailableUsage);
   const loyalty = options.loyaltyPayments ?? customerLoyaltyPayments(createCustomerLoyaltyClient({ url: options.customerUrl, signingSecret: options.signingSecret }));
-  const couponEntry = promotions ? promotionsCouponEntry(promotions) : anyCouponCode;
-  const checkoutPorts = { pricing, promotionUsage, loyalty, payments: options.paymentProviders ?? createDefaultPaymentProviders(), couponEntry };
+  const couponCheck = options.couponCheck ?? (promotions ? promotionsCouponCheck(promotions) : anyCouponCode);
+  const checkoutPorts = { pricing, promotionUsage, loyalty, payments: options.paymentProviders ?? createDefaultPaymentProviders(), couponCheck };
   const settings = { abandonedAfterMinutes: options.abandonedAfterMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES };
   return createSubgraphServer<CartContext>({
     name: CART_SUBGRAPH_NAME,

@@ -11,6 +11,7 @@ import { createCartSubgraph } from '../src/server';
 import { listPricing, type PricingPort } from '../src/services/pricing';
 import type { PromotionUsagePort } from '../src/services/promotion-usage';
 import type { LoyaltyPaymentPort } from '../src/services/loyalty-payments';
+import type { CouponCheckPort } from '../src/services/coupon-check';
 import { ANY_CUSTOMER_EXISTS } from './helpers';
 
 /** A seeded catalog and a cart subgraph over real HTTP, with direct access to both databases for stock set-up. */
@@ -27,10 +28,10 @@ export interface CheckoutHarness {
 /**
  * Checkout mechanics are tested at list prices (`listPricing`): no promotions subgraph runs here.
  * `promotionsUrl` asks a promotions subgraph there instead (or a dead address, to see checkout refuse);
- * `pricing`, `promotionUsage` and `loyaltyPayments` put stand-ins in the checkout's ports.
+ * `pricing`, `promotionUsage`, `loyaltyPayments` and `couponCheck` put stand-ins in the ports.
  */
 export async function startCheckoutHarness(
-  options: { paymentProviders?: PaymentProviders; promotionsUrl?: string; pricing?: PricingPort; promotionUsage?: PromotionUsagePort; loyaltyPayments?: LoyaltyPaymentPort } = {},
+  options: { paymentProviders?: PaymentProviders; promotionsUrl?: string; pricing?: PricingPort; promotionUsage?: PromotionUsagePort; loyaltyPayments?: LoyaltyPaymentPort; couponCheck?: CouponCheckPort } = {},
 ): Promise<CheckoutHarness> {
   const testDb = await createTestDatabase({ maxConnections: 30 });
   const catalogDatabase = await openCatalogDatabase(testDb.client);
@@ -46,6 +47,7 @@ export async function startCheckoutHarness(
     ...(options.promotionUsage ? { promotionUsage: options.promotionUsage } : {}),
     ...(options.paymentProviders ? { paymentProviders: options.paymentProviders } : {}),
     ...(options.loyaltyPayments ? { loyaltyPayments: options.loyaltyPayments } : {}),
+    ...(options.couponCheck ? { couponCheck: options.couponCheck } : {}),
   }).listen(0);
   return {
     testDb,

@@ -3,12 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '@omni/auth';
 import { newId } from '@omni/db';
 import { callers, expectData } from '@omni/testing';
+import type { CouponCheck, CouponCheckCart, CouponCheckPort } from '../src/services/coupon-check';
 import { CASHIER, BERLIN, WAREHOUSE, freshVariant, rowsOf, setStock, startCheckoutHarness, type CheckoutHarness } from './checkout-helpers';
 
 let h: CheckoutHarness;
 
+/** What the promotions subgraph would answer for a few codes; every other code may go on a cart. */
+const REFUSED: Record<string, CouponCheck> = {
+  NOSUCH: { refusal: 'COUPON_UNKNOWN', startsAt: null },
+  BYGONE: { refusal: 'COUPON_EXPIRED', startsAt: null },
+  TOMORROW: { refusal: 'COUPON_NOT_ACTIVE', startsAt: new Date('2031-05-01T08:00:00.000Z') },
+  WEBONLY: { refusal: 'COUPON_NOT_IN_CHANNEL', startsAt: null },
+  SPENT: { refusal: 'COUPON_USED_UP', startsAt: null },
+  'WELCOME-ANN': { refusal: 'COUPON_NOT_YOURS', startsAt: null },
+};
+const checked: { code: string; cart: CouponCheckCart }[] = [];
+const couponCheck: CouponCheckPort = async (code, cart) => {
+  checked.push({ code, cart });
+  return REFUSED[code] ?? { refusal: null, startsAt: null };
+};
+
 beforeAll(async () => {
-  h = await startCheckoutHarness();
+  h = await startCheckoutHarness({ couponCheck });
 });
 
 afterAll(async () => {
@@ -96,6 +112,41 @@ describe('applyCouponCode and removeCouponCode', () => {
     const staleApply = await apply(customer, { cartId, code: 'B6', expectedVersion: 1 });
     expect(staleApply.userErrors.map((error) => error.code)).toEqual(['VERSION_CONFLICT']);
     expect(await read(cartId)).toMatchObject({ version: 6, couponCodes: ['A'.repeat(64), 'B1', 'B2', 'B3', 'B4'] });
+  });
+
+  it('refuses a code promotions says cannot apply, with its reason at the code, leaving the cart as it was', async () => {
+    const customerId = newId('cus');
+    const customer = callers.customer(customerId);
+    const cartId = await cartOf(customer);
+    expect((await apply(customer, { cartId, code: 'keep-me' })).userErrors).toEqual([]);
+    const expected: [string, string, RegExp][] = [
+      ['nosuch', 'COUPON_UNKNOWN', /does not exist/],
+      [' bygone', 'COUPON_EXPIRED', /expired/],
+      ['tomorrow', 'COUPON_NOT_ACTIVE', /not valid yet; it starts on 2031-05-01 08:00 UTC/],
+      ['webonly', 'COUPON_NOT_IN_CHANNEL', /not valid for this cart/],
+      ['spent', 'COUPON_USED_UP', /used as often as it may/],
+      ['welcome-ann', 'COUPON_NOT_YOURS', /personal offer for another customer/],
+    ];
+    for (const [code, reason, message] of expected) {
+      expect(await apply(customer, { cartId, code, expectedVersion: 2 })).toEqual({ cart: null, userErrors: [{ code: reason, field: ['input', 'code'], message: expect.stringMatching(message) }] });
+    }
+    expect(await read(cartId)).toMatchObject({ version: 2, couponCodes: ['KEEP-ME'] });
+    expect((await changedEvents(cartId)).map((event) => event.version)).toEqual([2]);
+    // Asked with the cart's channel, currency and customer, the code normalised.
+    expect(checked.find((call) => call.code === 'BYGONE')?.cart).toEqual({ channel: 'WEB', currencyCode: 'EUR', customerId });
+  });
+
+  it('does not ask again about a code the cart already carries, and never for a cart the caller may not change', async () => {
+    const owner = callers.customer(newId('cus'));
+    const cartId = await cartOf(owner);
+    expect((await apply(owner, { cartId, code: 'ONCE-ASKED' })).userErrors).toEqual([]);
+    const asked = () => checked.filter((call) => call.code === 'ONCE-ASKED').length;
+    expect(asked()).toBe(1);
+    expect((await apply(owner, { cartId, code: 'once-asked' })).userErrors).toEqual([]);
+    expect(asked()).toBe(1);
+    const stranger = await apply(callers.customer(newId('cus')), { cartId, code: 'NOSUCH-EITHER' });
+    expect(stranger.userErrors.map((error) => error.code)).toEqual(['FORBIDDEN']);
+    expect(checked.some((call) => call.code === 'NOSUCH-EITHER')).toBe(false);
   });
 
   it('lets the owner and staff change the codes, and refuses other shoppers', async () => {

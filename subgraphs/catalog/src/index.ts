@@ -12,8 +12,6 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCatalogDatabase,
   seed: seedCatalogDemoData,
-  createServer: (database) => {
-    startReservationSweeper(database.db);
-    return createCatalogSubgraph({ database, signingSecret: env.signingSecret });
-  },
+  startBackgroundWork: (database) => [startReservationSweeper(database.db)],
+  createServer: (database) => createCatalogSubgraph({ database, signingSecret: env.signingSecret }),
 });

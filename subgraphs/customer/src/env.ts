@@ -1,3 +1,4 @@
+import { logger } from '@omni/graphql';
 import { z } from 'zod';
 import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
 import type { CodeSenderConfig } from './clients/code-sender';
@@ -59,7 +60,7 @@ export function loadReminderSenderConfig(source: Record<string, string | undefin
     return { kind: 'webhook', url: env.CART_REMINDER_WEBHOOK_URL, secret: env.CART_REMINDER_WEBHOOK_SECRET, timeoutMs: env.CART_REMINDER_WEBHOOK_TIMEOUT_MS };
   }
   if (production) {
-    console.warn('cart reminders are off: set CART_REMINDER_WEBHOOK_URL and CART_REMINDER_WEBHOOK_SECRET to send them');
+    logger.warn({ service: 'customer' }, 'cart reminders are off: set CART_REMINDER_WEBHOOK_URL and CART_REMINDER_WEBHOOK_SECRET to send them');
     return { kind: 'off' };
   }
   return { kind: 'console' };

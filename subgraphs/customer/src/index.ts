@@ -14,10 +14,12 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openCustomerDatabase,
   seed: seedCustomerDemoData,
+  startBackgroundWork: (database) => {
+    const relay = createCustomerEventRelay({ client: database.client, signingSecret: env.signingSecret, cartUrl: env.siblingUrls.cart, supportUrl: env.siblingUrls.support, promotionsUrl: env.siblingUrls.promotions });
+    relay.start();
+    return [() => relay.stop()];
+  },
   createServer: (database) => {
-    // The relay needs no graceful stop: a batch it was delivering when the process ends is
-    // delivered again by the next relay, and consumers apply it once.
-    createCustomerEventRelay({ client: database.client, signingSecret: env.signingSecret, cartUrl: env.siblingUrls.cart, supportUrl: env.siblingUrls.support, promotionsUrl: env.siblingUrls.promotions }).start();
     return createCustomerSubgraph({
       database,
       signingSecret: env.signingSecret,

@@ -20,6 +20,7 @@ const catalog: CatalogPort = {
     catalogCalls.push([...ids]);
     return new Map(ids.map((id) => [id, { variantId: id, productId: `prod_${id.slice(4)}`, categoryIds: ['cat_all'] }]));
   },
+  unitPrices: async () => new Map(),
 };
 const [tenPercent, posFiveOff] = DEMO_PROMOTIONS as [(typeof DEMO_PROMOTIONS)[number], (typeof DEMO_PROMOTIONS)[number]];
 

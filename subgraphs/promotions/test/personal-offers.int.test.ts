@@ -23,6 +23,7 @@ const catalog: CatalogPort = {
   async variantFacts(ids) {
     return new Map(ids.filter((variantId) => PRODUCTS[variantId]).map((variantId) => [variantId, { variantId, productId: PRODUCTS[variantId]!, categoryIds: [] }]));
   },
+  unitPrices: async () => new Map(),
 };
 
 beforeAll(async () => {
@@ -241,13 +242,13 @@ describe('pricing a personal code', () => {
   });
 
   it('tells the cart subgraph a personal code may go only on its owner\'s cart', async () => {
-    const MAY_ENTER = `query($code: String!, $customerId: ID) { mayEnterCouponCode(code: $code, customerId: $customerId) }`;
-    const mayEnter = async (code_: string, customerId: string | null) => expectData(await as(callers.service('cart'))(MAY_ENTER, { code: code_, customerId })).mayEnterCouponCode;
-    expect(await mayEnter(` ${code.toLowerCase()} `, carla)).toBe(true);
-    expect(await mayEnter(code, dan)).toBe(false);
-    expect(await mayEnter(code, null)).toBe(false);
-    expect(await mayEnter('ANY-SHARED-OR-UNKNOWN', null)).toBe(true);
-    expect((await as(callers.customer(dan))(MAY_ENTER, { code, customerId: dan })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const CHECK = `query($code: String!, $customerId: ID) { couponCodeCheck(code: $code, channel: POS, currencyCode: "EUR", customerId: $customerId) { code refusal } }`;
+    const refusal = async (code_: string, customerId: string | null) => expectData(await as(callers.service('cart'))(CHECK, { code: code_, customerId })).couponCodeCheck.refusal;
+    expect(await refusal(` ${code.toLowerCase()} `, carla)).toBeNull();
+    expect(await refusal(code, dan)).toBe('COUPON_NOT_YOURS');
+    expect(await refusal(code, null)).toBe('COUPON_NOT_YOURS');
+    expect(await refusal('ANY-UNKNOWN', null)).toBe('COUPON_UNKNOWN');
+    expect((await as(callers.customer(dan))(CHECK, { code, customerId: dan })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('reads personal promotions of every cart of a request in a constant number of statements', async () => {
@@ -268,7 +269,9 @@ describe('pricing a personal code', () => {
     expect((await offersOf(carla))[0]!.status).toBe('USED');
     const priced = await price(cart(carla, [code], [{ variant: VAR_JACKET, quantity: 2, price: '80.00' }]));
     expect(priced.discountTotal.amount).toBe('0.00');
-    expect(priced.unmatchedCouponCodes).toEqual([{ code, reason: 'COUPON_USED_UP' }]);
+    expect(priced.unmatchedCouponCodes).toEqual([{ code, reason: 'COUPON_USED_UP' }]);    // The cart's coupon check says the same to its owner, who may no longer enter it.
+    const CHECK = `query($code: String!, $customerId: ID) { couponCodeCheck(code: $code, channel: WEB, currencyCode: "EUR", customerId: $customerId) { refusal } }`;
+    expect(expectData(await as(callers.service('cart'))(CHECK, { code, customerId: carla })).couponCodeCheck.refusal).toBe('COUPON_USED_UP');
   });
 
   it('is EXPIRED after its date, and then prices nothing', async () => {
@@ -283,7 +286,8 @@ describe('pricing a personal code', () => {
     expect((await offersOf(erin))[0]!.status).toBe('EXPIRED');
     const priced = await price(cart(erin, [offer!.code], [{ variant: VAR_SCARF, quantity: 2, price: '20.00' }]));
     expect(priced.discountTotal.amount).toBe('0.00');
-    expect(priced.unmatchedCouponCodes).toEqual([{ code: offer!.code, reason: 'COUPON_EXPIRED' }]);
+    expect(priced.unmatchedCouponCodes).toEqual([{ code: offer!.code, reason: 'COUPON_EXPIRED' }]);    const CHECK = `query($code: String!, $customerId: ID) { couponCodeCheck(code: $code, channel: WEB, currencyCode: "EUR", customerId: $customerId) { refusal } }`;
+    expect(expectData(await as(callers.service('cart'))(CHECK, { code: offer!.code, customerId: erin })).couponCodeCheck.refusal).toBe('COUPON_EXPIRED');
   });
 });
 

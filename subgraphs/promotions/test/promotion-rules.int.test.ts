@@ -20,9 +20,14 @@ const [PROD_SOCK, PROD_HAT, PROD_OTHER, PROD_GIFT] = [id('prod', 'sock'), id('pr
 const [VAR_SOCK_S, VAR_SOCK_M, VAR_HAT, VAR_GIFT] = [id('var', 'socks'), id('var', 'sockm'), id('var', 'hat'), id('var', 'gift')];
 const [CAT_WEAR, CAT_HOME] = [id('cat', 'wear'), id('cat', 'home')];
 const PRODUCTS: Record<string, string> = { [VAR_SOCK_S]: PROD_SOCK, [VAR_SOCK_M]: PROD_SOCK, [VAR_HAT]: PROD_HAT, [VAR_GIFT]: PROD_GIFT };
+/** Catalog prices in EUR minor units; no variant has a price in another currency. */
+const EUR_PRICES: Record<string, number> = { [VAR_SOCK_S]: 1000, [VAR_HAT]: 2500 };
 const catalog: CatalogPort = {
   async variantFacts(ids) {
     return new Map(ids.filter((id) => PRODUCTS[id]).map((id) => [id, { variantId: id, productId: PRODUCTS[id]!, categoryIds: [CAT_WEAR] }]));
+  },
+  async unitPrices(ids, currencyCode) {
+    return new Map(currencyCode === 'EUR' ? ids.filter((id) => EUR_PRICES[id] !== undefined).map((id) => [id, EUR_PRICES[id]!]) : []);
   },
 };
 
@@ -167,6 +172,59 @@ describe('promotion rules through the admin API', () => {
   });
 });
 
+describe('bundles and gifts', () => {
+  const archive = async (promotionId: string) =>
+    admin()(`mutation($id: ID!) { setPromotionStatus(input: { promotionId: $id, status: ARCHIVED }) { userErrors { code } } }`, { id: promotionId });
+
+  it("refuses a bundle price at or above what its items cost on their own in the catalog, on create and on update", async () => {
+    // Socks S cost 10.00 and the hat 25.00 in EUR: 35.00 together.
+    const bundle = (price: string) => ({
+      type: 'BUNDLE_FIXED_PRICE',
+      items: [
+        { target: { kind: 'VARIANT', ids: [VAR_SOCK_S] }, quantity: 1 },
+        { target: { kind: 'VARIANT', ids: [VAR_HAT] }, quantity: 1 },
+      ],
+      price,
+    });
+    for (const price of ['35.00', '40.00']) {
+      const refused = expectData(await admin()(CREATE, { input: { name: 'Bad bundle', currencyCode: 'EUR', action: bundle(price) } })).createPromotion;
+      expect(refused).toEqual({ promotion: null, userErrors: [{ code: 'INVALID', field: ['input', 'action', 'price'], message: expect.stringContaining('below what its items cost') }] });
+    }
+    const created = expectData(await admin()(CREATE, { input: { name: 'Sock and hat', currencyCode: 'EUR', action: bundle('30.00') } })).createPromotion;
+    expect(created.userErrors).toEqual([]);
+    const raised = expectData(await admin()(UPDATE, { input: { promotionId: created.promotion.id, action: bundle('35.00') } })).updatePromotion;
+    expect(raised.userErrors.map((error: { field: string[] }) => error.field.join('.'))).toEqual(['input.action.price']);
+    // No price in USD: nothing to compare with, so the catalog cannot refuse it.
+    const inUsd = expectData(await admin()(CREATE, { input: { name: 'USD bundle', currencyCode: 'USD', action: bundle('99.00') } })).createPromotion;
+    expect(inUsd.userErrors).toEqual([]);
+    await archive(created.promotion.id);
+    await archive(inUsd.promotion.id);
+  });
+
+  it('lists a gift on the cart before it is added, with how many to add, and prices it free once added', async () => {
+    const GIFTS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Cart { discountTotal { amount } gifts { promotion { id } variant { id } quantity quantityInCart quantityToAdd } } } }`;
+    const gifts = async (rep: ReturnType<typeof cart>) => expectData(await anonymous()(GIFTS, { reps: [rep] }))._entities[0];
+    const created = expectData(
+      await admin()(CREATE, { input: { name: 'Free gift over 30', currencyCode: 'EUR', minimumSubtotal: '30.00', action: { type: 'GIFT', variantId: VAR_GIFT, quantity: 2 } } }),
+    ).createPromotion;
+    expect(created.userErrors).toEqual([]);
+    const giftId = created.promotion.id;
+    const hats = { id: 'line_1', variant: VAR_HAT, quantity: 2, price: '20.00' };
+
+    expect(await gifts(cart('WEB', [{ ...hats, quantity: 1 }]))).toEqual({ discountTotal: { amount: '0.00' }, gifts: [] });
+    expect(await gifts(cart('WEB', [hats]))).toEqual({
+      discountTotal: { amount: '0.00' },
+      gifts: [{ promotion: { id: giftId }, variant: { id: VAR_GIFT }, quantity: 2, quantityInCart: 0, quantityToAdd: 2 }],
+    });
+    const oneAdded = await gifts(cart('POS', [hats, { id: 'line_2', variant: VAR_GIFT, quantity: 1, price: '7.00' }]));
+    expect(oneAdded).toEqual({ discountTotal: { amount: '7.00' }, gifts: [{ promotion: { id: giftId }, variant: { id: VAR_GIFT }, quantity: 2, quantityInCart: 1, quantityToAdd: 1 }] });
+    const allAdded = await gifts(cart('WEB', [hats, { id: 'line_2', variant: VAR_GIFT, quantity: 3, price: '7.00' }]));
+    expect(allAdded).toEqual({ discountTotal: { amount: '14.00' }, gifts: [{ promotion: { id: giftId }, variant: { id: VAR_GIFT }, quantity: 2, quantityInCart: 3, quantityToAdd: 0 }] });
+    await archive(giftId);
+    expect((await gifts(cart('WEB', [hats]))).gifts).toEqual([]);
+  });
+});
+
 describe('coupon codes', () => {
   let promotionId: string;
   let webOnlyId: string;
@@ -240,6 +298,86 @@ describe('coupon codes', () => {
       { code: 'SINGLE', reason: 'COUPON_USED_UP' },
       { code: 'PAST', reason: 'COUPON_EXPIRED' },
     ]);
+  });
+});
+
+describe("the cart's coupon check", () => {
+  const CHECK = `query($code: String!, $channel: Channel!, $currencyCode: String!, $customerId: ID) {
+    couponCodeCheck(code: $code, channel: $channel, currencyCode: $currencyCode, customerId: $customerId) { code refusal startsAt }
+  }`;
+  const cartService = () => signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.service('cart'), 'cart');
+  const check = async (code: string, channel = 'WEB', currencyCode = 'EUR', customerId: string | null = null) =>
+    expectData(await cartService()(CHECK, { code, channel, currencyCode, customerId })).couponCodeCheck;
+  const refusal = async (...args: Parameters<typeof check>) => (await check(...args)).refusal;
+  const withCode = async (input: object, code: string) => {
+    const created = expectData(await admin()(CREATE, { input: { currencyCode: 'EUR', requiresCoupon: true, action: { type: 'ORDER_AMOUNT_OFF', amountOff: '1.00' }, ...input } })).createPromotion;
+    expect(created.userErrors).toEqual([]);
+    expect(expectData(await admin()(CODES, { input: { promotionId: created.promotion.id, codes: [code] } })).createCouponCodes.userErrors).toEqual([]);
+    return created.promotion.id as string;
+  };
+  const holdUse = async (promotionId: string, customerId: string | null, couponCode: string | null) => {
+    const holdId = `hold_${Math.random().toString(36).slice(2)}`;
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    await database.db.insert(usageHolds).values({ id: holdId, service: 'cart', holdKey: holdId, customerId, status: 'PENDING', expiresAt });
+    await database.db.insert(promotionUses).values({ id: `use_${holdId}`, holdId, promotionId, customerId, couponCode, discountMinor: 100, status: 'PENDING', expiresAt });
+  };
+
+  it('accepts a code that unlocks a running promotion, whatever the cart still lacks, and names it normalized', async () => {
+    expect(await check(' summer-5 ', 'POS')).toEqual({ code: 'SUMMER-5', refusal: null, startsAt: null });
+    await withCode({ name: 'Big spenders', minimumSubtotal: '500.00' }, 'BIG');
+    expect(await refusal('big')).toBeNull();
+    // What the cart then says of it is a reason the shopper can still do something about.
+    const priced = await price(cart('WEB', [{ id: 'line_1', variant: VAR_HAT, quantity: 1, price: '20.00' }], ['big']));
+    expect(priced.unmatchedCouponCodes).toEqual([]);
+    expect(priced.promotionExplanations.find((e: { reasons: { code: string }[]; status: string }) => e.status === 'NOT_APPLIED' && e.reasons[0]?.code === 'MIN_SUBTOTAL_NOT_MET')).toBeDefined();
+  });
+
+  it('refuses unknown, expired, used-up, other-channel and other-currency codes as pricing explains them', async () => {
+    expect(await refusal('nope')).toBe('COUPON_UNKNOWN');
+    expect(await refusal('past')).toBe('COUPON_EXPIRED');
+    expect(await refusal('single')).toBe('COUPON_USED_UP');
+    expect(await refusal('webby', 'POS')).toBe('COUPON_NOT_IN_CHANNEL');
+    expect(await refusal('webby', 'WEB')).toBeNull();
+    expect(await refusal('summer-5', 'WEB', 'USD')).toBe('COUPON_NOT_IN_CHANNEL');
+    const priced = await price(cart('POS', [{ id: 'line_1', variant: VAR_HAT, quantity: 1, price: '20.00' }], ['nope', 'past', 'single', 'webby']));
+    expect(priced.unmatchedCouponCodes.map((coupon: { reason: string }) => coupon.reason)).toEqual(['COUPON_UNKNOWN', 'COUPON_EXPIRED', 'COUPON_USED_UP', 'NOT_IN_CHANNEL']);
+  });
+
+  it("refuses a code whose promotion has not started, is paused, archived or ended", async () => {
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    await withCode({ name: 'Tomorrow', startsAt }, 'TOMORROW');
+    expect(await check('tomorrow')).toEqual({ code: 'TOMORROW', refusal: 'COUPON_NOT_ACTIVE', startsAt });
+    const paused = await withCode({ name: 'Paused', status: 'PAUSED' }, 'PAUSED');
+    expect(await refusal('paused')).toBe('COUPON_NOT_ACTIVE');
+    await admin()(`mutation($id: ID!) { setPromotionStatus(input: { promotionId: $id, status: ARCHIVED }) { userErrors { code } } }`, { id: paused });
+    expect(await refusal('paused')).toBe('COUPON_EXPIRED');
+    const ending = await withCode({ name: 'Ending' }, 'ENDING');
+    await admin()(UPDATE, { input: { promotionId: ending, startsAt: '2020-01-01T00:00:00.000Z', endsAt: new Date(Date.now() - 1000).toISOString() } });
+    expect(await refusal('ending')).toBe('COUPON_EXPIRED');
+  });
+
+  it("refuses a code once its promotion's total or per-customer limit or its budget is reached", async () => {
+    const total = await withCode({ name: 'Once in all', usageLimit: 1 }, 'ONCE-ALL');
+    expect(await refusal('once-all')).toBeNull();
+    await holdUse(total, null, 'ONCE-ALL');
+    expect(await refusal('once-all')).toBe('COUPON_USED_UP');
+
+    const perCustomer = await withCode({ name: 'Once each', usageLimitPerCustomer: 1 }, 'ONCE-EACH');
+    await holdUse(perCustomer, 'cus_ann', 'ONCE-EACH');
+    expect(await refusal('once-each', 'WEB', 'EUR', 'cus_ann')).toBe('COUPON_USED_UP');
+    expect(await refusal('once-each', 'WEB', 'EUR', 'cus_bob')).toBeNull();
+    expect(await refusal('once-each', 'WEB', 'EUR', null)).toBeNull();
+
+    const budget = await withCode({ name: 'Small budget', budget: '1.00' }, 'BUDGET');
+    await holdUse(budget, null, null);
+    expect(await refusal('budget')).toBe('COUPON_USED_UP');
+  });
+
+  it('answers signed services only, and malformed arguments are BAD_USER_INPUT', async () => {
+    const asCustomer = await signedSubgraphClient(server.url, TEST_SIGNING_SECRET, callers.customer('cus_x'))(CHECK, { code: 'X', channel: 'WEB', currencyCode: 'EUR' });
+    expect(asCustomer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const badCurrency = await cartService()(CHECK, { code: 'X', channel: 'WEB', currencyCode: 'euro' });
+    expect(badCurrency.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 

@@ -14,6 +14,7 @@ const testCatalog: CatalogPort = {
   async variantFacts(ids) {
     return new Map(ids.map((id) => [id, { variantId: id, productId: `prod_of_${id}`, categoryIds: ['cat_all'] }]));
   },
+  unitPrices: async () => new Map(),
 };
 
 let testDb: TestDatabase;

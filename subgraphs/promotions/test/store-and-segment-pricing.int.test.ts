@@ -18,7 +18,7 @@ const id = (prefix: string, tail: string) => `${prefix}_${tail.padStart(26, '0')
 const [BERLIN, HAMBURG] = [id('loc', 'berlin'), id('loc', 'hamburg')];
 const [FIRST_TIMER, REGULAR] = [id('cus', 'first'), id('cus', 'regular')];
 
-const catalog: CatalogPort = { variantFacts: async () => new Map() };
+const catalog: CatalogPort = { variantFacts: async () => new Map(), unitPrices: async () => new Map() };
 /** Segment answers by customer id; every call is recorded, and `failing` makes the subgraph unreachable. */
 const segmentCalls: string[][] = [];
 let failing = false;

@@ -13,7 +13,7 @@ let database: PromotionsDatabase;
 let server: RunningServer;
 
 /** These promotions target the whole order, so the catalog is never asked. */
-const noCatalog: CatalogPort = { variantFacts: async () => new Map() };
+const noCatalog: CatalogPort = { variantFacts: async () => new Map(), unitPrices: async () => new Map() };
 
 beforeAll(async () => {
   // Concurrency below is real: 10 connections let transactions overlap and queue on row locks.

@@ -1,11 +1,12 @@
-import { createHttpDelivery, createOutboxRelay, type OutboxRelay } from '@omni/events';
+import { createHttpDelivery, createOutboxRelay, fanOut, type DeliverEvents, type OutboxRelay } from '@omni/events';
 import { createServiceClient } from '@omni/graphql';
 import { createDatabase, type DatabaseClient } from '@omni/db';
 import { outboxEvents } from './db/schema';
 
 /**
- * Delivers the support outbox: `message.sent` to the customer subgraph's timeline. At least
- * once; the customer subgraph applies each event once.
+ * Delivers the support outbox: `message.sent` to the customer subgraph's timeline, and every
+ * event to `consumers` (the bot takes `message.received`). At least once; each consumer applies
+ * an event once.
  */
 export function createSupportEventRelay(options: {
   /** The subgraph's database client; the relay keeps its own statement count, apart from request costs. */
@@ -14,6 +15,8 @@ export function createSupportEventRelay(options: {
   /** The customer subgraph; a function when its port is picked later. */
   customerUrl: string | (() => string);
   pollIntervalMs?: number;
+  /** Further consumers, e.g. the bot; a batch counts as delivered when all of them took it. */
+  consumers?: DeliverEvents[];
 }): OutboxRelay {
   const customer = createServiceClient({ service: 'support', url: options.customerUrl, signingSecret: options.signingSecret });
   return createOutboxRelay({
@@ -21,6 +24,6 @@ export function createSupportEventRelay(options: {
     outbox: outboxEvents,
     producer: 'support',
     pollIntervalMs: options.pollIntervalMs,
-    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['message.sent'] }),
+    deliver: fanOut(createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['message.sent'] }), ...(options.consumers ?? [])),
   });
 }

@@ -2,6 +2,8 @@ import { runStandaloneSubgraph } from '@omni/graphql';
 import { openSupportDatabase } from './db/database';
 import { loadSupportEnv } from './env';
 import { createSupportEventRelay } from './events';
+import { createOutboundWorker } from './outbound/outbound-worker';
+import { createProviderAdapters } from './outbound/provider-adapters';
 import { createSupportSubgraph } from './server';
 import { seedSupportDemoData } from './seed';
 
@@ -12,10 +14,10 @@ await runStandaloneSubgraph({
   env,
   openDatabase: openSupportDatabase,
   seed: seedSupportDemoData,
-  createServer: (database) => {
-    // The relay needs no graceful stop: a batch it was delivering when the process ends is
-    // delivered again by the next relay, and consumers apply it once.
-    createSupportEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl }).start();
-    return createSupportSubgraph({ database, signingSecret: env.signingSecret, customerUrl: env.customerUrl });
+  startBackgroundWork: (database) => {
+    const relay = createSupportEventRelay({ client: database.client, signingSecret: env.signingSecret, customerUrl: env.customerUrl });
+    relay.start();
+    return [() => relay.stop()];
   },
+  createServer: (database) => createSupportSubgraph({ database, signingSecret: env.signingSecret, customerUrl: env.customerUrl }),
 });

@@ -9,8 +9,9 @@ export async function seedSupportDemoData(db: SupportDb): Promise<void> {
   const last = conversation.messages.at(-1)!;
   const lastAgent = conversation.messages.findLast((message) => message.author === 'AGENT');
   const lastHuman = conversation.messages.findLast((message) => message.author !== 'BOT');
-  // The rule sendMessage applies: a customer waits until an agent (not a bot) has the last word.
-  const status: ConversationStatus = lastHuman?.author === 'CUSTOMER' ? 'WAITING_FOR_AGENT' : 'OPEN';
+  // An agent who answered has the conversation; otherwise a customer who wrote after the bot waits for one.
+  const status: ConversationStatus = lastAgent ? 'ASSIGNED' : lastHuman?.author === 'CUSTOMER' ? 'WAITING_FOR_AGENT' : 'BOT';
+  const firstAgent = conversation.messages.find((message) => message.author === 'AGENT');
 
   await db.transaction(async (tx) => {
     await tx
@@ -26,6 +27,8 @@ export async function seedSupportDemoData(db: SupportDb): Promise<void> {
         messageCount: conversation.messages.length,
         createdAt: at(0),
         lastMessageAt: at(last.minutesAfterStart),
+        waitingSince: status === 'WAITING_FOR_AGENT' ? at(last.minutesAfterStart) : null,
+        firstResponseAt: firstAgent ? at(firstAgent.minutesAfterStart) : null,
       })
       .onConflictDoNothing();
     await tx

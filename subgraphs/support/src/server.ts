@@ -1,4 +1,6 @@
 import { createCustomerDirectoryClient, createSubgraphServer, loadSubgraphTypeDefs, type CustomerDirectory } from '@omni/graphql';
+import { createCustomerIdentitiesClient, type CustomerIdentities } from './clients/customer-identity-client';
+import { createOfferCodesClient, type OfferCodes } from './clients/offer-code-client';
 import { createSupportContext, type SupportContext } from './context';
 import type { SupportDatabase } from './db/database';
 import { resolvers } from './resolvers';
@@ -9,19 +11,31 @@ export const supportSchemaFile = new URL('./schema.graphql', import.meta.url);
 export interface SupportSubgraphOptions {
   database: SupportDatabase;
   signingSecret: string;
-  /** The customer subgraph, asked whether a customer staff name exists; a function when its port is picked later. */
+  /** The customer subgraph (customer ids, senders' identities); a function when its port is picked later. */
   customerUrl: string | (() => string);
+  /** The promotions subgraph, asked about offer codes agents hand over; a function when its port is picked later. */
+  promotionsUrl?: string | (() => string);
   /** Answers for the customer subgraph at `customerUrl` when given (tests without one). */
   customers?: CustomerDirectory;
+  identities?: CustomerIdentities;
+  offerCodes?: OfferCodes;
+  /** First-response SLA in minutes; 15 when omitted. */
+  firstResponseSlaMinutes?: number;
 }
 
 export function createSupportSubgraph(options: SupportSubgraphOptions) {
-  const customers = options.customers ?? createCustomerDirectoryClient({ service: 'support', url: options.customerUrl, signingSecret: options.signingSecret });
+  const signed = { signingSecret: options.signingSecret };
+  const services = {
+    customers: options.customers ?? createCustomerDirectoryClient({ service: 'support', url: options.customerUrl, ...signed }),
+    identities: options.identities ?? createCustomerIdentitiesClient({ url: options.customerUrl, ...signed }),
+    offerCodes: options.offerCodes ?? createOfferCodesClient({ url: options.promotionsUrl ?? 'http://127.0.0.1:4004/', ...signed }),
+    firstResponseSlaMinutes: options.firstResponseSlaMinutes ?? 15,
+  };
   return createSubgraphServer<SupportContext>({
     name: SUPPORT_SUBGRAPH_NAME,
     typeDefs: loadSubgraphTypeDefs(supportSchemaFile),
     resolvers,
     signingSecret: options.signingSecret,
-    createContext: ({ caller }) => createSupportContext(caller, options.database.db, customers),
+    createContext: ({ caller }) => createSupportContext(caller, options.database.db, services),
   });
 }

@@ -3,3 +3,5 @@ export { createSupportSubgraph, SUPPORT_SUBGRAPH_NAME, supportSchemaFile } from 
 export { openSupportDatabase, SUPPORT_SCHEMA, type SupportDatabase } from './db/database';
 export { seedSupportDemoData } from './seed';
 export { createSupportEventRelay } from './events';
+export { createOutboundWorker, type OutboundWorker } from './outbound/outbound-worker';
+export { createProviderAdapters, createTelegramAdapter, createLogAdapter, type ProviderAdapter } from './outbound/provider-adapters';

@@ -38,16 +38,17 @@ describe('message events', () => {
     const conversationId = started.conversation.id;
     const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id } userErrors { code } } }`;
     const reply = expectData(await asAgent(SEND, { input: { conversationId, body: 'Yes, fully.' } })).sendMessage;
-    expectData(await asAgent(`mutation($input: CloseConversationInput!) { closeConversation(input: $input) { userErrors { code } } }`, { input: { conversationId } }));
-    const refused = expectData(await asChen(SEND, { input: { conversationId, body: 'Thanks!' } })).sendMessage;
-    expect(refused.userErrors).toEqual([{ code: 'INVALID_STATE' }]);
-    expect(await pendingEventCount(database.db, outboxEvents)).toBe(2);
+    const refused = expectData(await asChen(SEND, { input: { conversationId, body: '' } })).sendMessage;
+    expect(refused.userErrors).toEqual([{ code: 'INVALID' }]);
+    // The customer's first message is also `message.received`, for the bot.
+    expect(await pendingEventCount(database.db, outboxEvents)).toBe(3);
 
     const delivered: DomainEvent[] = [];
     const relay = createOutboxRelay({ db: database.db, outbox: outboxEvents, producer: 'support', deliver: async (events) => void delivered.push(...events) });
     await relay.drain();
     expect(delivered.map((event) => [event.type, event.payload])).toEqual([
       ['message.sent', { conversationId, messageId: started.message.id, customerId: chen.id, channel: 'MESSENGER', provider: 'WHATSAPP', authorKind: 'CUSTOMER' }],
+      ['message.received', { conversationId, messageId: started.message.id, customerId: chen.id, channel: 'MESSENGER', provider: 'WHATSAPP', text: 'Is the parka waterproof?', conversationStatus: 'BOT' }],
       ['message.sent', { conversationId, messageId: reply.message.id, customerId: chen.id, channel: 'CALL_CENTER', provider: 'WHATSAPP', authorKind: 'AGENT' }],
     ]);
   });

@@ -6,4 +6,6 @@
 export const ANY_CUSTOMER_EXISTS = {
   customerUrl: 'http://127.0.0.1:9/',
   customers: { currentCustomerId: async (id: string) => (id.endsWith('gone') ? null : id) },
+  identities: { identify: async (sender: { value: string }) => ({ ok: true as const, customerId: `cus_sender_${sender.value.replace(/\W/g, '')}` }) },
+  offerCodes: { check: async (code: string) => ({ code, refusal: code.startsWith('NOPE') ? ('UNKNOWN' as const) : null }) },
 };

@@ -119,7 +119,7 @@ describe('support subgraph: reading', () => {
       channel: 'MESSENGER',
       provider: 'TELEGRAM',
       subject: seeded.subject,
-      status: 'OPEN',
+      status: 'ASSIGNED',
       customer: { id: anna.id },
       assignee: { id: agent.id },
       createdAt: '2026-11-01T09:00:00.000Z',
@@ -173,13 +173,13 @@ describe('support subgraph: reading', () => {
 });
 
 describe('support subgraph: starting conversations', () => {
-  it('lets a customer start their own conversation, which then waits for an agent', async () => {
+  it('lets a customer start their own conversation, which the bot answers first', async () => {
     const payload = await startAs(callers.customer(ben.id, 'MOBILE_APP'), { provider: ' whatsapp ', subject: 'Delivery', body: '  Where is my order?  ' });
     expect(payload.conversation).toMatchObject({
       channel: 'MOBILE_APP',
       provider: 'WHATSAPP',
       subject: 'Delivery',
-      status: 'WAITING_FOR_AGENT',
+      status: 'BOT',
       customer: { id: ben.id },
       assignee: null,
     });
@@ -193,7 +193,7 @@ describe('support subgraph: starting conversations', () => {
       customerId: chen.id,
       body: 'Following up on your call: the replacement ships today.',
     });
-    expect(payload.conversation).toMatchObject({ channel: 'CALL_CENTER', provider: null, status: 'OPEN', customer: { id: chen.id }, assignee: { id: agent.id } });
+    expect(payload.conversation).toMatchObject({ channel: 'CALL_CENTER', provider: null, status: 'ASSIGNED', customer: { id: chen.id }, assignee: { id: agent.id } });
     expect(payload.message.author).toEqual({ kind: 'AGENT', staffMember: { id: agent.id } });
   });
 
@@ -239,10 +239,11 @@ describe('support subgraph: messages', () => {
     const reply = expectData(await asAgent()(SEND, { input: { conversationId: conversation.id, body: 'Yes, in 5 to 7 days.' } })).sendMessage;
     expect(reply.userErrors).toEqual([]);
     expect(reply.message).toMatchObject({ body: 'Yes, in 5 to 7 days.', channel: 'CALL_CENTER', author: { kind: 'AGENT', staffMember: { id: agent.id } } });
-    expect(reply.conversation).toMatchObject({ status: 'OPEN', assignee: { id: agent.id } });
+    expect(reply.conversation).toMatchObject({ status: 'ASSIGNED', assignee: { id: agent.id } });
 
     const followUp = expectData(await asCaller(callers.customer(dmitry.id, 'SOCIAL'))(SEND, { input: { conversationId: conversation.id, body: 'Great, thanks!' } })).sendMessage;
-    expect(followUp.conversation).toMatchObject({ status: 'WAITING_FOR_AGENT', assignee: { id: agent.id } });
+    // The agent keeps the conversation while the customer answers.
+    expect(followUp.conversation).toMatchObject({ status: 'ASSIGNED', assignee: { id: agent.id } });
     expect(Date.parse(followUp.conversation.lastMessageAt)).toBeGreaterThanOrEqual(Date.parse(reply.conversation.lastMessageAt));
 
     expect(await messageBodies(conversation.id)).toEqual(['Do you ship to Kazan?', 'Yes, in 5 to 7 days.', 'Great, thanks!']);
@@ -280,7 +281,7 @@ describe('support subgraph: messages', () => {
     expect(await messageBodies(conversation.id)).toEqual(['First', 'Is the jacket in stock?']);
   });
 
-  it('refuses messages to a closed conversation but still answers replays', async () => {
+  it('reopens a closed conversation for the bot on a new customer message, and answers replays', async () => {
     const { conversation } = await startAs(callers.customer(ben.id), { body: 'Can I return this?' });
     const client = asCaller(callers.customer(ben.id));
     const sent = expectData(await client(SEND, { input: { conversationId: conversation.id, body: 'Order 123', idempotencyKey: 'k' } })).sendMessage;
@@ -289,16 +290,17 @@ describe('support subgraph: messages', () => {
     expect(intruder).toEqual({ conversation: null, userErrors: [{ code: 'FORBIDDEN', field: ['input', 'conversationId'] }] });
 
     const closed = expectData(await asAgent()(CLOSE, { input: { conversationId: conversation.id } })).closeConversation;
-    expect(closed).toEqual({ conversation: { id: conversation.id, status: 'CLOSED' }, userErrors: [] });
+    expect(closed).toEqual({ conversation: { id: conversation.id, status: 'RESOLVED' }, userErrors: [] });
     const closedAgain = expectData(await client(CLOSE, { input: { conversationId: conversation.id } })).closeConversation;
     expect(closedAgain).toEqual(closed);
 
-    const late = expectData(await client(SEND, { input: { conversationId: conversation.id, body: 'Hello?' } })).sendMessage;
-    expect(late).toEqual({ message: null, conversation: null, userErrors: [{ code: 'INVALID_STATE', field: ['input', 'conversationId'] }] });
     const replay = expectData(await client(SEND, { input: { conversationId: conversation.id, body: 'Order 123', idempotencyKey: 'k' } })).sendMessage;
     expect(replay.message.id).toBe(sent.message.id);
-    expect(replay.conversation.status).toBe('CLOSED');
-    expect(await messageBodies(conversation.id)).toEqual(['Can I return this?', 'Order 123']);
+    expect(replay.conversation.status).toBe('RESOLVED');
+    const late = expectData(await client(SEND, { input: { conversationId: conversation.id, body: 'Hello?' } })).sendMessage;
+    expect(late.userErrors).toEqual([]);
+    expect(late.conversation).toMatchObject({ status: 'BOT', assignee: null });
+    expect(await messageBodies(conversation.id)).toEqual(['Can I return this?', 'Order 123', 'Hello?']);
   });
 
   it('validates the message body', async () => {

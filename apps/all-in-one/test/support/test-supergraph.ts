@@ -12,7 +12,7 @@ export interface TestSupergraph extends RunningSupergraph {
 }
 
 /** The whole supergraph on a throwaway database, seeded, every service on an ephemeral port. */
-export async function startTestSupergraph(options: Pick<SupergraphOptions, 'reminderSender' | 'codeSender'> = {}): Promise<TestSupergraph> {
+export async function startTestSupergraph(options: Pick<SupergraphOptions, 'reminderSender' | 'codeSender' | 'rateLimits'> = {}): Promise<TestSupergraph> {
   const database: TestDatabase = await createTestDatabase({ maxConnections: 30 });
   const supergraph = await startSupergraph({
     databases: database.client,

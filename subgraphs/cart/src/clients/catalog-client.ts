@@ -53,6 +53,15 @@ const RELEASE = `mutation CartRelease($input: ReservationIdInput!) { releaseInve
 const COMMIT = `mutation CartCommit($input: ReservationIdInput!) { commitInventoryReservation(input: $input) { ${RESERVATION_FIELDS} } }`;
 const RESTOCK = `mutation CartRestock($input: RestockReturnedInventoryInput!) { restockReturnedInventory(input: $input) { userErrors { code message field } } }`;
 const restockPayload = z.object({ userErrors: z.array(userErrorSchema) });
+const OFFLINE_SALE_STOCK = `mutation CartOfflineSaleStock($input: RecordOfflineSaleStockInput!) {
+  recordOfflineSaleStock(input: $input) { lines { variantId onHandAfter shortfallAfter } userErrors { code message field } }
+}`;
+const offlineSaleStockPayload = z.object({
+  lines: z.array(z.object({ variantId: z.string(), onHandAfter: z.number().int(), shortfallAfter: z.number().int().nonnegative() })),
+  userErrors: z.array(userErrorSchema),
+});
+/** Stock at a store after an offline sale; `shortfallAfter` above 0 flags a level for staff to count. */
+export type OfflineSaleStock = z.infer<typeof offlineSaleStockPayload>;
 
 export interface CatalogClient {
   /**
@@ -75,6 +84,8 @@ export interface CatalogClient {
   commitReservation(reservationId: string): Promise<ReservationResult>;
   /** Returned units back on hand where they were handed in; the same key restocks once. */
   restockReturned(input: { variantId: string; locationId: string; quantity: number; staffId: string | null; note: string; idempotencyKey: string }): Promise<{ userErrors: ReservationResult['userErrors'] }>;
+  /** Units a till sold offline leave the store's stock, below zero if need be; the same receipt moves stock once. */
+  recordOfflineSaleStock(input: { locationId: string; receiptId: string; staffId: string | null; lines: readonly { variantId: string; quantity: number }[] }): Promise<OfflineSaleStock>;
 }
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -122,6 +133,10 @@ export function createCatalogClient(options: { url: string | (() => string); sig
     async restockReturned(input) {
       const data = await client.request<{ restockReturnedInventory: unknown }>(RESTOCK, { input });
       return parsed(restockPayload, data.restockReturnedInventory, 'restock');
+    },
+    async recordOfflineSaleStock(input) {
+      const data = await client.request<{ recordOfflineSaleStock: unknown }>(OFFLINE_SALE_STOCK, { input: { ...input, lines: input.lines.map(({ variantId, quantity }) => ({ variantId, quantity })) } });
+      return parsed(offlineSaleStockPayload, data.recordOfflineSaleStock, 'offline sale stock');
     },
     async commitReservation(reservationId) {
       const data = await client.request<{ commitInventoryReservation: unknown }>(COMMIT, { input: { reservationId } });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Channel } from '@omni/auth';
 import { createServiceClient, ServiceCallError, type ServiceClient } from '@omni/graphql';
+import { COUPON_REFUSALS, type CouponCheck, type CouponCheckCart } from '../services/coupon-check';
 
 const minor = z.number().int().nonnegative();
 
@@ -39,9 +40,16 @@ const QUOTE_CART = /* GraphQL */ `
   }
 `;
 
-const MAY_ENTER_COUPON_CODE = /* GraphQL */ `
-  query MayEnterCouponCode($code: String!, $customerId: ID) { mayEnterCouponCode(code: $code, customerId: $customerId) }
+const COUPON_CODE_CHECK = /* GraphQL */ `
+  query CouponCodeCheck($code: String!, $channel: Channel!, $currencyCode: String!, $customerId: ID) {
+    couponCodeCheck(code: $code, channel: $channel, currencyCode: $currencyCode, customerId: $customerId) { refusal startsAt }
+  }
 `;
+
+const couponCodeCheckSchema = z.object({
+  refusal: z.enum(COUPON_REFUSALS).nullable(),
+  startsAt: z.iso.datetime({ offset: true }).nullable().transform((value) => (value === null ? null : new Date(value))),
+});
 
 const REFUSAL_REASONS = ['USAGE_LIMIT_REACHED', 'CUSTOMER_USAGE_LIMIT_REACHED', 'BUDGET_EXHAUSTED', 'COUPON_USED_UP'] as const;
 
@@ -82,8 +90,8 @@ export interface PromotionsClient {
   confirmPromotionUsage(holdId: string, orderId: string): Promise<boolean>;
   /** Gives a hold's uses back; idempotent, true for unknown or lapsed holds. */
   releasePromotionUsage(holdId: string): Promise<boolean>;
-  /** False only when the code is a personal offer of someone other than the cart's customer. */
-  mayEnterCouponCode(code: string, customerId: string | null): Promise<boolean>;
+  /** Whether a code can unlock anything on a cart of this channel, currency and customer; a refusal says why not. */
+  couponCodeCheck(code: string, cart: CouponCheckCart): Promise<CouponCheck>;
 }
 
 function booleanAnswer(data: Record<string, unknown>, field: string): boolean {
@@ -115,8 +123,11 @@ export function createPromotionsClient(options: { url: string | (() => string); 
     async releasePromotionUsage(holdId) {
       return booleanAnswer(await client.request<Record<string, unknown>>(RELEASE_USAGE, { input: { holdId } }), 'releasePromotionUsage');
     },
-    async mayEnterCouponCode(code, customerId) {
-      return booleanAnswer(await client.request<Record<string, unknown>>(MAY_ENTER_COUPON_CODE, { code, customerId }), 'mayEnterCouponCode');
+    async couponCodeCheck(code, cart) {
+      const data = await client.request<{ couponCodeCheck: unknown }>(COUPON_CODE_CHECK, { code, channel: cart.channel, currencyCode: cart.currencyCode, customerId: cart.customerId }, cart.channel);
+      const parsed = couponCodeCheckSchema.safeParse(data.couponCodeCheck);
+      if (!parsed.success) throw new ServiceCallError('The promotions subgraph returned a malformed coupon code check');
+      return parsed.data;
     },
   };
 }

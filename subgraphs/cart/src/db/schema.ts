@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Channel } from '@omni/auth';
-import { bigint, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createOutboxTable, createProcessedEventsTable } from '@omni/events';
 
 /** Everything the cart subgraph stores lives in its own Postgres schema. */
@@ -74,6 +74,11 @@ export const cartLines = cartSchema.table(
     addedByStaffId: text('added_by_staff_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // The offline-sync write that set the quantity last (device time, device, operation): a
+    // later-arriving older write loses to it (last writer wins). Null until a sync sets it.
+    quantitySetAt: timestamp('quantity_set_at', { withTimezone: true, precision: 3 }),
+    quantitySetBy: text('quantity_set_by'),
+    quantitySetOp: text('quantity_set_op'),
   },
   (table) => [
     // Adding a variant that is already in the cart raises that line's quantity instead.
@@ -84,6 +89,35 @@ export const cartLines = cartSchema.table(
     check('cart_lines_unit_price_check', sql`unit_price_minor >= 0`),
   ],
 );
+
+/**
+ * The offline-sync log: every operation a device uploaded to a cart, once per `op_id`, with what
+ * became of it. A re-upload answers from here; `seq` is the order operations were applied in.
+ */
+export const syncOperations = cartSchema.table(
+  'sync_operations',
+  {
+    cartId: text('cart_id')
+      .notNull()
+      .references(() => carts.id, { onDelete: 'cascade' }),
+    opId: text('op_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    deviceId: text('device_id').notNull(),
+    deviceTime: timestamp('device_time', { withTimezone: true, precision: 3 }).notNull(),
+    kind: text('kind').notNull(),
+    // The operation as uploaded: the same op id with other content is refused.
+    fingerprint: text('fingerprint').notNull(),
+    operation: jsonb('operation').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    quantity: integer('quantity'),
+    // The cart version the batch that carried it produced (or found, when nothing changed).
+    cartVersion: integer('cart_version').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.cartId, table.opId] }), index('sync_operations_cart_seq_idx').on(table.cartId, table.seq)],
+);
+export type SyncOperationRow = typeof syncOperations.$inferSelect;
 
 export const FULFILLMENT_METHODS = ['DELIVERY', 'PICKUP', 'SHIP_FROM_STORE'] as const;
 export type FulfillmentMethod = (typeof FULFILLMENT_METHODS)[number];

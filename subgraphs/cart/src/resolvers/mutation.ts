@@ -19,6 +19,8 @@ import { returnOrderLines, type ReturnOrderLinesInput } from '../services/return
 import { mergeGuestCart, type MergeGuestCartInput } from '../services/guest-merge-service';
 import type { OrderRow } from '../db/schema';
 import { receiveCartEvents } from '../services/customer-event-service';
+import { syncCart, type SyncCartInput } from '../services/cart-sync-service';
+import { recordOfflineSale, type RecordOfflineSaleInput } from '../services/offline-sale-service';
 import type { DomainEventWire } from '@omni/events';
 
 const toPayload = (outcome: Outcome<CartRow>) =>
@@ -38,6 +40,21 @@ export const Mutation = {
     toPayload(await removeCartLines(ctx, args.input)),
   applyCouponCode: async (_: unknown, args: { input: CouponCodeInput }, ctx: CartContext) => toPayload(await applyCouponCode(ctx, args.input)),
   removeCouponCode: async (_: unknown, args: { input: CouponCodeInput }, ctx: CartContext) => toPayload(await removeCouponCode(ctx, args.input)),
+  syncCart: async (_: unknown, args: { input: SyncCartInput }, ctx: CartContext) => {
+    const outcome = await syncCart(ctx, args.input);
+    return outcome.ok ? { ...outcome.value, userErrors: [] } : { cart: null, results: [], changedElsewhere: false, userErrors: outcome.userErrors };
+  },
+  recordOfflineSale: async (_: unknown, args: { input: RecordOfflineSaleInput }, ctx: CartContext) => {
+    const outcome = await recordOfflineSale(ctx, args.input);
+    if (!outcome.ok) return { order: null, stockRecorded: false, shortfalls: [], userErrors: outcome.userErrors };
+    const { order, stockRecorded, shortfalls } = outcome.value;
+    return {
+      order,
+      stockRecorded,
+      shortfalls: shortfalls.map((line) => ({ variant: { __typename: 'Variant', id: line.variantId }, onHand: line.onHandAfter, shortfall: line.shortfallAfter })),
+      userErrors: [],
+    };
+  },
   mergeGuestCart: async (_: unknown, args: { input: MergeGuestCartInput }, ctx: CartContext) => {
     const outcome = await mergeGuestCart(ctx, args.input);
     return outcome.ok

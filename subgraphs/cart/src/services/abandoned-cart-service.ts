@@ -1,6 +1,6 @@
 import { hasScope } from '@omni/auth';
 import { publishEvents } from '@omni/events';
-import { badUserInput, forbidden, isIdKey, pageRequest, toConnection, unauthenticated, type ConnectionArgs } from '@omni/graphql';
+import { badUserInput, forbidden, isIdKey, pageRequest, toConnection, unauthenticated, describeErrorChain, logger, type ConnectionArgs } from '@omni/graphql';
 import type { CartContext } from '../context';
 import type { CartDb } from '../db/database';
 import { claimUnannouncedAbandonedCarts, findAbandonedCartPage } from '../db/abandoned-cart-queries';
@@ -67,7 +67,7 @@ export function startAbandonedCartSweeper(
     if (running) return;
     running = true;
     announceAbandonedCarts(db, { idleMinutes: options.idleMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES })
-      .catch(options.onError ?? console.error)
+      .catch(options.onError ?? ((error: unknown) => logger.error({ service: 'cart' }, `abandoned-cart sweep failed: ${describeErrorChain(error)}`)))
       .finally(() => {
         running = false;
       });

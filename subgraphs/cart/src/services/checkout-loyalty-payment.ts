@@ -1,5 +1,5 @@
 import { isIdOf } from '@omni/db';
-import { fail, succeed, userError, type Outcome, type UserError } from '@omni/graphql';
+import { fail, succeed, userError, logger, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
 import type { CartRow } from '../db/schema';
 import { loyaltyPaymentKey, LoyaltyUnavailableError } from './loyalty-payments';
@@ -54,7 +54,7 @@ export async function payWithPoints(ctx: CartContext, input: { cartId: string; i
       paid = await ctx.loyalty.pay({ customerId: cart.customerId, points, paymentKey, orderReference: orderId });
     } catch (error) {
       if (!(error instanceof LoyaltyUnavailableError)) throw error;
-      console.error(`checkout of ${cart.id}: ${error.message}`);
+      logger.error(`checkout of ${cart.id}: ${error.message}`);
       // The payment may have gone through before the answer was lost: refunding the key settles it.
       await refundPointsPayment(ctx, cart.id, paymentKey);
       return fail(userError('LOYALTY_UNAVAILABLE', 'The loyalty points could not be spent right now; nothing was reserved or charged. Try again shortly.', POINTS_FIELD));
@@ -81,6 +81,6 @@ export async function refundPointsPayment(ctx: CartContext, cartId: string, paym
   try {
     await ctx.loyalty.refund(paymentKey);
   } catch (error) {
-    console.error(`points payment ${paymentKey} of cart ${cartId} could not be refunded: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`points payment ${paymentKey} of cart ${cartId} could not be refunded: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

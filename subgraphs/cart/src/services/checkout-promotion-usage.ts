@@ -1,4 +1,4 @@
-import { fail, succeed, userError, type Outcome } from '@omni/graphql';
+import { fail, succeed, userError, logger, type Outcome } from '@omni/graphql';
 import type { CartContext } from '../context';
 import type { CartRow } from '../db/schema';
 import type { PriceQuote } from './pricing';
@@ -38,7 +38,7 @@ export async function holdPromotionUsage(ctx: CartContext, input: { cartId: stri
     });
   } catch (error) {
     if (!(error instanceof PromotionUsageUnavailableError)) throw error;
-    console.error(`checkout of ${cart.id}: ${error.message}`);
+    logger.error(`checkout of ${cart.id}: ${error.message}`);
     return fail(userError('PRICING_UNAVAILABLE', 'The discounts could not be confirmed right now; nothing was reserved or charged. Try again shortly.', ['input', 'cartId']));
   }
   if (hold.refused.length > 0 || !hold.holdId) {
@@ -56,6 +56,6 @@ export async function releasePromotionUsage(ctx: CartContext, holdId: string | n
   try {
     await ctx.promotionUsage.release(holdId);
   } catch (error) {
-    console.error(`promotion usage hold ${holdId} could not be released (it lapses by itself): ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`promotion usage hold ${holdId} could not be released (it lapses by itself): ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isIdOf, newId } from '@omni/db';
 import { publishEvents } from '@omni/events';
-import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
+import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, logger, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
 import { findAllCartLines, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, markCartCheckedOut, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
 import { lockCart } from '../db/cart-queries';
@@ -280,7 +280,7 @@ async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: Cart
     quote = await ctx.pricing(pricingRequest);
   } catch (error) {
     if (!(error instanceof PricingUnavailableError)) throw error;
-    console.error(`checkout of ${cart.id}: ${error.message}`);
+    logger.error(`checkout of ${cart.id}: ${error.message}`);
     return fail(userError('PRICING_UNAVAILABLE', 'The final price could not be confirmed right now; nothing was reserved or charged. Try again shortly.', ['input', 'cartId']));
   }
   checkQuote(pricingRequest, quote);
@@ -485,7 +485,7 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
     const confirmed = await ctx.promotionUsage.confirm(current.promotionHoldId, current.id);
     // The sale stands either way: a hold promotions no longer counts (it lapsed or was released,
     // and the limits are full by now) is recorded on the order, not retried.
-    if (!confirmed) console.error(`order ${current.id}: promotion usage hold ${current.promotionHoldId} could not be confirmed at settlement`);
+    if (!confirmed) logger.error(`order ${current.id}: promotion usage hold ${current.promotionHoldId} could not be confirmed at settlement`);
     current = await updateOrderSettlement(ctx.db, current.id, { promotionHoldState: confirmed ? 'CONFIRMED' : 'LAPSED' });
   }
   ctx.loaders.orderById.clear(current.id).prime(current.id, current);

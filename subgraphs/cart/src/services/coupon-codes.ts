@@ -1,9 +1,10 @@
 import { fail, succeed, userError, type Outcome } from '@omni/graphql';
 import { MAX_COUPON_CODES } from '../db/schema';
+import type { CouponCheck, CouponRefusal } from './coupon-check';
 
 /**
  * Pure rules of the coupon codes a cart carries. Whether a code unlocks anything is for the
- * promotions subgraph to say when it prices the cart; the cart only keeps well-formed codes.
+ * promotions subgraph to say; the cart keeps well-formed codes it did not refuse.
  */
 
 /** Longest code a cart takes; codes are short tokens people type at a till or paste from a mail. */
@@ -48,4 +49,19 @@ export function mergeCouponCodes(target: readonly string[], source: readonly str
     else dropped.push(code);
   }
   return { kept, dropped };
+}
+
+const REFUSAL_MESSAGES: Record<CouponRefusal, string> = {
+  COUPON_UNKNOWN: 'This coupon code does not exist; check how it was typed',
+  COUPON_EXPIRED: 'This coupon code has expired',
+  COUPON_NOT_ACTIVE: 'This coupon code is not valid yet',
+  COUPON_NOT_IN_CHANNEL: 'This coupon code is not valid for this cart',
+  COUPON_USED_UP: 'This coupon code has been used as often as it may',
+  COUPON_NOT_YOURS: 'This code is a personal offer for another customer',
+};
+
+/** A refused code as the user error a cashier reads out; the date of a later start in UTC, which every till can parse. */
+export function couponRefusalError(check: CouponCheck & { refusal: CouponRefusal }) {
+  const startsOn = check.refusal === 'COUPON_NOT_ACTIVE' && check.startsAt ? `; it starts on ${check.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  return userError(check.refusal, `${REFUSAL_MESSAGES[check.refusal]}${startsOn}`, CODE_FIELD);
 }

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { fail, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { fail, succeed, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import type { CartContext } from '../context';
 import { setCartCouponCodes } from '../db/cart-queries';
 import type { CartRow } from '../db/schema';
 import { changeableCartAfterMerges, changeCart, UNCHANGED } from './cart-service';
-import { normalizeCouponCode, planCouponApply, planCouponRemoval } from './coupon-codes';
+import { couponRefusalError, normalizeCouponCode, planCouponApply, planCouponRemoval } from './coupon-codes';
 
 /**
- * Coupon codes on the one cart, entered in any channel. A code is kept as entered (normalised) and
- * promotions explains on the cart whether it unlocks anything, so a code that starts tomorrow or
- * needs one more item is not refused today. The one code refused at once is another customer's
- * personal offer: it can never work on this cart.
+ * Coupon codes on the one cart, entered in any channel. A code that cannot unlock anything on this
+ * cart (unknown, expired, not started, not for its channel or currency, used up, someone else's
+ * personal offer) is refused at once, as the promotions subgraph judges it; a code that only waits
+ * for the cart (a minimum, a product to add) is kept, and pricing explains what is missing.
  */
 const couponCodeInput = z.object({
   cartId: z.string().min(1),
@@ -22,17 +22,18 @@ const couponCodeInput = z.object({
 export type CouponCodeInput = z.input<typeof couponCodeInput>;
 
 /** Adds a code; applying one the cart already carries is a retry and changes nothing. */
-export const applyCouponCode = (ctx: CartContext, rawInput: CouponCodeInput) => changeCouponCodes(ctx, rawInput, planCouponApply, refuseOthersOffer);
+export const applyCouponCode = (ctx: CartContext, rawInput: CouponCodeInput) => changeCouponCodes(ctx, rawInput, planCouponApply, refuseInapplicableCode);
 
 /**
  * Asked before the cart is locked (a network call never runs under the lock), and only of a cart
- * the caller may change, so nobody learns about codes through carts they cannot touch.
+ * the caller may change, so nobody learns about codes through carts they cannot touch. A code the
+ * cart already carries is not asked about again: applying it is a retry.
  */
-async function refuseOthersOffer(ctx: CartContext, cartId: string, code: string): Promise<Outcome<null>> {
+async function refuseInapplicableCode(ctx: CartContext, cartId: string, code: string): Promise<Outcome<null>> {
   const cart = await ctx.loaders.cartById.load(cartId);
   if (!cart || cart.couponCodes.includes(code) || !(await changeableCartAfterMerges(ctx, cart)).ok) return succeed(null);
-  if (await ctx.couponEntry(code, cart.customerId)) return succeed(null);
-  return fail(userError('COUPON_NOT_YOURS', 'This code is a personal offer for another customer', ['input', 'code']));
+  const check = await ctx.couponCheck(code, { channel: cart.channel, currencyCode: cart.currencyCode, customerId: cart.customerId });
+  return check.refusal === null ? succeed(null) : fail(couponRefusalError({ ...check, refusal: check.refusal }));
 }
 
 /** Removes a code; one the cart does not carry is NOT_FOUND. */

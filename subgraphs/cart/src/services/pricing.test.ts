@@ -85,7 +85,7 @@ describe('promotionsPricing', () => {
     holdPromotionUsage: async () => ({ holdId: 'hold_1', refused: [] }),
     confirmPromotionUsage: async () => true,
     releasePromotionUsage: async () => true,
-    mayEnterCouponCode: async () => true,
+    couponCodeCheck: async () => ({ refusal: null, startsAt: null }),
   });
 
   it('sends the whole cart with its coupon codes and charges the quote, discounts per line and per promotion', async () => {

@@ -20,6 +20,8 @@ export interface StockLevelRecord {
   onHand: number;
   reserved: number;
   safetyStock: number;
+  /** Units sold offline beyond what was free to sell, not yet settled by an adjustment. */
+  shortfall: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export function findStockLevelsByVariantIds(db: CatalogDb, variantIds: readonly 
       onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`.mapWith(Number),
       reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`.mapWith(Number),
       safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
+      shortfall: sql<number>`coalesce(${inventoryLevels.shortfall}, 0)`.mapWith(Number),
     })
     .from(variants)
     .crossJoin(locations)
@@ -47,7 +50,7 @@ export async function findStockLevel(db: CatalogDb, variantId: string, locationI
     .select()
     .from(inventoryLevels)
     .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)));
-  return row ? toStockLevel(row) : { variantId, locationId, onHand: 0, reserved: 0, safetyStock: 0 };
+  return row ? toStockLevel(row) : { variantId, locationId, onHand: 0, reserved: 0, safetyStock: 0, shortfall: 0 };
 }
 
 /** Takes the row lock every writer of this level queues on; null when no row exists yet. */
@@ -72,9 +75,12 @@ export async function updateLockedLevel(
   locationId: string,
   changes: { onHand: number } | { safetyStock: number },
 ): Promise<StockLevelRecord> {
+  // Setting on hand is a person's count, delivery or correction, which leaves it at or above what
+  // is reserved: whatever an offline sale was short of is settled by it.
+  const settled = 'onHand' in changes ? { shortfall: 0 } : {};
   const [row] = await db
     .update(inventoryLevels)
-    .set({ ...changes, updatedAt: new Date() })
+    .set({ ...changes, ...settled, updatedAt: new Date() })
     .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)))
     .returning();
   if (!row) throw new Error(`Inventory level ${variantId}@${locationId} vanished while locked`);
@@ -182,7 +188,7 @@ export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[
 }
 
 function toStockLevel(row: InventoryLevelRow): StockLevelRecord {
-  return { variantId: row.variantId, locationId: row.locationId, onHand: row.onHand, reserved: row.reserved, safetyStock: row.safetyStock };
+  return { variantId: row.variantId, locationId: row.locationId, onHand: row.onHand, reserved: row.reserved, safetyStock: row.safetyStock, shortfall: row.shortfall };
 }
 
 /**
@@ -282,6 +288,7 @@ export async function findStockLevelsAt(db: CatalogDb, keys: readonly string[]):
       onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`.mapWith(Number),
       reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`.mapWith(Number),
       safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
+      shortfall: sql<number>`coalesce(${inventoryLevels.shortfall}, 0)`.mapWith(Number),
     })
     .from(wanted)
     .innerJoin(variants, sql`${variants.id} = wanted.variant_id`)
@@ -299,4 +306,32 @@ export function findAvailableTotals(db: CatalogDb, variantIds: readonly string[]
     .from(inventoryLevels)
     .where(inArray(inventoryLevels.variantId, [...variantIds]))
     .groupBy(inventoryLevels.variantId);
+}
+
+/** Levels of these locations short after offline sales, per location by variant id. */
+export function findShortfallsByLocationIds(db: CatalogDb, locationIds: readonly string[]): Promise<InventoryLevelRow[]> {
+  return db
+    .select()
+    .from(inventoryLevels)
+    .where(and(inArray(inventoryLevels.locationId, [...locationIds]), sql`${inventoryLevels.shortfall} > 0`))
+    .orderBy(asc(inventoryLevels.locationId), asc(inventoryLevels.variantId));
+}
+
+/** Adjustments by their idempotency keys (an offline sale's lines). */
+export function findAdjustmentsByIdempotencyKeys(db: CatalogDb, keys: readonly string[]): Promise<InventoryAdjustmentRow[]> {
+  return db.select().from(inventoryAdjustments).where(inArray(inventoryAdjustments.idempotencyKey, [...keys]));
+}
+
+/** Creates the empty levels of these variants at a location so they can be locked; existing ones stay. */
+export async function ensureInventoryLevels(db: CatalogDb, locationId: string, variantIds: readonly string[]): Promise<void> {
+  if (variantIds.length === 0) return;
+  await db.insert(inventoryLevels).values(variantIds.map((variantId) => ({ variantId, locationId, onHand: 0, reserved: 0 }))).onConflictDoNothing();
+}
+
+/** Sets on hand and shortfall of a level the caller holds locked (an offline sale). */
+export async function setLockedLevelAfterOfflineSale(db: CatalogDb, variantId: string, locationId: string, values: { onHand: number; shortfall: number }): Promise<void> {
+  await db
+    .update(inventoryLevels)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)));
 }

@@ -176,15 +176,25 @@ export const inventoryLevels = catalogSchema.table(
     reserved: integer('reserved').notNull().default(0),
     /** Units kept back from sale (display items, counting errors); not part of `available`. */
     safetyStock: integer('safety_stock').notNull().default(0),
+    /**
+     * Units a till sold offline that were not free to sell (on hand minus reserved) when the sale
+     * reached us: the goods had left, so on hand went down anyway, possibly below zero. Staff see it
+     * as `Location.stockShortfalls`; the next adjustment (a count, a delivery) settles it to 0.
+     */
+    shortfall: integer('shortfall').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     primaryKey({ columns: [table.variantId, table.locationId], name: 'inventory_levels_pkey' }),
     index('inventory_levels_location_id_idx').on(table.locationId),
-    // The last line of defence against overselling, whatever code path writes stock.
-    check('inventory_levels_on_hand_check', sql`${table.onHand} >= 0`),
-    check('inventory_levels_reserved_check', sql`${table.reserved} >= 0 and ${table.reserved} <= ${table.onHand}`),
+    // The last line of defence against overselling, whatever code path writes stock: only an
+    // offline sale's recorded shortfall may take on hand below zero or below what is reserved.
+    check('inventory_levels_on_hand_check', sql`${table.onHand} + ${table.shortfall} >= 0`),
+    check('inventory_levels_reserved_check', sql`${table.reserved} >= 0 and ${table.reserved} <= ${table.onHand} + ${table.shortfall}`),
     check('inventory_levels_safety_stock_check', sql`${table.safetyStock} >= 0`),
+    check('inventory_levels_shortfall_check', sql`${table.shortfall} >= 0`),
+    // Staff list a store's shortfalls.
+    index('inventory_levels_shortfall_idx').on(table.locationId).where(sql`shortfall > 0`),
   ],
 );
 
@@ -202,6 +212,8 @@ export const inventoryAdjustments = catalogSchema.table(
     reason: text('reason').notNull(),
     note: text('note'),
     onHandAfter: integer('on_hand_after').notNull(),
+    // The level's shortfall after the adjustment (see `inventory_levels.shortfall`).
+    shortfallAfter: integer('shortfall_after').notNull().default(0),
     staffId: text('staff_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     /** Canonical form of the request, so a replayed key can be told apart from a reused one. */
@@ -212,7 +224,7 @@ export const inventoryAdjustments = catalogSchema.table(
     uniqueIndex('inventory_adjustments_idempotency_key_key').on(table.idempotencyKey),
     index('inventory_adjustments_variant_location_idx').on(table.variantId, table.locationId, table.id),
     check('inventory_adjustments_delta_check', sql`${table.delta} <> 0`),
-    check('inventory_adjustments_on_hand_after_check', sql`${table.onHandAfter} >= 0`),
+    check('inventory_adjustments_on_hand_after_check', sql`${table.onHandAfter} + ${table.shortfallAfter} >= 0 and ${table.shortfallAfter} >= 0`),
   ],
 );
 

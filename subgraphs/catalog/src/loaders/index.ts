@@ -12,7 +12,7 @@ import {
   findVariantsByProductIds,
   findVariantsBySkus,
 } from '../db/catalog-queries';
-import { findAdjustmentPages, findAvailableTotals, findStockLevelsAt, findStockLevelsByVariantIds, stockLevelKey } from '../db/inventory-queries';
+import { findAdjustmentPages, findAvailableTotals, findShortfallsByLocationIds, findStockLevelsAt, findStockLevelsByVariantIds, stockLevelKey } from '../db/inventory-queries';
 
 /** Fresh per request: nothing cached across callers. */
 export function createLoaders(db: CatalogDb) {
@@ -48,6 +48,11 @@ export function createLoaders(db: CatalogDb) {
     stockLevelAt: createKeyedLoader(
       (keys: readonly string[]) => findStockLevelsAt(db, keys),
       (row) => stockLevelKey(row.variantId, row.locationId),
+    ),
+    /** `Location.stockShortfalls`: one statement for any number of locations. */
+    shortfallsByLocationId: createGroupedLoader(
+      (ids: readonly string[]) => findShortfallsByLocationIds(db, ids),
+      (row) => row.locationId,
     ),
     availableTotalByVariantId: createKeyedLoader(
       (ids: readonly string[]) => findAvailableTotals(db, ids),

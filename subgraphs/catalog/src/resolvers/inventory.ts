@@ -3,6 +3,7 @@ import type { CatalogContext } from '../context';
 import type { StockLevelRecord } from '../db/inventory-queries';
 import { listAdjustments, stockAvailable, stockOnHand, stockReserved, stockSafetyStock } from '../services/inventory-service';
 import { getLocation } from '../services/location-service';
+import { canSeeInventoryInternals } from '../services/catalog-access';
 import { getVariant } from '../services/variant-service';
 
 type Located = Pick<StockLevelRecord, 'variantId' | 'locationId'>;
@@ -17,6 +18,7 @@ export const StockLevel = {
   onHand: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockOnHand(ctx, level),
   reserved: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockReserved(ctx, level),
   safetyStock: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => stockSafetyStock(ctx, level),
+  shortfall: (level: StockLevelRecord, _: unknown, ctx: CatalogContext) => (canSeeInventoryInternals(ctx.caller) ? level.shortfall : null),
   adjustments: (level: StockLevelRecord, args: ConnectionArgs, ctx: CatalogContext) => listAdjustments(ctx, level, args),
 };
 

@@ -2,6 +2,7 @@ import type { Outcome } from '@omni/graphql';
 import type { CatalogContext } from '../context';
 import { adjustInventory, setSafetyStock, type AdjustInventoryInput, type SetSafetyStockInput } from '../services/inventory-service';
 import { restockReturnedInventory, type RestockReturnedInventoryInput } from '../services/return-restock-service';
+import { recordOfflineSaleStock, type RecordOfflineSaleStockInput } from '../services/offline-sale-stock-service';
 import {
   changePublication,
   createProduct,
@@ -39,6 +40,10 @@ export const Mutation = {
     return outcome.ok
       ? { stockLevel: outcome.value.stockLevel, adjustment: outcome.value.adjustment, userErrors: [] }
       : { stockLevel: null, adjustment: null, userErrors: outcome.userErrors };
+  },
+  async recordOfflineSaleStock(_: unknown, args: { input: RecordOfflineSaleStockInput }, ctx: CatalogContext) {
+    const outcome = await recordOfflineSaleStock(ctx, args.input);
+    return outcome.ok ? { lines: outcome.value, userErrors: [] } : { lines: [], userErrors: outcome.userErrors };
   },
   setSafetyStock: async (_: unknown, args: { input: SetSafetyStockInput }, ctx: CatalogContext) =>
     payload('stockLevel', await setSafetyStock(ctx, args.input)),

@@ -2,7 +2,7 @@ import { isIdOf } from '@omni/db';
 import type { CatalogContext } from '../context';
 import { findLocations } from '../db/catalog-queries';
 import type { LocationRow } from '../db/schema';
-import { requireCatalogRead } from './catalog-access';
+import { canSeeInventoryInternals, requireCatalogRead } from './catalog-access';
 
 export const LOCATION_KINDS = ['STORE', 'WAREHOUSE'] as const;
 export type LocationKind = (typeof LOCATION_KINDS)[number];
@@ -23,4 +23,13 @@ export async function listLocations(ctx: CatalogContext, kind: LocationKind | nu
 
 export function locationAddress(location: LocationRow) {
   return { street: location.street, city: location.city, postalCode: location.postalCode, countryCode: location.countryCode };
+}
+
+/**
+ * `Location.stockShortfalls`: levels an offline sale left short, for staff who read stock
+ * internals (null for everyone else, as `StockLevel.onHand`).
+ */
+export async function listStockShortfalls(ctx: CatalogContext, location: LocationRow) {
+  if (!canSeeInventoryInternals(ctx.caller)) return null;
+  return ctx.loaders.shortfallsByLocationId.load(location.id);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIdOf, newId, isUniqueViolation } from '@omni/db';
-import { fail, requireInternalCall, succeed, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
+import { fail, requireInternalCall, succeed, userError, userErrorsFromIssues, describeErrorChain, logger, type Outcome, type UserError } from '@omni/graphql';
 import { forgetStock, type CatalogContext } from '../context';
 import type { CatalogDb } from '../db/database';
 import { findVariantsByIds, touchFeed } from '../db/catalog-queries';
@@ -255,7 +255,7 @@ export async function releaseExpiredReservations(db: CatalogDb, options: { limit
  * Releases lapsed reservations every `intervalMs` in the background, so what shoppers see as
  * available does not wait for the next checkout to sweep. Returns a function that stops it.
  */
-export function startReservationSweeper(db: CatalogDb, intervalMs = 30_000, onError: (error: unknown) => void = console.error): () => void {
+export function startReservationSweeper(db: CatalogDb, intervalMs = 30_000, onError: (error: unknown) => void = (error) => logger.error({ service: 'catalog' }, `reservation sweep failed: ${describeErrorChain(error)}`)): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

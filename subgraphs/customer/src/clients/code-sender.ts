@@ -1,3 +1,4 @@
+import { logger } from '@omni/graphql';
 import { createSignedWebhookPoster, type SignedWebhookOptions } from './signed-webhook';
 
 /** One sign-in code on its way to the identifier it was asked for. */
@@ -17,7 +18,7 @@ export interface CodeSender {
  * Prints the code: enough to sign in on a development machine. Never in production: whoever reads
  * the log could sign in as anyone (the environment refuses to start production without a webhook).
  */
-export function createConsoleCodeSender(log: (line: string) => void = (line) => console.log(line)): CodeSender {
+export function createConsoleCodeSender(log: (line: string) => void = (line) => logger.info({ service: 'customer' }, line)): CodeSender {
   return {
     async send({ kind, value, code, expiresAt }) {
       log(`[sign-in] code for ${kind} ${value}: ${code} (valid until ${expiresAt.toISOString()})`);

@@ -1,3 +1,4 @@
+import { logger } from '@omni/graphql';
 import { createSignedWebhookPoster, type SignedWebhookOptions } from './signed-webhook';
 
 /** One cart reminder to one contact point the customer allowed marketing on. */
@@ -20,7 +21,7 @@ export interface ReminderSender {
  * Prints the reminder: shows on a development machine what would go out. Never in production,
  * where the address and the customer would land in the log.
  */
-export function createConsoleReminderSender(log: (line: string) => void = (line) => console.log(line)): ReminderSender {
+export function createConsoleReminderSender(log: (line: string) => void = (line) => logger.info({ service: 'customer' }, line)): ReminderSender {
   return {
     async send({ contactChannel, address, message }) {
       log(`[cart reminder] ${contactChannel} ${address}: ${message}`);

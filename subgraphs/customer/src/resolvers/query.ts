@@ -3,6 +3,7 @@ import { getCustomer, getSignedInCustomer } from '../services/customer-service';
 import { previewMerge } from '../services/identity-service';
 import { exportCustomerData } from '../services/personal-data-service';
 import { getStaffMember } from '../services/staff-service';
+import { resolveNode, resolveNodes } from '../services/node-service';
 import { currentCustomerIds } from '../services/customer-directory-service';
 import { customerSegments } from '../services/segment-service';
 
@@ -10,6 +11,8 @@ export const Query = {
   me: (_: unknown, __: unknown, ctx: CustomerContext) => getSignedInCustomer(ctx),
   customer: (_: unknown, args: { id: string }, ctx: CustomerContext) => getCustomer(ctx, args.id),
   staffMember: (_: unknown, args: { id: string }, ctx: CustomerContext) => getStaffMember(ctx, args.id),
+  node: (_: unknown, args: { id: string }, ctx: CustomerContext) => resolveNode(ctx, args.id),
+  nodes: (_: unknown, args: { ids: string[] }, ctx: CustomerContext) => resolveNodes(ctx, args.ids),
   customerMergePreview: (_: unknown, args: { survivorId: string; mergedId: string }, ctx: CustomerContext) =>
     previewMerge(ctx, args.survivorId, args.mergedId),
   exportCustomerData: (_: unknown, args: { customerId?: string | null }, ctx: CustomerContext) => exportCustomerData(ctx, args.customerId),

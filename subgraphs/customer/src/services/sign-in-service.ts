@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mintAccessToken } from '@omni/auth';
 import { newId } from '@omni/db';
 import { publishEvent } from '@omni/events';
-import { fail, requireScope, succeed, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
+import { fail, requireScope, succeed, userError, userErrorsFromIssues, logger, type Outcome } from '@omni/graphql';
 import type { CustomerContext } from '../context';
 import { consumeSignInChallenge, discardSignInChallenge, findSignInChallenge, insertSignInChallenge, lockSignInChallenge, reserveSignInAttempt } from '../db/sign-in-queries';
 import { outboxEvents, type CustomerRow } from '../db/schema';
@@ -68,7 +68,7 @@ export async function requestSignInCode(ctx: CustomerContext, rawInput: RequestS
     await ctx.codeSender.send({ kind: input.kind, value: normalised.value, code, expiresAt });
   } catch (error) {
     // The sender's errors name the failure, never the code or the address.
-    console.error(`[sign-in] code not delivered for challenge ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`[sign-in] code not delivered for challenge ${id}: ${error instanceof Error ? error.message : String(error)}`);
     await discardSignInChallenge(ctx.db, id, new Date());
     return fail(userError('DELIVERY_FAILED', 'The code could not be sent right now; try again in a minute', ['input', 'value']));
   }

@@ -41,6 +41,9 @@ export async function listRecentlyViewed(ctx: CustomerContext, customer: Custome
   return visible.slice(0, limit).map((id) => ({ __typename: 'Product', id }));
 }
 
+/** An erased person keeps an anonymous record; nothing personal may be attached to it again. */
+const erasedError = (field: string[]) => userError('INVALID_STATE', "This customer's personal data was erased", field);
+
 export const productIdSchema = z.string().refine((id) => isIdOf('prod', id), 'must be a product id (`prod_…`)');
 const occurredAt = z.date().nullish().refine((date) => !date || date.getTime() <= Date.now() + 60_000, 'must not be in the future');
 const touchpointInput = z.object({
@@ -67,8 +70,10 @@ export async function recordTouchpoint(ctx: CustomerContext, rawInput: RecordTou
   const productId = input.productId ?? null;
   const occurredAt = input.occurredAt ?? new Date();
   const entry = await ctx.db.transaction(async (tx) => {
-    // A question about a product may cross the engagement threshold: touchpoints of one customer count one at a time.
-    if (productId) await lockCustomers(tx, [target.value]);
+    // A question about a product may cross the engagement threshold: touchpoints of one customer
+    // count one at a time. Under the same lock an erased person gets no new personal entry.
+    const [customer] = await lockCustomers(tx, [target.value]);
+    if (!customer || customer.erasedAt) return null;
     const created = await insertTimelineEntry(tx, {
       id: newId('tl'),
       customerId: target.value,
@@ -82,7 +87,7 @@ export async function recordTouchpoint(ctx: CustomerContext, rawInput: RecordTou
     if (productId) await signalProductEngagement(tx, target.value, productId, occurredAt);
     return created;
   });
-  return succeed(entry!);
+  return entry ? succeed(entry) : fail(erasedError(['input', 'customerId']));
 }
 
 const productViewInput = z.object({
@@ -101,9 +106,11 @@ export async function recordProductView(ctx: CustomerContext, rawInput: RecordPr
   const product = await checkProductReference(ctx, input.productId, ['input', 'productId'], 'offered-in-caller-channel');
   if (!product.ok) return product;
   const now = new Date();
-  await ctx.db.transaction(async (tx) => {
-    // Views of one customer count one at a time, so exactly one crosses the engagement threshold.
-    await lockCustomers(tx, [target.value]);
+  const recorded = await ctx.db.transaction(async (tx) => {
+    // Views of one customer count one at a time, so exactly one crosses the engagement threshold;
+    // an erased person's token outlives the erasure, but no new personal data is recorded.
+    const [customer] = await lockCustomers(tx, [target.value]);
+    if (!customer || customer.erasedAt) return false;
     await upsertRecentlyViewed(tx, { customerId: target.value, productId: input.productId, channel: ctx.caller.channel, viewedAt: now });
     await insertTimelineEntry(tx, {
       id: newId('tl'),
@@ -115,7 +122,9 @@ export async function recordProductView(ctx: CustomerContext, rawInput: RecordPr
       occurredAt: now,
     });
     await signalProductEngagement(tx, target.value, input.productId, now);
+    return true;
   });
+  if (!recorded) return fail(erasedError(['input', 'customerId']));
   const customer = await ctx.loaders.customerById.load(target.value);
   return customer ? succeed(customer) : fail(userError('NOT_FOUND', 'No such customer', ['input', 'customerId']));
 }
@@ -194,8 +203,12 @@ async function applyCustomerEvent(tx: CustomerDb, event: DomainEvent, options: E
   const customerId = await resolveCustomerId(tx, entry.customerId);
   if (!customerId) return null;
   const orderPlaced = event.type === 'order.placed';
-  // Orders of one customer are counted one at a time, so exactly one of them is the first.
-  if (orderPlaced) await lockCustomers(tx, [customerId]);
+  // Erasure wins over events still in flight: it holds this row lock while it deletes, so an event
+  // applied concurrently either committed before (and was deleted with the rest) or sees
+  // `erasedAt` here and records nothing personal (no entry, no offer, no reminder, no points).
+  // The lock also counts one customer's orders one at a time, so exactly one of them is the first.
+  const [customer] = await lockCustomers(tx, [customerId]);
+  if (!customer || customer.erasedAt) return null;
   const recorded = await insertTimelineEntry(tx, { id: newId('tl'), ...entry, customerId, sourceEventId: event.id, occurredAt: event.occurredAt });
   if (orderPlaced) {
     const order = eventPayloads['order.placed'].parse(event.payload);

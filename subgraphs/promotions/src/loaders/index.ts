@@ -57,6 +57,11 @@ export function createLoaders(db: PromotionsDb, now: Date, siblings: { catalog: 
      */
     variantFacts: createKeyedLoader((variantIds: readonly string[]) => fetchVariantFacts(catalog, variantIds), (facts) => facts.variantId),
     /**
+     * A variant's catalog price in minor units of a currency, keyed `CUR:var_…` (`unitPriceKey`);
+     * null when the variant is unknown or has no price in it. One call per currency and 250 ids.
+     */
+    unitPriceIn: createBatchLoader((keys: readonly string[]) => fetchUnitPrices(catalog, keys)),
+    /**
      * The segments of every customer whose cart a request prices, from the customer subgraph in one
      * call (more only past its 100 ids per call).
      */
@@ -71,6 +76,28 @@ async function fetchCustomerSegments(customers: CustomerPort, customerIds: reado
   for (let start = 0; start < customerIds.length; start += MAX_CUSTOMERS_PER_CALL) chunks.push(customerIds.slice(start, start + MAX_CUSTOMERS_PER_CALL));
   const answers = await Promise.all(chunks.map((chunk) => customers.customerSegments(chunk)));
   return answers.flatMap((byId) => [...byId.values()]);
+}
+
+/** The key of `unitPriceIn`. */
+export const unitPriceKey = (currencyCode: string, variantId: string) => `${currencyCode}:${variantId}`;
+
+async function fetchUnitPrices(catalog: CatalogPort, keys: readonly string[]): Promise<(number | null)[]> {
+  const idsByCurrency = new Map<string, string[]>();
+  for (const key of keys) {
+    const [currencyCode = '', variantId = ''] = key.split(':');
+    idsByCurrency.set(currencyCode, [...(idsByCurrency.get(currencyCode) ?? []), variantId]);
+  }
+  const prices = new Map<string, number>();
+  await Promise.all(
+    [...idsByCurrency].flatMap(([currencyCode, ids]) => {
+      const chunks: string[][] = [];
+      for (let start = 0; start < ids.length; start += MAX_VARIANTS_PER_CALL) chunks.push(ids.slice(start, start + MAX_VARIANTS_PER_CALL));
+      return chunks.map(async (chunk) => {
+        for (const [variantId, priceMinor] of await catalog.unitPrices(chunk, currencyCode)) prices.set(unitPriceKey(currencyCode, variantId), priceMinor);
+      });
+    }),
+  );
+  return keys.map((key) => prices.get(key) ?? null);
 }
 
 async function fetchVariantFacts(catalog: CatalogPort, variantIds: readonly string[]): Promise<VariantFacts[]> {

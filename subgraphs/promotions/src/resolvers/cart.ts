@@ -47,6 +47,17 @@ export const Cart = {
     const { result } = await priceCartRepresentation(ctx, cart);
     return result.unmatchedCoupons.map((coupon) => ({ code: coupon.code, reason: coupon.reason }));
   },
+  async gifts(cart: CartRepresentation, _: unknown, ctx: PromotionsContext) {
+    const { result, promotionsById } = await priceCartRepresentation(ctx, cart);
+    return result.gifts.map((gift) => ({
+      promotion: promotionsById.get(gift.promotionId),
+      // A reference: the catalog resolves the variant's fields.
+      variant: { __typename: 'Variant', id: gift.variantId },
+      quantity: gift.quantity,
+      quantityInCart: gift.quantityInCart,
+      quantityToAdd: Math.max(0, gift.quantity - gift.quantityInCart),
+    }));
+  },
 };
 
 /** A reason as the schema shows it: the code, a sentence, and only the facts of that code. */

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { PromotionsContext } from '../context';
 import { findPromotionsByIds, updatePromotionRules } from '../db/promotion-queries';
 import type { PromotionRow } from '../db/schema';
-import { validatePromotionDefinition, type PromotionDefinition } from './engine';
+import { unitPriceKey } from '../loaders';
+import { validatePromotionDefinition, type BundleItem, type PromotionDefinition } from './engine';
 import type { StoredPromotionRules } from './engine/stored-rules';
 import { columnsOfRules, legacyRules, toPromotionDefinition } from './promotion-definitions';
 import { storedTemplateRules, templateBaseRules, templateRulesInput } from './offer-template-service';
@@ -77,10 +78,29 @@ export async function resolveRules(
     action,
     stacking,
   };
-  const giftVariant = action.type === 'GIFT' && action.variantId !== '' ? await ctx.loaders.variantFacts.load(action.variantId) : null;
-  const problems = validatePromotionDefinition({ ...scope, ...rules }, { variantExists: (variantId) => variantId === giftVariant?.variantId });
+  const [giftVariant, bundlePrices] = await Promise.all([
+    action.type === 'GIFT' && action.variantId !== '' ? ctx.loaders.variantFacts.load(action.variantId) : null,
+    action.type === 'BUNDLE_FIXED_PRICE' ? bundleItemPrices(ctx, action.items, scope.currencyCode) : new Map<string, number>(),
+  ]);
+  const problems = validatePromotionDefinition(
+    { ...scope, ...rules },
+    { variantExists: (variantId) => variantId === giftVariant?.variantId, unitPriceMinorOf: (variantId) => bundlePrices.get(variantId) ?? null },
+  );
   if (problems.length > 0) return fail(...problemErrors(problems, conditions.length));
   return succeed(rules);
+}
+
+/**
+ * Catalog prices, in the promotion's currency, of the bundle components that name one variant:
+ * the engine refuses a bundle price at or above what those items cost on their own. A component
+ * naming products, categories or several variants has no single price, so the engine skips it.
+ */
+async function bundleItemPrices(ctx: PromotionsContext, items: readonly BundleItem[], currencyCode: string): Promise<Map<string, number>> {
+  const variantIds = [...new Set(items.flatMap((item) => (item.target.kind === 'VARIANT' && item.target.ids.length === 1 ? item.target.ids : [])))];
+  const prices = await ctx.loaders.unitPriceIn.loadMany(variantIds.map((variantId) => unitPriceKey(currencyCode, variantId)));
+  const failed = prices.find((price) => price instanceof Error);
+  if (failed) throw failed;
+  return new Map(variantIds.flatMap((variantId, i) => (typeof prices[i] === 'number' ? [[variantId, prices[i]] as const] : [])));
 }
 
 const updatePromotionInput = z.object({

@@ -23,10 +23,11 @@ export async function findConversationsWithMessagesOfCustomers(
 export async function anonymiseConversationsOfCustomers(tx: SupportDb, customerIds: readonly string[]): Promise<number> {
   const found = await tx
     .update(conversations)
-    .set({ subject: null })
+    // The hand-off summary describes the person, the reply address points at their messenger account.
+    .set({ subject: null, handOffSummary: null, replyThreadId: null })
     .where(inArray(conversations.customerId, [...customerIds]))
     .returning({ id: conversations.id });
   if (found.length === 0) return 0;
-  await tx.update(messages).set({ body: ERASED_BODY }).where(inArray(messages.conversationId, found.map((row) => row.id)));
+  await tx.update(messages).set({ body: ERASED_BODY, attachments: null }).where(inArray(messages.conversationId, found.map((row) => row.id)));
   return found.length;
 }

@@ -1,14 +1,17 @@
-import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { findFirstRowsPerParent } from '@omni/db';
 import type { SupportDb } from './database';
 import {
   conversations,
   messages,
+  outboundMessages,
   type ConversationRow,
   type ConversationStatus,
   type MessageRow,
   type NewConversationRow,
+  type MessengerProvider,
   type NewMessageRow,
+  type OutboundMessageRow,
 } from './schema';
 
 /** Keyset position in a customer's conversation list: newest activity first. */
@@ -76,11 +79,7 @@ export async function insertMessage(tx: SupportDb, row: NewMessageRow): Promise<
   return inserted!;
 }
 
-export async function updateConversation(
-  tx: SupportDb,
-  id: string,
-  changes: Partial<Pick<ConversationRow, 'status' | 'assigneeStaffId' | 'messageCount' | 'lastMessageAt'>>,
-): Promise<ConversationRow> {
+export async function updateConversation(tx: SupportDb, id: string, changes: Partial<Omit<ConversationRow, 'id' | 'customerId' | 'createdAt'>>): Promise<ConversationRow> {
   const [row] = await tx.update(conversations).set(changes).where(eq(conversations.id, id)).returning();
   return row!;
 }
@@ -88,4 +87,77 @@ export async function updateConversation(
 export async function setConversationStatus(db: SupportDb, id: string, status: ConversationStatus): Promise<ConversationRow | null> {
   const [row] = await db.update(conversations).set({ status }).where(eq(conversations.id, id)).returning();
   return row ?? null;
+}
+
+export async function findMessageByProviderMessageId(db: SupportDb, provider: MessengerProvider, providerMessageId: string): Promise<MessageRow | null> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.provider, provider), eq(messages.providerMessageId, providerMessageId)));
+  return row ?? null;
+}
+
+/**
+ * Serialises inbound messages of one customer for the transaction (a transaction-scoped advisory
+ * lock), so two messages arriving at once continue the same conversation instead of opening two,
+ * then locks and returns the customer's latest conversation.
+ */
+export async function lockLatestConversationOfCustomer(tx: SupportDb, customerId: string): Promise<ConversationRow | null> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`support.inbound:${customerId}`}, 0))`);
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(eq(conversations.customerId, customerId))
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .limit(1)
+    .for('update');
+  return row ?? null;
+}
+
+/** The newest message the customer wrote, for the language of what the bot tells them. */
+export async function findLastCustomerMessage(db: SupportDb, conversationId: string): Promise<MessageRow | null> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.authorKind, 'CUSTOMER')))
+    .orderBy(desc(messages.seq))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertOutboundMessage(tx: SupportDb, row: typeof outboundMessages.$inferInsert): Promise<void> {
+  await tx.insert(outboundMessages).values(row);
+}
+
+export function findOutboundMessagesByMessageIds(db: SupportDb, messageIds: readonly string[]): Promise<OutboundMessageRow[]> {
+  return db.select().from(outboundMessages).where(inArray(outboundMessages.messageId, [...messageIds]));
+}
+
+/** Keyset position in the agents' inbox: oldest activity first, so the longest-waiting come first. */
+export type InboxCursor = [lastMessageAtIso: string, id: string];
+
+export interface InboxFilter {
+  status?: ConversationStatus | null;
+  channel?: string | null;
+  assigneeStaffId?: string | null;
+  waitingSince?: Date | null;
+}
+
+/** One page of the agents' inbox, oldest activity first. */
+export function findInboxPage(db: SupportDb, filter: InboxFilter, page: { limit: number; after: InboxCursor | null }): Promise<ConversationRow[]> {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(conversations.status, filter.status));
+  if (filter.channel) conditions.push(eq(conversations.channel, filter.channel));
+  if (filter.assigneeStaffId) conditions.push(eq(conversations.assigneeStaffId, filter.assigneeStaffId));
+  if (filter.waitingSince) conditions.push(lt(conversations.waitingSince, filter.waitingSince));
+  if (page.after) {
+    const [lastMessageAt, id] = page.after;
+    conditions.push(sql`(${conversations.lastMessageAt}, ${conversations.id}) > (${lastMessageAt}::timestamptz, ${id})`);
+  }
+  return db
+    .select()
+    .from(conversations)
+    .where(and(...conditions))
+    .orderBy(asc(conversations.lastMessageAt), asc(conversations.id))
+    .limit(page.limit + 1);
 }

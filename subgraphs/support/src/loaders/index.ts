@@ -4,6 +4,7 @@ import {
   findConversationPagesByCustomerIds,
   findConversationsByIds,
   findMessagePagesByConversationIds,
+  findOutboundMessagesByMessageIds,
   type ConversationCursor,
 } from '../db/support-queries';
 
@@ -16,6 +17,8 @@ export function createLoaders(db: SupportDb) {
         findConversationPagesByCustomerIds(db, customerIds, page),
       (row) => row.customerId,
     ),
+    /** Replies' delivery to the customer's messenger, one statement per page of messages. */
+    deliveryByMessageId: createKeyedLoader((ids: readonly string[]) => findOutboundMessagesByMessageIds(db, ids), (row) => row.messageId),
     messagePagesByConversationId: createChildPageLoader(
       (conversationIds: readonly string[], page: { limit: number; after: number | null }) =>
         findMessagePagesByConversationIds(db, conversationIds, page),

@@ -16,15 +16,16 @@ import {
   type Outcome,
 } from '@omni/graphql';
 import type { SupportContext } from '../context';
-import { publishMessageSent } from './message-events';
-import { findConversationsByIds, insertConversation, insertMessage, setConversationStatus, type ConversationCursor } from '../db/support-queries';
+import { publishMessageReceived, publishMessageSent } from './message-events';
+import { insertConversation, insertMessage, type ConversationCursor } from '../db/support-queries';
 import { MAX_MESSAGE_LENGTH, type ConversationRow, type MessageRow } from '../db/schema';
-import { assertCanReadSupportOf, authorOf, mayWriteFor } from './support-access';
+import { initialStatus } from './conversation-rules';
+import { assertCanReadSupportOf, authorOf } from './support-access';
 
 export async function getConversation(ctx: SupportContext, id: string): Promise<ConversationRow | null> {
   const conversation = await ctx.loaders.conversationById.load(id);
   if (!conversation) return null;
-  assertCanReadSupportOf(ctx.caller, conversation.customerId);
+  await assertCanReadSupportOf(ctx, conversation.customerId);
   return conversation;
 }
 
@@ -44,7 +45,7 @@ export async function listCustomerConversations(
   customerId: string,
   args: ConnectionArgs,
 ): Promise<Connection<ConversationRow>> {
-  assertCanReadSupportOf(ctx.caller, customerId);
+  await assertCanReadSupportOf(ctx, customerId);
   const page = pageRequest(args, isConversationCursor);
   const rows = await ctx.loaders.conversationPagesByCustomerId.load(customerId, page);
   for (const row of rows) ctx.loaders.conversationById.prime(row.id, row);
@@ -76,8 +77,8 @@ const startConversationInput = z.object({
 export type StartConversationInput = z.input<typeof startConversationInput>;
 
 /**
- * Opens a conversation with its first message. A customer-started conversation waits for an
- * agent; one an agent starts (an outbound call, a follow-up) is assigned to that agent.
+ * Opens a conversation with its first message. A customer-started conversation goes to the bot
+ * first; one an agent starts (an outbound call, a follow-up) is assigned to that agent.
  */
 export async function startConversation(
   ctx: SupportContext,
@@ -90,10 +91,12 @@ export async function startConversation(
 
   let customerId: string;
   if (author.kind === 'CUSTOMER') {
-    if (input.customerId && input.customerId !== author.customerId) {
+    // A token of a record merged into another starts the survivor's conversation.
+    const self = (await ctx.currentSelfId()) ?? author.customerId;
+    if (input.customerId && input.customerId !== author.customerId && input.customerId !== self) {
       return fail(userError('FORBIDDEN', 'You may only start conversations for yourself', ['input', 'customerId']));
     }
-    customerId = author.customerId;
+    customerId = self;
   } else {
     if (!input.customerId) return fail(userError('INVALID', 'is required when acting for a customer', ['input', 'customerId']));
     if (!isIdOf('cus', input.customerId)) return fail(userError('INVALID', 'must be a customer id', ['input', 'customerId']));
@@ -112,8 +115,9 @@ export async function startConversation(
       channel,
       provider: input.provider ?? null,
       subject: input.subject ?? null,
-      status: author.kind === 'CUSTOMER' ? 'WAITING_FOR_AGENT' : 'OPEN',
+      status: initialStatus(author.kind),
       assigneeStaffId: author.staffId,
+      firstResponseAt: author.kind === 'AGENT' ? now : null,
       messageCount: 1,
       createdAt: now,
       lastMessageAt: now,
@@ -129,28 +133,10 @@ export async function startConversation(
       sentAt: now,
     });
     await publishMessageSent(tx, conversation, message);
+    if (author.kind === 'CUSTOMER') await publishMessageReceived(tx, conversation, message);
     return { conversation, message };
   });
   ctx.loaders.conversationById.prime(created.conversation.id, created.conversation);
   return succeed(created);
 }
 
-const closeConversationInput = z.object({ conversationId: z.string().min(1, 'must not be empty') });
-export type CloseConversationInput = z.input<typeof closeConversationInput>;
-
-/** Closing is idempotent: closing a closed conversation succeeds and changes nothing. */
-export async function closeConversation(ctx: SupportContext, rawInput: CloseConversationInput): Promise<Outcome<ConversationRow>> {
-  const author = authorOf(ctx.caller);
-  const parsed = closeConversationInput.safeParse(rawInput);
-  if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
-
-  const [existing] = await findConversationsByIds(ctx.db, [parsed.data.conversationId]);
-  if (!existing) return fail(userError('NOT_FOUND', 'No such conversation', ['input', 'conversationId']));
-  if (!mayWriteFor(author, existing.customerId)) {
-    return fail(userError('FORBIDDEN', 'You may only close your own conversations', ['input', 'conversationId']));
-  }
-  if (existing.status === 'CLOSED') return succeed(existing);
-  const closed = (await setConversationStatus(ctx.db, existing.id, 'CLOSED'))!;
-  ctx.loaders.conversationById.clear(closed.id).prime(closed.id, closed);
-  return succeed(closed);
-}

@@ -12,8 +12,30 @@ export function publishMessageSent(tx: SupportDb, conversation: ConversationRow,
       messageId: message.id,
       customerId: conversation.customerId,
       channel: message.channel,
-      provider: conversation.provider,
+      provider: message.provider ?? conversation.provider,
       authorKind: message.authorKind,
+    },
+    occurredAt: message.sentAt,
+  });
+}
+
+/**
+ * `message.received`, for every message a customer writes (through a messenger, a logged call or
+ * our own apps), so the bot can answer while the conversation is still the bot's. Carries the
+ * text: the bot needs it, and the event stays inside our services.
+ */
+export function publishMessageReceived(tx: SupportDb, conversation: ConversationRow, message: MessageRow): Promise<string> {
+  return publishEvent(tx, outboxEvents, {
+    type: 'message.received',
+    aggregateId: conversation.id,
+    payload: {
+      conversationId: conversation.id,
+      messageId: message.id,
+      customerId: conversation.customerId,
+      channel: message.channel,
+      provider: message.provider ?? conversation.provider,
+      text: message.body,
+      conversationStatus: conversation.status,
     },
     occurredAt: message.sentAt,
   });

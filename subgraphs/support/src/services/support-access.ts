@@ -1,13 +1,27 @@
 import { hasScope, type Caller } from '@omni/auth';
-import { forbidden, requireScope, unauthenticated } from '@omni/graphql';
+import { forbidden, requireInternalCall, requireScope, requireStaffScope, unauthenticated } from '@omni/graphql';
+import type { SupportContext } from '../context';
+
+/**
+ * Whether `customerId` is the calling customer. A token names the id the person signed in
+ * with; when that record was later merged into another, the person is now the survivor, as cart,
+ * orders and loyalty already treat them, so the id is resolved through the customer subgraph
+ * (once per request, and only when the ids differ).
+ */
+export async function isCallingCustomer(ctx: SupportContext, customerId: string): Promise<boolean> {
+  if (ctx.caller.kind !== 'customer' || !ctx.caller.customerId) return false;
+  if (ctx.caller.customerId === customerId) return true;
+  return (await ctx.currentSelfId()) === customerId;
+}
 
 /**
  * Conversations are personal data: the customer reads their own, support staff and admins read
  * anyone's with `support:read`. Everyone else is refused, whatever the conversation.
  */
-export function assertCanReadSupportOf(caller: Caller, customerId: string): void {
+export async function assertCanReadSupportOf(ctx: SupportContext, customerId: string): Promise<void> {
+  const { caller } = ctx;
   if (caller.kind === 'customer') {
-    if (caller.customerId === customerId) return;
+    if (await isCallingCustomer(ctx, customerId)) return;
     throw forbidden('You may only read your own conversations');
   }
   if ((caller.kind === 'staff' || caller.kind === 'admin') && hasScope(caller, 'support:read')) return;
@@ -34,7 +48,24 @@ export function authorOf(caller: Caller): MessageAuthor {
   throw forbidden('Only customers and support staff can write to support');
 }
 
-/** Agents write in any conversation; a customer only in their own. */
-export function mayWriteFor(author: MessageAuthor, customerId: string): boolean {
-  return author.kind === 'AGENT' || author.customerId === customerId;
+/** Agents write in any conversation; a customer only in their own (under any id they have had). */
+export async function mayWriteFor(ctx: SupportContext, author: MessageAuthor, customerId: string): Promise<boolean> {
+  return author.kind === 'AGENT' || (await isCallingCustomer(ctx, customerId));
+}
+
+/** Agents working the inbox (take, assign, transfer, resolve): staff and admins with `support:write`. */
+export function requireInboxAgent(caller: Caller): void {
+  requireStaffScope(caller, 'support:write', 'Requires the support:write permission');
+}
+
+/**
+ * Services allowed to feed conversations: the messenger ingress and its bot, which sign as
+ * `messenger`. Other services (and everyone else) are refused, so no sibling can write as a
+ * customer or as the bot.
+ */
+const MESSENGER_SERVICES = new Set(['messenger']);
+
+export function requireMessengerService(caller: Caller): void {
+  requireInternalCall(caller);
+  if (!caller.service || !MESSENGER_SERVICES.has(caller.service)) throw forbidden('Only the messenger service can do this');
 }
