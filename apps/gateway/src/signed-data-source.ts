@@ -1,12 +1,13 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CALLER_CONTEXT_HEADER, signCallerContext } from '@omni/auth';
-import { createGraphQLFetch, describeErrorChain, markErrorLogged, type GraphQLFetch } from '@omni/graphql';
+import { createGraphQLFetch, describeErrorChain, serviceUnavailable, type GraphQLFetch } from '@omni/graphql';
 import { currentRequestId, injectTraceHeaders, logger, recordSubgraphFetch, REQUEST_ID_HEADER } from '@omni/observability';
 import type { GatewayContext } from './gateway-context';
 
 /**
- * Times every fetch for the metrics, and names the subgraph that did not answer in one log line
- * (the error then reaches the client as INTERNAL_SERVER_ERROR without being logged a second time).
+ * Times every fetch for the metrics, and names the subgraph that did not answer in one log line;
+ * the client gets SERVICE_UNAVAILABLE naming the service (not the address or the cause) for the
+ * fields that service was to answer, and whatever other services answered.
  */
 function observedFetch(subgraph: string, fetch: GraphQLFetch): GraphQLFetch {
   return async (url, init) => {
@@ -18,8 +19,7 @@ function observedFetch(subgraph: string, fetch: GraphQLFetch): GraphQLFetch {
     } catch (error) {
       recordSubgraphFetch(subgraph, 'unreachable', (performance.now() - started) / 1000);
       logger.error({ subgraph }, `subgraph ${subgraph} unreachable: ${describeErrorChain(error)}`);
-      markErrorLogged(error);
-      throw error;
+      throw serviceUnavailable(subgraph);
     }
   };
 }

@@ -126,7 +126,7 @@ describe('errors in the log', () => {
     }
   });
 
-  it('names an unreachable subgraph and the cause in one line', async () => {
+  it('names an unreachable subgraph and the cause in one line, and tells the client which service is unavailable', async () => {
     const down = await startSubgraph();
     await down.stop();
     const gatewayInFront = await startGateway(down.url, true);
@@ -134,7 +134,9 @@ describe('errors in the log', () => {
       const logs = captureLogs();
       const answer = await ask(gatewayInFront.url, 'query WhoAmI { whoami }', { 'x-request-id': 'down-1' });
       const lines = await settled(logs);
-      expect(answer.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(answer.body.errors).toEqual([
+        { message: 'The tiny service is unavailable right now; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE', service: 'tiny' } },
+      ]);
       const errors = lines.filter((line) => line.level === 'error');
       expect(errors).toEqual([expect.objectContaining({ subgraph: 'tiny', requestId: 'down-1', msg: expect.stringMatching(/^subgraph tiny unreachable: .*ECONNREFUSED/) })]);
       expect(String(errors[0]!.msg)).not.toMatch(STACK_FRAME);

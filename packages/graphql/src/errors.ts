@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -27,6 +28,15 @@ export const unauthenticated = (message = 'Authentication required') => apiError
 export const forbidden = (message = 'Not allowed') => apiError('FORBIDDEN', message);
 export const notFound = (message = 'Not found') => apiError('NOT_FOUND', message);
 export const badUserInput = (message: string) => apiError('BAD_USER_INPUT', message);
+
+/**
+ * A service behind the gateway did not answer. The client is told which one, so it can say "the
+ * cart is unavailable, try again" instead of a generic failure, and can keep what other services
+ * answered in the same response; the cause goes to the operator's log only.
+ */
+export function serviceUnavailable(service: string): GraphQLError {
+  return new GraphQLError(`The ${service} service is unavailable right now; try again shortly`, { extensions: { code: 'SERVICE_UNAVAILABLE', service } });
+}
 
 /** Codes graphql-js and Apollo attach to malformed requests; they are the client's fault. */
 const CLIENT_REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
@@ -59,6 +69,7 @@ export function createErrorFormatter(log: (error: unknown) => void = logUnexpect
     if (isKnownCode(code) && code !== 'INTERNAL_SERVER_ERROR') {
       // A refused operation tells the client what it would have cost, so it can ask for less.
       const cost = formatted.extensions?.cost;
+      if (code === 'SERVICE_UNAVAILABLE') return { ...base, extensions: { code, service: formatted.extensions?.service } };
       return { ...base, extensions: cost === undefined ? { code } : { code, cost } };
     }
     if ((typeof code === 'string' && CLIENT_REQUEST_CODES.has(code)) || isUncodedClientError(error)) {

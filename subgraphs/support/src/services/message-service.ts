@@ -71,6 +71,14 @@ export async function sendMessage(
     }
   }
 
+  // Who a customer caller is now (the survivor of a merge) is asked of the customer subgraph before
+  // the conversation is locked, and remembered for the request: no call leaves this service while
+  // the transaction holds a lock, and with one embedded database such a call would wait on itself.
+  if (author.kind === 'CUSTOMER') {
+    const [target] = await ctx.loaders.conversationById.loadMany([input.conversationId]);
+    if (target && !(target instanceof Error) && target.customerId !== author.customerId) await ctx.currentSelfId();
+  }
+
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<{ conversation: ConversationRow; message: MessageRow }>> => {
     const conversation = await lockConversation(tx, input.conversationId);
     if (!conversation) return fail(userError('NOT_FOUND', 'No such conversation', ['input', 'conversationId']));
