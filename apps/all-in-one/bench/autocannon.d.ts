@@ -19,7 +19,8 @@ declare module 'autocannon' {
   }
 
   export interface Result {
-    requests: Histogram;
+    /** `total`: requests answered over the whole run. */
+    requests: Histogram & { total: number };
     latency: Histogram;
     errors: number;
     non2xx: number;

@@ -29,3 +29,15 @@ export function describeBenchRateLimits(mode: BenchRateLimits): string {
   if (mode === 'default') return 'rate limits: default budgets';
   return `rate limits: every kind ${BENCH_BUDGET.maximumAvailable} points, restoring ${BENCH_BUDGET.restoreRate}/s (never refuses)`;
 }
+
+/**
+ * `--edge=off`: the baseline the edge's cost is measured against. Every service answers without
+ * request ids, access log, metrics and trace spans, logs nothing, and the gateway has no rate
+ * limiter; `on` (the default) runs them as production does, logging JSON at info.
+ */
+export type BenchEdge = 'on' | 'off';
+
+/** Environment of every process for the edge mode (the gateway's rate limits come from benchRateLimitEnv). */
+export function benchEdgeEnv(edge: BenchEdge): Record<string, string> {
+  return edge === 'off' ? { LOG_LEVEL: 'silent' } : { LOG_LEVEL: 'info', LOG_FORMAT: 'json' };
+}

@@ -7,7 +7,17 @@ import { pathToFileURL } from 'node:url';
  * not linger on their ports and database connections.
  */
 const entry = process.argv[2];
-if (!entry) throw new Error('usage: child-entry.ts <service entry point>');
+if (!entry) throw new Error('usage: child-entry.ts <service entry point> [--edge=off]');
+
+// Before the entry point starts its server: the bench's baseline without the edge's observability.
+if (process.argv.includes('--edge=off')) (await import('@omni/graphql')).disableEdgeObservability();
+
+// The bench asks for this process's CPU time before and after each run (CPU-ms per request).
+process.on('message', (message) => {
+  if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage() });
+});
+// A message listener would keep the process alive after its graceful stop.
+process.channel?.unref();
 
 process.once('disconnect', () => {
   // The entry point's own SIGTERM handler closes its server and pool; one that hangs is cut short.

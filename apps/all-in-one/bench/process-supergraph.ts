@@ -15,6 +15,10 @@ export interface ProcessSupergraphOptions {
   host?: string;
   /** Extra environment of the gateway process (its rate limits). */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment of every process (its log level and format). */
+  env?: Record<string, string>;
+  /** Every process without request ids, access log, metrics and spans (the bench's --edge=off). */
+  edgeOff?: boolean;
 }
 
 export interface ProcessSupergraph {
@@ -22,6 +26,8 @@ export interface ProcessSupergraph {
   subgraphUrls: Record<SubgraphName, string>;
   /** Stops every child; safe to call more than once and while starting failed half-way. */
   stop(): Promise<void>;
+  /** CPU time each process has used so far, in milliseconds, by service (`gateway`, `catalog` …). */
+  cpuMs(): Promise<Record<string, number>>;
 }
 
 /**
@@ -39,6 +45,7 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
   // Every service gets every sibling URL (CART_URL, CATALOG_URL, …) and reads the ones it needs.
   const shared = {
     ...inheritedEnv(),
+    ...options.env,
     HOST: host,
     GATEWAY_SIGNING_SECRET: options.signingSecret,
     AUTH_TOKEN_SECRET: options.tokenSecret,
@@ -62,6 +69,7 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
         url: gatewayUrl,
         env: { ...shared, ...options.gatewayEnv, PORT: String(gatewayPort) },
         readyWhen: (response) => response.ok,
+        edgeOff: options.edgeOff,
       }),
     );
     SUBGRAPH_NAMES.forEach((name, index) =>
@@ -72,6 +80,7 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
           url: subgraphUrls[name],
           env: { ...shared, PORT: String(subgraphPorts[index]), DATABASE_URL: options.databaseUrl },
           readyWhen: () => true,
+          edgeOff: options.edgeOff,
         }),
       ),
     );
@@ -80,7 +89,8 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
     await stop();
     throw error;
   }
-  return { gatewayUrl, subgraphUrls, stop };
+  const cpuMs = async () => Object.fromEntries(await Promise.all(services.map(async (service) => [service.name, await service.cpuMs()] as const)));
+  return { gatewayUrl, subgraphUrls, stop, cpuMs };
 }
 
 /**

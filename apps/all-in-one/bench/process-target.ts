@@ -3,7 +3,7 @@ import { createCustomerEventRelay } from '@omni/subgraph-customer';
 import { createSupportEventRelay } from '@omni/subgraph-support';
 import { createTestDatabase, onPostgresServer, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
 import { openDatabases } from '../src/start-supergraph';
-import { benchRateLimitEnv, type BenchRateLimits } from './bench-rate-limits';
+import { benchEdgeEnv, benchRateLimitEnv, type BenchEdge, type BenchRateLimits } from './bench-rate-limits';
 import { startProcessSupergraph } from './process-supergraph';
 import type { BenchTarget } from './target';
 
@@ -20,7 +20,7 @@ export class NeedsPostgresError extends Error {
  * migrates and seeds it once; the services then find their schemas ready. Ctrl-C or SIGTERM
  * stops the services and drops the database before the bench exits.
  */
-export async function startProcessTarget(rateLimits: BenchRateLimits): Promise<BenchTarget> {
+export async function startProcessTarget(rateLimits: BenchRateLimits, edge: BenchEdge = 'on'): Promise<BenchTarget> {
   if (!onPostgresServer()) {
     throw new NeedsPostgresError(
       '--processes needs DATABASE_URL pointing at a Postgres server: the embedded PGlite database lives inside one process and cannot be shared by six.',
@@ -54,7 +54,9 @@ export async function startProcessTarget(rateLimits: BenchRateLimits): Promise<B
       databaseUrl: database.client.url,
       signingSecret: TEST_SIGNING_SECRET,
       tokenSecret: TEST_TOKEN_SECRET,
-      gatewayEnv: benchRateLimitEnv(rateLimits),
+      gatewayEnv: benchRateLimitEnv(edge === 'off' ? 'off' : rateLimits),
+      env: benchEdgeEnv(edge),
+      edgeOff: edge === 'off',
     });
     cleanups.push(() => supergraph.stop());
 
@@ -76,9 +78,10 @@ export async function startProcessTarget(rateLimits: BenchRateLimits): Promise<B
     return {
       gatewayUrl: supergraph.gatewayUrl,
       databases,
-      description: `database: ${database.kind}, 6 processes`,
+      description: `database: ${database.kind}, 6 processes, edge ${edge === 'off' ? 'off (no request ids, logs, metrics, rate limits)' : 'on (JSON logs at info, metrics, request ids)'}`,
       // Statements are counted inside each service's process, out of the bench's reach.
       totalStatements: undefined,
+      cpuMs: () => supergraph.cpuMs(),
       async settle() {
         await sleep(IN_FLIGHT_GRACE_MS);
         const deadline = Date.now() + EVENTS_TIMEOUT_MS;

@@ -6,7 +6,7 @@ import { mintDemoToken } from '../src/demo-tokens';
 import { runCartBench } from './cart-scenarios';
 import { runOfflineSyncBench } from './offline-sync-scenario';
 import { DISCOUNT_CART_SIZES, discountScenarioName, setUpDiscountScenarios } from './discount-scenarios';
-import { describeBenchRateLimits, type BenchRateLimits } from './bench-rate-limits';
+import { describeBenchRateLimits, type BenchEdge, type BenchRateLimits } from './bench-rate-limits';
 import { NeedsPostgresError, startProcessTarget } from './process-target';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { startInProcessTarget } from './target';
@@ -34,7 +34,12 @@ import { startInProcessTarget } from './target';
  *
  * --processes runs the five subgraphs and the gateway as separate processes instead (needs
  * DATABASE_URL), so the figures are not bounded by the one core this process can use. SQL
- * statements per request are then not counted (n/a).
+ * statements per request are then not counted (n/a); the CPU time each process used per request
+ * is (`CPU ms/req`, the gateway and each subgraph, the CPU time of the run over the requests
+ * answered; background work such as outbox relays counts too).
+ *
+ * --edge=off runs every service without request ids, access log, metrics and trace spans, silent,
+ * and the gateway without its rate limiter: the baseline the edge's cost is measured against.
  */
 const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const DURATION_SECONDS = Number(flag('duration') ?? 10);
@@ -44,10 +49,12 @@ const CONNECTIONS = [1, 16];
 /** `--rate-limits=default|off`: the production budgets, or no limiter; an unexhaustible budget by default. */
 const RATE_LIMITS = (flag('rate-limits') ?? 'bench') as BenchRateLimits;
 if (!['bench', 'default', 'off'].includes(RATE_LIMITS)) throw new Error('--rate-limits is bench, default or off');
+const EDGE = (flag('edge') ?? 'on') as BenchEdge;
+if (!['on', 'off'].includes(EDGE)) throw new Error('--edge is on or off');
 /** `--scenario=<text>` runs only the scenarios whose name contains the text. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
 
-const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS) : startInProcessTarget(RATE_LIMITS)).catch((error: unknown) => {
+const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS, EDGE) : startInProcessTarget(RATE_LIMITS, EDGE)).catch((error: unknown) => {
   if (!(error instanceof NeedsPostgresError)) throw error;
   console.error(error.message);
   return process.exit(2);
@@ -66,6 +73,7 @@ async function measure(scenario: Scenario, connections: number, duration = DURAT
   if (probe.errors?.length) throw new Error(`${scenario.name} failed: ${JSON.stringify(probe.errors)}`);
   const statementsPerRequest = supergraph.totalStatements && before !== undefined ? supergraph.totalStatements() - before : 'n/a';
 
+  const cpuBefore = await supergraph.cpuMs?.();
   const result = await autocannon({
     url: supergraph.gatewayUrl,
     method: 'POST',
@@ -74,6 +82,9 @@ async function measure(scenario: Scenario, connections: number, duration = DURAT
     connections,
     duration,
   });
+  // Requests still in flight when the clock ran out finish first; their CPU time is counted, not their responses.
+  await sleep(IN_FLIGHT_MS);
+  const cpuAfter = await supergraph.cpuMs?.();
   return {
     scenario: scenario.name,
     connections,
@@ -82,7 +93,17 @@ async function measure(scenario: Scenario, connections: number, duration = DURAT
     'p99 ms': result.latency.p99,
     'SQL/req': statementsPerRequest,
     errors: result.errors + result.non2xx,
+    ...cpuPerRequest(cpuBefore, cpuAfter, result.requests.total),
   };
+}
+
+const IN_FLIGHT_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `gateway CPU ms/req`, `catalog CPU ms/req` …: each process's CPU time over the run divided by the requests answered. */
+function cpuPerRequest(before: Record<string, number> | undefined, after: Record<string, number> | undefined, requests: number): Record<string, number> {
+  if (!before || !after || requests === 0) return {};
+  return Object.fromEntries(Object.keys(after).map((service) => [`${service} CPU ms/req`, Math.round((((after[service] ?? 0) - (before[service] ?? 0)) / requests) * 100) / 100]));
 }
 
 try {

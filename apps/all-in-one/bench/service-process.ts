@@ -15,6 +15,8 @@ export interface ServiceProcess {
   ready(timeoutMs: number): Promise<void>;
   /** SIGTERM (the entry point's graceful stop), then SIGKILL if it has not exited in time. */
   stop(): Promise<void>;
+  /** CPU time (user + system) the process has used so far, in milliseconds. */
+  cpuMs(): Promise<number>;
 }
 
 export interface ServiceSpec {
@@ -25,10 +27,12 @@ export interface ServiceSpec {
   env: Record<string, string>;
   /** The gateway must serve a query; a subgraph answers 401 to an unsigned one, which is enough. */
   readyWhen: (response: Response) => boolean;
+  /** Starts it without request ids, access log, metrics and spans (the baseline of --edge=off). */
+  edgeOff?: boolean;
 }
 
 export function spawnService(spec: ServiceSpec): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(new URL('src/index.ts', spec.directory))], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(new URL('src/index.ts', spec.directory)), ...(spec.edgeOff ? ['--edge=off'] : [])], {
     cwd: fileURLToPath(spec.directory),
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -59,6 +63,18 @@ export function spawnService(spec: ServiceSpec): ServiceProcess {
         await sleep(200);
       }
       throw new Error(`${spec.name} did not answer at ${spec.url} within ${timeoutMs} ms:\n${tail.join('\n')}`);
+    },
+    cpuMs() {
+      return new Promise((resolve, reject) => {
+        const onMessage = (message: unknown) => {
+          const usage = (message as { cpuUsage?: NodeJS.CpuUsage } | null)?.cpuUsage;
+          if (!usage) return;
+          child.off('message', onMessage);
+          resolve((usage.user + usage.system) / 1000);
+        };
+        child.on('message', onMessage);
+        if (!child.send('cpu-usage')) reject(new Error(`${spec.name} cannot be asked for its CPU time`));
+      });
     },
     async stop() {
       if (hasExited(child)) return;

@@ -1,6 +1,7 @@
 import { createTestDatabase, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
 import { startSupergraph, type SupergraphDatabases } from '../src/start-supergraph';
-import { benchRateLimits, type BenchRateLimits } from './bench-rate-limits';
+import { disableEdgeObservability } from '@omni/graphql';
+import { benchRateLimits, type BenchEdge, type BenchRateLimits } from './bench-rate-limits';
 
 /** A running supergraph on a fresh seeded database that the scenarios load through its gateway. */
 export interface BenchTarget {
@@ -11,6 +12,8 @@ export interface BenchTarget {
   description: string;
   /** SQL statements sent by all subgraphs so far; absent when they run where it cannot be read. */
   totalStatements?: () => number;
+  /** CPU time each process has used so far, in ms, by service; absent when all share one process. */
+  cpuMs?: () => Promise<Record<string, number>>;
   /** Resolves once the previous run's requests and the domain events they wrote are done. */
   settle(): Promise<void>;
   /** Stops the services and drops the database. */
@@ -18,7 +21,8 @@ export interface BenchTarget {
 }
 
 /** The whole supergraph inside the bench's own process (PGlite, or a new database at DATABASE_URL). */
-export async function startInProcessTarget(rateLimits: BenchRateLimits): Promise<BenchTarget> {
+export async function startInProcessTarget(rateLimits: BenchRateLimits, edge: BenchEdge = 'on'): Promise<BenchTarget> {
+  if (edge === 'off') disableEdgeObservability();
   const database = await createTestDatabase({ maxConnections: 30 });
   const supergraph = await startSupergraph({
     databases: database.client,

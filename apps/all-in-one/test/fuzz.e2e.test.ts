@@ -2,7 +2,7 @@ import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceAbandonedCarts, DEFAULT_ABANDONED_AFTER_MINUTES } from '@omni/subgraph-cart';
 import { releaseExpiredReservations } from '@omni/subgraph-catalog';
-import { seededRandom } from '@omni/demo-data';
+import { demoStaffMember, seededRandom } from '@omni/demo-data';
 import { expectData } from '@omni/testing';
 import type { DemoTokenRole } from '../src/demo-tokens';
 import {
@@ -102,6 +102,7 @@ beforeAll(async () => {
     ...nestedFields(schema, 'Location', 'locations {', '}'),
     ...nestedFields(schema, 'Order', 'me { orders(first: 2) { edges { node {', '} } } }'),
     ...nestedFields(schema, 'LoyaltyAccount', 'me { loyalty {', '} }'),
+    ...nestedFields(schema, 'StaffMember', `staffMember(id: "${demoStaffMember('berlin-cashier').id}") {`, '}'),
   ];
 }, 180_000);
 

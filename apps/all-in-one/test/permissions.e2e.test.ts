@@ -42,6 +42,7 @@ const SUPPORT_STAFF: readonly Role[] = ['storeManager', 'supportAgent', 'admin']
 const SUPPORT: readonly Role[] = ['customer', ...SUPPORT_STAFF];
 const AGENT_ID = DEMO_STAFF.find((member) => member.key === 'support-agent')!.id;
 const MANAGER_ID = DEMO_STAFF.find((member) => member.key === 'berlin-manager')!.id;
+const CASHIER_ID = DEMO_STAFF.find((member) => member.key === 'berlin-cashier')!.id;
 const SERVES_CUSTOMERS: readonly Role[] = [...STORE, 'supportAgent', 'admin'];
 const OWNER_AND_SERVERS: readonly Role[] = ['customer', ...SERVES_CUSTOMERS];
 const ADMIN: readonly Role[] = ['admin'];
@@ -209,8 +210,16 @@ const TABLE: Record<string, Case[]> = {
   node: catalogRead({ id: PRODUCT.id }),
   nodes: catalogRead({ ids: [PRODUCT.id, VARIANT.id] }),
 
-  // Storefront reads partners and services do not get
-  staffMember: [{ label: 'a colleague on a receipt', allowed: SHOPPERS_AND_STAFF, attempt: fixed({ id: DEMO_STAFF[0]!.id }) }],
+  // Storefront reads partners and services do not get, but for staff names: services check the staff ids they are given
+  staffMember: [
+    { label: 'a colleague on a receipt', allowed: [...SHOPPERS_AND_STAFF, 'service'], attempt: fixed({ id: DEMO_STAFF[0]!.id }) },
+    {
+      label: "a Berlin cashier's sales (themself, their store's manager, admins)",
+      allowed: ['cashier', 'storeManager', 'admin'],
+      attempt: fixed({ id: CASHIER_ID }),
+      document: 'query($id: ID!) { staffMember(id: $id) { id sales(first: 5) { totalCount totals { amount } edges { node { id } } } } }',
+    },
+  ],
   promotion: [{ label: 'one promotion', allowed: SHOPPERS_AND_STAFF, attempt: fixed({ id: DEMO_PROMOTIONS[0]!.id }) }],
   promotions: [{ label: 'the promotions list', allowed: SHOPPERS_AND_STAFF, attempt: fixed({ first: 5 }) }],
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { createErrorFormatter, inputHygienePlugin, listenGraphQLHttp, unknownOperationPlugin, type RunningServer } from '@omni/graphql';
+import { createErrorFormatter, inputHygienePlugin, listenGraphQLHttp, observedRequestOf, unknownOperationPlugin, type RunningServer } from '@omni/graphql';
 import { callerResolver } from './caller-from-request';
 import type { GatewayContext } from './gateway-context';
 import { gatewayOperationLimits, type GatewayLimitsOptions } from './operation-limits';
@@ -82,7 +82,7 @@ export function createGateway(options: GatewayOptions) {
         guards: [...(production ? [] : [explorer()]), safelistGuard({ operations, safelistedKinds: new Set(options.persistedOperations?.safelistedKinds ?? []), callerOf }), limits.httpGuard],
         corsOrigins: options.corsOrigins,
         readiness: subgraphReadiness(subgraphsOf(options.supergraphSdl, options.subgraphUrls), options.signingSecret),
-        context: async ({ req }: { req: IncomingMessage }) => ({ caller: await callerOf(req) }),
+        context: async ({ req }: { req: IncomingMessage }): Promise<GatewayContext> => ({ caller: await callerOf(req), request: observedRequestOf(req) }),
       });
       return {
         url,

@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CALLER_CONTEXT_HEADER, signCallerContext } from '@omni/auth';
 import { createGraphQLFetch, describeErrorChain, serviceUnavailable, type GraphQLFetch } from '@omni/graphql';
-import { currentRequestId, injectTraceHeaders, logger, recordSubgraphFetch, REQUEST_ID_HEADER } from '@omni/observability';
+import { injectTraceHeaders, logger, recordSubgraphFetch, REQUEST_ID_HEADER } from '@omni/observability';
 import type { GatewayContext } from './gateway-context';
 
 /**
@@ -18,10 +18,19 @@ function observedFetch(subgraph: string, fetch: GraphQLFetch): GraphQLFetch {
       return response;
     } catch (error) {
       recordSubgraphFetch(subgraph, 'unreachable', (performance.now() - started) / 1000);
-      logger.error({ subgraph }, `subgraph ${subgraph} unreachable: ${describeErrorChain(error)}`);
+      // The fetcher is not told the request; the id it forwards names it.
+      const requestId = headerOf(init, REQUEST_ID_HEADER);
+      logger.error({ service: 'gateway', ...(requestId ? { requestId } : {}), subgraph }, `subgraph ${subgraph} unreachable: ${describeErrorChain(error)}`);
       throw serviceUnavailable(subgraph);
     }
   };
+}
+
+function headerOf(init: Parameters<GraphQLFetch>[1], name: string): string | undefined {
+  const headers = (init as { headers?: unknown } | undefined)?.headers;
+  if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -43,7 +52,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const requestId = currentRequestId();
+    // Apollo's own health and schema requests belong to no client request.
+    const requestId = (context as Partial<GatewayContext>).request?.requestId;
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     injectTraceHeaders((name, value) => request.http?.headers.set(name, value));
     // Apollo's own health and schema requests carry no caller context.

@@ -1,4 +1,4 @@
-import { logger } from '@omni/observability';
+import { loggerForError } from './request-observability';
 
 /**
  * Turns an unexpected error into one log line an operator can act on: every error of its cause
@@ -80,5 +80,5 @@ function wasLogged(error: unknown): boolean {
 
 export function logUnexpectedError(error: unknown): void {
   if (wasLogged(error)) return;
-  logger.error(describeErrorForLog(error));
+  loggerForError(error).error(describeErrorForLog(error));
 }

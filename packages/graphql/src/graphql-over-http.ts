@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, Response } from 'express';
 import Negotiator from 'negotiator';
-import { noteErrorCodes } from './request-observability';
+import { noteErrorCodes, observedRequestOf } from './request-observability';
 
 export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 const APPLICATION_JSON = 'application/json';
@@ -52,7 +52,7 @@ export function graphqlOverHttpStatusPlugin(): ApolloServerPlugin {
 /** Sends a request error found before Apollo Server runs, with the status and type `requestErrorStatus` names. */
 export function sendGraphQLRequestError(req: Request, res: Response, body: { errors: unknown[]; extensions?: Record<string, unknown> }): void {
   if (res.headersSent) return;
-  noteErrorCodes(body.errors);
+  noteErrorCodes(body.errors, observedRequestOf(req));
   const graphqlResponseJson = prefersGraphQLResponseJson(req.get('accept'));
   res
     .status(graphqlResponseJson ? 400 : 200)

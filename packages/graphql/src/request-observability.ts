@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 import {
-  currentRequestContext,
+  createObservedRequest,
   logger,
   metricsAuthorized,
   metricsExposition,
@@ -12,7 +13,7 @@ import {
   runInTraceContext,
   startDefaultMetrics,
   startServerSpan,
-  type RequestContext,
+  type ObservedRequest,
   type ServerSpan,
 } from '@omni/observability';
 
@@ -21,12 +22,42 @@ const ENDPOINT_PATHS = new Set(['/health', '/ready', '/metrics']);
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
 interface TrackedRequest {
-  context: RequestContext;
+  context: ObservedRequest;
   span: ServerSpan | undefined;
 }
 
 const TRACKED = Symbol('observed request');
 type Tracked = { [TRACKED]?: TrackedRequest };
+
+/** The request being served, as beginRequest made it; undefined for a request it never saw. */
+export function observedRequestOf(req: IncomingMessage): ObservedRequest | undefined {
+  return (req as Tracked)[TRACKED]?.context;
+}
+
+/**
+ * Apollo's context of each request names the request it serves (listenGraphQLHttp puts it there).
+ * A property, not a map keyed by the context: Apollo hands plugins a shallow copy of the context.
+ */
+const OBSERVED = Symbol('observed request');
+type WithObserved = { [OBSERVED]?: ObservedRequest };
+
+export function rememberObservedRequest(contextValue: object, req: IncomingMessage): void {
+  const observed = observedRequestOf(req);
+  if (observed) (contextValue as WithObserved)[OBSERVED] = observed;
+}
+
+/** Errors → the request they arose in, so the line describing one names the request. */
+const requestOfError = new WeakMap<object, ObservedRequest>();
+
+/** The logger of the request an error arose in (see requestObservabilityPlugin), else the process's. */
+export function loggerForError(error: unknown): typeof logger {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 6; depth += 1) {
+    const observed = requestOfError.get(current);
+    if (observed) return observed.log;
+    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return logger;
+}
 
 /** The name a client gave, for the log of a request refused before Apollo resolved one. */
 function requestedOperationName(body: unknown): string | undefined {
@@ -40,11 +71,12 @@ function requestedOperationName(body: unknown): string | undefined {
  * services it calls. When the response ends, one access-log line (no tokens, no variables, no
  * personal data: method, operation name, status, duration, kind of caller) and the metrics.
  */
-export function beginRequest(service: string): RequestHandler {
+export function beginRequest(service: string, options: { implicitContext: boolean }): RequestHandler {
   startDefaultMetrics();
+  const { implicitContext } = options;
   return (req, res, next) => {
     const started = performance.now();
-    const context: RequestContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), service };
+    const context = createObservedRequest(service, requestIdFrom(req.headers[REQUEST_ID_HEADER]), logger, implicitContext);
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
     const span = startServerSpan({ method: req.method, path: req.path, headers: req.headers, service });
     (req as Tracked)[TRACKED] = { context, span };
@@ -72,19 +104,25 @@ export function beginRequest(service: string): RequestHandler {
       logger.info(line, 'request');
       recordRequest({ service, operationName, status, durationSeconds: durationMs / 1000, errorCodes: context.errorCodes ?? [] });
     });
-    runInTraceContext(span?.context, () => runInRequestContext(context, next));
+    if (implicitContext) runInTraceContext(span?.context, () => runInRequestContext(context, next));
+    else runInTraceContext(span?.context, next);
   };
 }
 
 /**
- * Enters the request's context again: the body parser calls on from the socket's events, which
- * belong to no request, so what runs after it would otherwise log without the request id.
+ * Enters the request's contexts again: the body parser calls on from the socket's events, which
+ * belong to no request, so what runs after it would otherwise log without the request id (with
+ * the implicit context) and trace outside the request's span.
  */
-export const resumeRequest: RequestHandler = (req, _res, next) => {
-  const tracked = (req as Tracked)[TRACKED];
-  if (!tracked) return next();
-  runInTraceContext(tracked.span?.context, () => runInRequestContext(tracked.context, next));
-};
+export function resumeRequest(options: { implicitContext: boolean }): RequestHandler {
+  const { implicitContext } = options;
+  return (req, _res, next) => {
+    const tracked = (req as Tracked)[TRACKED];
+    if (!tracked) return next();
+    if (implicitContext) runInTraceContext(tracked.span?.context, () => runInRequestContext(tracked.context, next));
+    else runInTraceContext(tracked.span?.context, next);
+  };
+}
 
 /** `GET /metrics`: Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
 export const metricsEndpoint: RequestHandler = (req, res, next) => {
@@ -99,7 +137,7 @@ export const metricsEndpoint: RequestHandler = (req, res, next) => {
 };
 
 /** Error codes of a response, kept for the access log and the metrics. */
-export function noteErrorCodes(errors: readonly unknown[] | undefined, context = currentRequestContext()): void {
+export function noteErrorCodes(errors: readonly unknown[] | undefined, context: ObservedRequest | undefined): void {
   if (!context || !errors?.length) return;
   const codes = errors.map((error) => {
     const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
@@ -111,12 +149,16 @@ export function noteErrorCodes(errors: readonly unknown[] | undefined, context =
 /** Tells the access log what Apollo learnt: the operation it resolved, the kind of caller, the errors answered. */
 export function requestObservabilityPlugin(): ApolloServerPlugin {
   return {
-    async requestDidStart() {
-      const context = currentRequestContext();
+    async requestDidStart({ contextValue }) {
+      const context = (contextValue as WithObserved | undefined)?.[OBSERVED];
       if (!context) return;
       return {
         async didResolveOperation({ operationName }) {
           if (operationName) context.operationName = operationName;
+        },
+        async didEncounterErrors({ errors }) {
+          // The error formatter, which logs the unexpected ones, is told nothing of the request.
+          for (const error of errors) requestOfError.set(error, context);
         },
         async willSendResponse({ response, contextValue }) {
           const kind = (contextValue as { caller?: { kind?: unknown } } | undefined)?.caller?.kind;
@@ -126,4 +168,19 @@ export function requestObservabilityPlugin(): ApolloServerPlugin {
       };
     },
   };
+}
+
+let edgeObservability = true;
+
+/**
+ * For measuring what the edge costs (`npm run bench -- --edge=off`): servers started afterwards
+ * answer without request ids, access log, metrics or trace spans. Decided once per server, when
+ * it starts, so requests pay no check for it.
+ */
+export function disableEdgeObservability(): void {
+  edgeObservability = false;
+}
+
+export function edgeObservabilityEnabled(): boolean {
+  return edgeObservability;
 }

@@ -88,6 +88,8 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
         logError: options.logErrors,
         logWarning: options.logWarning,
         readiness: listenOptions.readiness,
+        // Services log and call siblings deep below the resolvers, without the request at hand.
+        implicitRequestContext: true,
       });
       return { url, stop: () => apollo.stop() };
     },

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 
 /** The header a request id arrives in, is answered in, and is forwarded in to other services. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -28,6 +29,37 @@ export interface RequestContext {
   errorCodes?: string[];
 }
 
+/**
+ * A request's context and the logger for the lines written while serving it, which names the
+ * service and the request. The context travels explicitly (on the HTTP request, in Apollo's
+ * context, to data sources and service clients): made when the request begins, its logger only
+ * when a line is written, since most requests write none besides their access-log line.
+ */
+export interface ObservedRequest extends RequestContext {
+  readonly log: Logger;
+}
+
+/**
+ * `base`: the process's logger. `boundByContext`: the request also runs in the implicit context
+ * below, whose lines the logger names the request on already, so no child (it would repeat both).
+ */
+export function createObservedRequest(service: string, requestId: string, base: Logger, boundByContext = false): ObservedRequest {
+  let log: Logger | undefined = boundByContext ? base : undefined;
+  return {
+    requestId,
+    service,
+    get log() {
+      return (log ??= base.child({ service, requestId }));
+    },
+  };
+}
+
+/*
+ * Implicit context for code that has no request at hand (a subgraph's service clients and the
+ * lines its services write). AsyncLocalStorage makes Node 20 run a hook on every promise of the
+ * process once used, so only subgraphs enter it; the gateway never does (README, "Logs, metrics,
+ * traces").
+ */
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export function runInRequestContext<T>(context: RequestContext, fn: () => T): T {

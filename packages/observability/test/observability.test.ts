@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureLogs, currentRequestId, logger, MAX_OPERATIONS_PER_SERVICE, operationLabel, requestIdFrom, requestOutcome, runInRequestContext, traceStatement, tracingEnabled } from '../src';
+import { captureLogs, createObservedRequest, currentRequestId, logger, MAX_OPERATIONS_PER_SERVICE, operationLabel, requestIdFrom, requestOutcome, runInRequestContext, traceStatement, tracingEnabled } from '../src';
 
 describe('request ids', () => {
   it("keeps a caller's printable id of at most 128 characters and makes up one otherwise", () => {
@@ -25,6 +25,30 @@ describe('request ids', () => {
       expect.not.objectContaining({ requestId: expect.anything() }),
     ]);
     expect(currentRequestId()).toBeUndefined();
+  });
+
+  it("names the request on the lines of a request's own logger, passed explicitly", async () => {
+    const logs = captureLogs();
+    const observed = createObservedRequest('gateway', 'req-2', logger);
+    await Promise.resolve();
+    observed.log.warn('inside');
+    logger.warn('outside');
+    logs.restore();
+    expect(logs.lines).toEqual([
+      expect.objectContaining({ msg: 'inside', service: 'gateway', requestId: 'req-2' }),
+      expect.not.objectContaining({ requestId: expect.anything() }),
+    ]);
+    // Nothing implicit: code without the request at hand does not see it.
+    expect(currentRequestId()).toBeUndefined();
+  });
+
+  it('adds no bindings of its own when the implicit context names the request already (no repeated keys)', async () => {
+    const logs = captureLogs();
+    const observed = createObservedRequest('cart', 'req-3', logger, true);
+    await runInRequestContext(observed, async () => observed.log.warn('inside'));
+    logs.restore();
+    expect(logs.lines).toEqual([expect.objectContaining({ msg: 'inside', service: 'cart', requestId: 'req-3' })]);
+    expect(observed.log.bindings()).toEqual({});
   });
 
   it('writes an error that slips through as an object as one line without its stack', () => {

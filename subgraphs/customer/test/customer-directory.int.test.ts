@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@omni/db';
-import { demoCustomer } from '@omni/demo-data';
+import { demoCustomer, demoStaffMember } from '@omni/demo-data';
 import { callers, expectData } from '@omni/testing';
 import { startCustomerHarness, type CustomerHarness } from './support/customer-harness';
 
@@ -34,6 +34,16 @@ describe('currentCustomerIds (internal, for sibling services checking customer i
   it('answers sibling services only', async () => {
     const response = await h.as(callers.staff('staff_someone', 'loc_somewhere', 'POS', 'SUPPORT_AGENT'))(CURRENT, { ids: [demoCustomer('anna').id] });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('staffMember for sibling services', () => {
+  it('answers a service signed as itself (support checks the staff ids it assigns), null for nobody', async () => {
+    const STAFF = `query($id: ID!) { staffMember(id: $id) { id name } }`;
+    const support = h.as(callers.service('support'));
+    const agent = demoStaffMember('support-agent');
+    expect(expectData(await support(STAFF, { id: agent.id })).staffMember).toEqual({ id: agent.id, name: agent.name });
+    expect(expectData(await support(STAFF, { id: 'staff_00000000000000000000000000' })).staffMember).toBeNull();
   });
 });
 

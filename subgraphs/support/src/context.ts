@@ -2,6 +2,7 @@ import type { Caller } from '@omni/auth';
 import type { CustomerDirectory } from '@omni/graphql';
 import type { CustomerIdentities } from './clients/customer-identity-client';
 import type { OfferCodes } from './clients/offer-code-client';
+import type { StaffDirectory } from './clients/staff-directory-client';
 import type { SupportDb } from './db/database';
 import { createLoaders, type SupportLoaders } from './loaders';
 
@@ -13,6 +14,8 @@ export interface SupportServices {
   identities: CustomerIdentities;
   /** Checks offer codes agents hand over. */
   offerCodes: OfferCodes;
+  /** Checks the staff ids conversations are assigned or transferred to. */
+  staff: StaffDirectory;
   /** Minutes within which an agent must first answer a handed-off conversation. */
   firstResponseSlaMinutes: number;
 }

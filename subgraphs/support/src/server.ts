@@ -1,6 +1,7 @@
 import { createCustomerDirectoryClient, createSubgraphServer, loadSubgraphTypeDefs, type CustomerDirectory } from '@omni/graphql';
 import { createCustomerIdentitiesClient, type CustomerIdentities } from './clients/customer-identity-client';
 import { createOfferCodesClient, type OfferCodes } from './clients/offer-code-client';
+import { createStaffDirectoryClient, type StaffDirectory } from './clients/staff-directory-client';
 import { createSupportContext, type SupportContext } from './context';
 import type { SupportDatabase } from './db/database';
 import { resolvers } from './resolvers';
@@ -19,6 +20,7 @@ export interface SupportSubgraphOptions {
   customers?: CustomerDirectory;
   identities?: CustomerIdentities;
   offerCodes?: OfferCodes;
+  staff?: StaffDirectory;
   /** First-response SLA in minutes; 15 when omitted. */
   firstResponseSlaMinutes?: number;
 }
@@ -29,6 +31,7 @@ export function createSupportSubgraph(options: SupportSubgraphOptions) {
     customers: options.customers ?? createCustomerDirectoryClient({ service: 'support', url: options.customerUrl, ...signed }),
     identities: options.identities ?? createCustomerIdentitiesClient({ url: options.customerUrl, ...signed }),
     offerCodes: options.offerCodes ?? createOfferCodesClient({ url: options.promotionsUrl ?? 'http://127.0.0.1:4004/', ...signed }),
+    staff: options.staff ?? createStaffDirectoryClient({ url: options.customerUrl, ...signed }),
     firstResponseSlaMinutes: options.firstResponseSlaMinutes ?? 15,
   };
   return createSubgraphServer<SupportContext>({

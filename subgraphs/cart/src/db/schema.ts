@@ -200,6 +200,8 @@ export const orders = cartSchema.table(
     uniqueIndex('orders_cart_idempotency_key').on(table.cartId, table.idempotencyKey),
     // `Customer.orders`: keyset pages of a customer's orders, oldest first.
     index('orders_customer_id_id_idx').on(table.customerId, table.id),
+    // `StaffMember.sales`: keyset pages of the orders credited to a staff member, newest first.
+    index('orders_staff_id_placed_at_id_idx').on(table.staffId, table.placedAt.desc(), table.id.desc()),
     check('orders_fulfillment_method_check', sql`fulfillment_method in (${inList(FULFILLMENT_METHODS)})`),
     check('orders_fulfillment_status_check', sql`fulfillment_status in (${inList(FULFILLMENT_STATUSES)})`),
     check('orders_shipping_rate_check', sql`shipping_rate is null or shipping_rate in (${inList(SHIPPING_RATE_CODES)})`),

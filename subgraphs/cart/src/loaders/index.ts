@@ -1,7 +1,7 @@
 import { createBatchLoader, createChildPageLoader, createGroupedLoader, createKeyedLoader } from '@omni/graphql';
 import type { CatalogClient, LocationCoverage } from '../clients/catalog-client';
 import type { CartDb } from '../db/database';
-import type { CartRow } from '../db/schema';
+import type { CartRow, OrderRow } from '../db/schema';
 import { findActiveCartsByCustomerIds, findAllLinesOfCarts, findCartsByIds, findLinePages } from '../db/cart-queries';
 import {
   countOrdersOfCustomers,
@@ -11,6 +11,7 @@ import {
   findReturnLinesByReturnIds,
   findReturnsByOrderIds,
 } from '../db/order-queries';
+import { findSalesPagesOfStaff, sumSalesOfStaff, type StaffSalesCursor } from '../db/staff-sales-queries';
 
 /** Fresh per request: nothing cached across callers. */
 export function createLoaders(db: CartDb, catalog: CatalogClient) {
@@ -34,6 +35,9 @@ export function createLoaders(db: CartDb, catalog: CatalogClient) {
     orderCountByCustomerId: createKeyedLoader((customerIds: readonly string[]) => countOrdersOfCustomers(db, customerIds), (row) => row.customerId),
     returnsByOrderId: createGroupedLoader((orderIds: readonly string[]) => findReturnsByOrderIds(db, orderIds), (row) => row.orderId),
     returnLinesByReturnId: createGroupedLoader((returnIds: readonly string[]) => findReturnLinesByReturnIds(db, returnIds), (row) => row.returnId),
+    salesPagesByStaffId: createChildPageLoader<OrderRow, StaffSalesCursor>((staffIds, page) => findSalesPagesOfStaff(db, staffIds, page), (row) => row.staffId!),
+    // One row per currency the staff member sold in; none when they sold nothing.
+    salesTotalsByStaffId: createGroupedLoader((staffIds: readonly string[]) => sumSalesOfStaff(db, staffIds), (row) => row.staffId),
     orderLinesByOrderId: createGroupedLoader((orderIds: readonly string[]) => findOrderLinesByOrderIds(db, orderIds), (row) => row.orderId),
   };
 }

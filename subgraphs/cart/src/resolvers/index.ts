@@ -5,5 +5,6 @@ import { Cart, PickupOption, ShippingOption } from './cart';
 import { CartLine } from './cart-line';
 import { Customer } from './customer';
 import { Order, OrderLine, OrderReturn, OrderReturnLine } from './order';
+import { StaffMember } from './staff-member';
 
-export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, ShippingOption, PickupOption, Customer, Order, OrderLine, OrderReturn, OrderReturnLine };
+export const resolvers = { ...commonResolvers, Query, Mutation, Cart, CartLine, ShippingOption, PickupOption, Customer, Order, OrderLine, OrderReturn, OrderReturnLine, StaffMember };

@@ -10,6 +10,7 @@ import { processedEvents, TOUCHPOINT_KINDS, type CustomerRow, type TimelineEntry
 import { insertTimelineEntry, MAX_RECENTLY_VIEWED, upsertRecentlyViewed, type TimelineCursor } from '../db/timeline-queries';
 import type { CartReminder } from '../clients/reminder-sender';
 import { abandonedCartPayload, abandonedCartSummary, planCartReminder } from './cart-reminder-service';
+import { messageTouchpoint } from './message-touchpoint-rules';
 import { requireCustomerWriter, targetCustomer } from './customer-access';
 import { applyOrderReturnToLoyalty, earnForPlacedOrder } from './order-loyalty-service';
 import { checkProductReference } from './product-reference';
@@ -173,8 +174,8 @@ function timelineEntryOf(event: DomainEvent): EventEntry | null {
     case 'message.sent': {
       const payload = eventPayloads['message.sent'].safeParse(event.payload);
       if (!payload.success) return null;
-      const who = payload.data.authorKind === 'CUSTOMER' ? 'Sent a message' : `Received a message (${payload.data.authorKind.toLowerCase()})`;
-      return { customerId: payload.data.customerId, kind: 'MESSAGE_SENT', channel: payload.data.channel, provider: payload.data.provider ?? null, summary: who };
+      const { kind, summary } = messageTouchpoint(payload.data);
+      return { customerId: payload.data.customerId, kind, channel: payload.data.channel, provider: payload.data.provider ?? null, summary };
     }
     default:
       return null;

@@ -100,6 +100,14 @@ function parseOr<T>(schema: z.ZodType<T>, raw: unknown): Outcome<T> {
   return parsed.success ? succeed(parsed.data) : fail(...userErrorsFromIssues(parsed.error.issues));
 }
 
+/**
+ * A conversation may only go to someone who exists: the customer subgraph owns staff members.
+ * Asked before the conversation is locked, so no row lock waits on another service.
+ */
+async function refuseUnknownStaff(ctx: SupportContext, staffId: string): Promise<Outcome<never> | null> {
+  return (await ctx.staff.exists(staffId)) ? null : fail(userError('NOT_FOUND', 'No such staff member', ['input', 'staffId']));
+}
+
 /** The calling agent takes a conversation from the queue (or from the bot). */
 export async function takeConversation(ctx: SupportContext, raw: ConversationIdInput): Promise<Outcome<ConversationRow>> {
   requireInboxAgent(ctx.caller);
@@ -115,6 +123,8 @@ export async function assignConversation(ctx: SupportContext, raw: StaffTargetIn
   requireInboxAgent(ctx.caller);
   const input = parseOr(staffTargetInput, raw);
   if (!input.ok) return input;
+  const unknownStaff = await refuseUnknownStaff(ctx, input.value.staffId);
+  if (unknownStaff) return unknownStaff;
   return changeConversation(ctx, input.value.conversationId, (state) => assign(state, input.value.staffId));
 }
 
@@ -123,6 +133,8 @@ export async function transferConversation(ctx: SupportContext, raw: StaffTarget
   requireInboxAgent(ctx.caller);
   const input = parseOr(staffTargetInput, raw);
   if (!input.ok) return input;
+  const unknownStaff = await refuseUnknownStaff(ctx, input.value.staffId);
+  if (unknownStaff) return unknownStaff;
   return changeConversation(ctx, input.value.conversationId, (state) => transfer(state, input.value.staffId));
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_staff_id_placed_at_id_idx" ON "cart"."orders" USING btree ("staff_id","placed_at" DESC NULLS LAST,"id" DESC NULLS LAST);
