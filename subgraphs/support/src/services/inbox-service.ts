@@ -20,7 +20,7 @@ import type { SupportContext } from '../context';
 import { findInboxPage, lockConversation, updateConversation, type InboxCursor } from '../db/support-queries';
 import { CONVERSATION_STATUSES, type ConversationRow } from '../db/schema';
 import { assign, isSlaBreached, resolve, take, transfer, type InboxState, type Transition } from './conversation-rules';
-import { authorOf, isCallingCustomer, requireInboxAgent } from './support-access';
+import { authorOf, isCallingCustomer, requireInboxAgent, resolveCallerBeforeLocking } from './support-access';
 
 const inboxFilter = z
   .object({
@@ -82,6 +82,7 @@ async function changeConversation(
   mayChange: (conversation: ConversationRow) => Promise<boolean> = async () => true,
 ): Promise<Outcome<ConversationRow>> {
   const field = ['input', 'conversationId'];
+  await resolveCallerBeforeLocking(ctx, conversationId);
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<ConversationRow>> => {
     const conversation = await lockConversation(tx, conversationId);
     if (!conversation) return fail(userError('NOT_FOUND', 'No such conversation', field));

@@ -6,7 +6,7 @@ import type { ConversationRow, MessageRow, OutboundMessageRow } from '../db/sche
 import { messageBody } from './conversation-service';
 import { afterAgentMessage, afterCustomerMessage } from './conversation-rules';
 import { appendMessage } from './message-writer';
-import { assertCanReadSupportOf, authorOf, mayWriteFor } from './support-access';
+import { assertCanReadSupportOf, authorOf, mayWriteFor, resolveCallerBeforeLocking } from './support-access';
 
 const isSeqCursor = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
@@ -71,13 +71,7 @@ export async function sendMessage(
     }
   }
 
-  // Who a customer caller is now (the survivor of a merge) is asked of the customer subgraph before
-  // the conversation is locked, and remembered for the request: no call leaves this service while
-  // the transaction holds a lock, and with one embedded database such a call would wait on itself.
-  if (author.kind === 'CUSTOMER') {
-    const [target] = await ctx.loaders.conversationById.loadMany([input.conversationId]);
-    if (target && !(target instanceof Error) && target.customerId !== author.customerId) await ctx.currentSelfId();
-  }
+  await resolveCallerBeforeLocking(ctx, input.conversationId);
 
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<{ conversation: ConversationRow; message: MessageRow }>> => {
     const conversation = await lockConversation(tx, input.conversationId);

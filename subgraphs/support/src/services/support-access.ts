@@ -15,6 +15,19 @@ export async function isCallingCustomer(ctx: SupportContext, customerId: string)
 }
 
 /**
+ * Asks the customer subgraph who a customer caller is now (the survivor of a merge) before a
+ * conversation is locked, when that conversation is not under the token's own id; the answer is
+ * remembered for the request, so `isCallingCustomer` inside the transaction makes no call. No
+ * call may leave this service while a transaction holds a lock: with one embedded database it
+ * would wait on itself.
+ */
+export async function resolveCallerBeforeLocking(ctx: SupportContext, conversationId: string): Promise<void> {
+  if (ctx.caller.kind !== 'customer' || !ctx.caller.customerId) return;
+  const [target] = await ctx.loaders.conversationById.loadMany([conversationId]);
+  if (target && !(target instanceof Error) && target.customerId !== ctx.caller.customerId) await ctx.currentSelfId();
+}
+
+/**
  * Conversations are personal data: the customer reads their own, support staff and admins read
  * anyone's with `support:read`. Everyone else is refused, whatever the conversation.
  */
