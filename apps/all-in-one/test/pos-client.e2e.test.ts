@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintAccessToken } from '@omni/auth';
-import { DEMO_LOCATIONS, demoCatalog, demoStaffMember } from '@omni/demo-data';
+import { DEMO_LOCATIONS, demoCatalog, demoStaffMember, seededRandom } from '@omni/demo-data';
 import { createFetchTransport, createMemoryStore, OfflineSales, PosCart, RetryableError, type CartState, type GraphQLTransport } from '@omni/pos-client';
 import { expectData, gatewayClient, TEST_TOKEN_SECRET } from '@omni/testing';
 import { startTestSupergraph, type TestSupergraph } from './support/test-supergraph';
@@ -33,18 +33,6 @@ const [ADDED_A, ADDED_B, SET_C] = products
   .filter((variant) => totalStock(variant.id) >= 100)
   .map((variant) => variant.id);
 
-/** mulberry32: a tiny seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Link {
   online: boolean;
   lostRequests: number;
@@ -76,7 +64,7 @@ const quantities = (cart: CartState) => Object.fromEntries(cart.lines.map((line)
 describe('the POS client library through the gateway', () => {
   it('two tills and the web shop converge on one cart; no change is lost or applied twice', async () => {
     expect(SET_C).toBeDefined();
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const admin = await supergraph.as('admin');
     const customerId = expectData(
       await admin('mutation($input: IdentifyCustomerInput!) { identifyCustomer(input: $input) { customer { id } userErrors { code } } }', {
@@ -173,7 +161,7 @@ describe('the POS client library through the gateway', () => {
   }, 120_000);
 
   it('uploads a cash sale made offline once the network is back: one order, credited to the cashier', async () => {
-    const random = seeded(SEED + 1);
+    const random = seededRandom(SEED + 1);
     const token = await supergraph.token('staff', 'berlin-cashier', 'POS');
     const link: Link = { online: false, lostRequests: 0, lostAnswers: 0 };
     // 0.2 loses the answer of every request that gets through (see flakyTransport); 0.9 loses nothing.

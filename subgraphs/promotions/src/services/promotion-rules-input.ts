@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { CHANNELS } from '@omni/auth';
 import { isIdOf } from '@omni/db';
 import { MoneyFormatError, toMinorUnits, userError, type UserError } from '@omni/graphql';
 import type { DefinitionProblem, LineTarget, PromotionAction, PromotionCondition, Stacking } from './engine';
@@ -221,3 +223,9 @@ export function problemErrors(problems: readonly DefinitionProblem[], conditions
 }
 
 export { Collector as RulesInputCollector };
+
+/** The channels a promotion runs in, each at most once; left out: every channel. */
+export const channelsInput = z
+  .array(z.enum(CHANNELS))
+  .nullish()
+  .refine((channels) => !channels || new Set(channels).size === channels.length, 'must not name a channel twice');

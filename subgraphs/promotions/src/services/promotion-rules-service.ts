@@ -1,4 +1,3 @@
-import { CHANNELS } from '@omni/auth';
 import { isIdOf } from '@omni/db';
 import { fail, requireScope, succeed, userError, type Outcome, type UserError } from '@omni/graphql';
 import { z } from 'zod';
@@ -11,6 +10,7 @@ import type { StoredPromotionRules } from './engine/stored-rules';
 import { columnsOfRules, legacyRules, toPromotionDefinition } from './promotion-definitions';
 import { storedTemplateRules, templateBaseRules, templateRulesInput } from './offer-template-service';
 import {
+  channelsInput,
   parseAction,
   parseConditions,
   parseStacking,
@@ -107,10 +107,7 @@ const updatePromotionInput = z.object({
   promotionId: z.string().min(1, 'must not be empty'),
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullish(),
   description: z.string().trim().max(2000, 'must be at most 2000 characters').nullish(),
-  channels: z
-    .array(z.enum(CHANNELS))
-    .nullish()
-    .refine((channels) => !channels || new Set(channels).size === channels.length, 'must not name a channel twice'),
+  channels: channelsInput,
   startsAt: z.date().nullish(),
   endsAt: z.date().nullish(),
 });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CHANNELS } from '@omni/auth';
 import { newId } from '@omni/db';
 import {
   fail,
@@ -22,7 +21,7 @@ import type { PromotionsContext } from '../context';
 import { findPromotionsByIds, insertPromotion, listPromotions, updatePromotionStatus, type PromotionListFilter } from '../db/promotion-queries';
 import { OFFER_TRIGGERS, PROMOTION_KINDS, PROMOTION_STATUSES, type NewPromotionRow, type PromotionRow } from '../db/schema';
 import { columnsOfRules, legacyRules } from './promotion-definitions';
-import { COMBINES_WITH_EVERYTHING } from './promotion-rules-input';
+import { channelsInput, COMBINES_WITH_EVERYTHING } from './promotion-rules-input';
 import { resolveRules, type RulesInput } from './promotion-rules-service';
 import { activeTemplateConflict, isActiveTemplateClash, storedTemplateRules, templateRulesInput } from './offer-template-service';
 import { MAX_OFFER_VALID_DAYS } from './personal-offer-rules';
@@ -55,10 +54,7 @@ const createPromotionInput = z.object({
   percentOff: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').nullish(),
   amountOff: z.string().nullish(),
   minimumSubtotal: z.string().nullish(),
-  channels: z
-    .array(z.enum(CHANNELS))
-    .nullish()
-    .refine((channels) => !channels || new Set(channels).size === channels.length, 'must not name a channel twice'),
+  channels: channelsInput,
   startsAt: z.date().nullish(),
   endsAt: z.date().nullish(),
   status: z.enum(['ACTIVE', 'PAUSED'], 'must be ACTIVE or PAUSED for a new promotion').nullish(),
