@@ -16,14 +16,23 @@ declare module 'autocannon' {
     body?: string;
     connections?: number;
     duration?: number;
+    /** Called once per connection, e.g. to give each its own headers (a caller per connection). */
+    setupClient?: (client: Client) => void;
+  }
+
+  export interface Client {
+    /** Replaces every header of the connection's requests. */
+    setHeaders(headers: Record<string, string>): void;
   }
 
   export interface Result {
-    /** `total`: requests answered over the whole run. */
-    requests: Histogram & { total: number };
+    /** `total`: requests answered over the whole run; `sent`: requests sent, those still in flight at the end included. */
+    requests: Histogram & { total: number; sent: number };
     latency: Histogram;
     errors: number;
     non2xx: number;
+    /** Seconds the run took. */
+    duration: number;
   }
 
   export default function autocannon(options: Options): Promise<Result>;

@@ -8,7 +8,7 @@ import { mintDemoToken } from '../src/demo-tokens';
  * SQL statements are counted for one request in isolation first (when the target can count them). After the shared-cart run the
  * cart is read back: every accepted add must be in it (no lost update).
  */
-const WAREHOUSE = DEMO_LOCATIONS.find((location) => location.kind === 'WAREHOUSE')!.id;
+export const WAREHOUSE = DEMO_LOCATIONS.find((location) => location.kind === 'WAREHOUSE')!.id;
 const { products, stock } = demoCatalog();
 /** Variants sold on the web that the warehouse stocks well, so runs of a few seconds do not sell out. */
 const VARIANTS = products
@@ -18,14 +18,14 @@ const VARIANTS = products
   .map((variant) => variant.id);
 
 const CART_FIELDS = 'id version totalQuantity';
-const CREATE_CART = `mutation { createCart(input: {}) { cart { ${CART_FIELDS} } userErrors { code message } } }`;
-const ADD = `mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { ${CART_FIELDS} } userErrors { code message } } }`;
-const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id total { amount } } userErrors { code message } } }`;
+export const CREATE_CART = `mutation { createCart(input: {}) { cart { ${CART_FIELDS} } userErrors { code message } } }`;
+export const ADD = `mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { ${CART_FIELDS} } userErrors { code message } } }`;
+export const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id total { amount } } userErrors { code message } } }`;
 const OPTIONS = `query($id: ID!) { cart(id: $id) {
   shippingOptions(countryCode: "DE") { rate price { amount } estimatedDeliveryAt location { name } }
   pickupOptions { store { name } source { name } transfer readyBy }
 } }`;
-const ADDRESS = { name: 'Bench Shopper', line1: 'Torstr. 1', postalCode: '10119', city: 'Berlin', countryCode: 'DE' };
+export const ADDRESS = { name: 'Bench Shopper', line1: 'Torstr. 1', postalCode: '10119', city: 'Berlin', countryCode: 'DE' };
 
 export interface CartBenchTarget {
   gatewayUrl: string;

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { statementsSentByThisProcess } from '@omni/db';
 
 /**
  * Runs one service's standalone entry point (the file given as argument) as a child of the bench.
@@ -12,9 +13,9 @@ if (!entry) throw new Error('usage: child-entry.ts <service entry point> [--edge
 // Before the entry point starts its server: the bench's baseline without the edge's observability.
 if (process.argv.includes('--edge=off')) (await import('@omni/graphql')).disableEdgeObservability();
 
-// The bench asks for this process's CPU time before and after each run (CPU-ms per request).
+// The bench asks for this process's CPU time and SQL statements before and after each run (per request).
 process.on('message', (message) => {
-  if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage() });
+  if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage(), statements: statementsSentByThisProcess() });
 });
 // A message listener would keep the process alive after its graceful stop.
 process.channel?.unref();

@@ -28,6 +28,8 @@ export interface ProcessSupergraph {
   stop(): Promise<void>;
   /** CPU time each process has used so far, in milliseconds, by service (`gateway`, `catalog` …). */
   cpuMs(): Promise<Record<string, number>>;
+  /** CPU time (ms) and SQL statements each process has used and sent so far, by service. */
+  usage(): Promise<Record<string, { cpuMs: number; statements: number }>>;
 }
 
 /**
@@ -90,7 +92,8 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
     throw error;
   }
   const cpuMs = async () => Object.fromEntries(await Promise.all(services.map(async (service) => [service.name, await service.cpuMs()] as const)));
-  return { gatewayUrl, subgraphUrls, stop, cpuMs };
+  const usage = async () => Object.fromEntries(await Promise.all(services.map(async (service) => [service.name, await service.usage()] as const)));
+  return { gatewayUrl, subgraphUrls, stop, cpuMs, usage };
 }
 
 /**

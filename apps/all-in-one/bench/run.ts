@@ -5,6 +5,7 @@ import { benchmarkEngine } from '@omni/subgraph-promotions';
 import { mintDemoToken } from '../src/demo-tokens';
 import { runCartBench } from './cart-scenarios';
 import { runOfflineSyncBench } from './offline-sync-scenario';
+import { runLiveUpdatesBench } from './live-updates-scenario';
 import { DISCOUNT_CART_SIZES, discountScenarioName, setUpDiscountScenarios } from './discount-scenarios';
 import { describeBenchRateLimits, type BenchEdge, type BenchRateLimits } from './bench-rate-limits';
 import { NeedsPostgresError, startProcessTarget } from './process-target';
@@ -20,7 +21,8 @@ import { startInProcessTarget } from './target';
  * user errors and, for the shared cart, updates lost (accepted adds missing from the cart).
  *
  * It also times one offline POS upload of 1,000 queued operations (`syncCart`) until the merged
- * cart is back, and the promotion engine alone on a 50-line cart against 1,000 active promotions, and
+ * cart is back, the time from a committed cart change to its push to a subscribed second device
+ * (WebSocket and SSE, p50/p95), and the promotion engine alone on a 50-line cart against 1,000 active promotions, and
  * reads carts of 1, 10 and 100 lines with discounts (automatic promotions and a coupon code)
  * through the gateway: SQL statements per request should be the same for every size. Those runs
  * take half the duration each, to keep the whole run short.
@@ -38,6 +40,11 @@ import { startInProcessTarget } from './target';
  * is (`CPU ms/req`, the gateway and each subgraph, the CPU time of the run over the requests
  * answered; background work such as outbox relays counts too).
  *
+ * --compare runs our gateway beside stock Apollo Gateway and Hive Gateway in front of the same
+ * subgraph processes (needs DATABASE_URL) in alternating rounds: --rounds=3, --duration=5 (seconds
+ * per gateway per round), --connections=16, --pool-size=6 (Postgres connections per subgraph),
+ * --scenario=<text> picks operations. See compare/run-compare.ts.
+ *
  * --edge=off runs every service without request ids, access log, metrics and trace spans, silent,
  * and the gateway without its rate limiter: the baseline the edge's cost is measured against.
  */
@@ -54,7 +61,28 @@ if (!['on', 'off'].includes(EDGE)) throw new Error('--edge is on or off');
 /** `--scenario=<text>` runs only the scenarios whose name contains the text. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
 
-const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS, EDGE) : startInProcessTarget(RATE_LIMITS, EDGE)).catch((error: unknown) => {
+if (process.argv.includes('--compare')) {
+  // Our gateway beside stock Apollo Gateway and Hive Gateway; see compare/run-compare.ts.
+  const { runCompare } = await import('./compare/run-compare');
+  await runCompare({
+    rounds: Number(flag('rounds') ?? 3),
+    seconds: Number(flag('duration') ?? 5),
+    connections: Number(flag('connections') ?? 16),
+    poolSize: Number(flag('pool-size') ?? 6),
+    only: ONLY,
+  }).catch((error: unknown) => {
+    if (!(error instanceof NeedsPostgresError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  });
+  process.exit(0);
+}
+
+/** `--response-cache=off` answers every read from the subgraphs, to measure what the gateway's cache of public catalog responses saves. */
+const RESPONSE_CACHE = (flag('response-cache') ?? 'on') as 'on' | 'off';
+if (!['on', 'off'].includes(RESPONSE_CACHE)) throw new Error('--response-cache is on or off');
+
+const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS, EDGE) : startInProcessTarget(RATE_LIMITS, EDGE, RESPONSE_CACHE)).catch((error: unknown) => {
   if (!(error instanceof NeedsPostgresError)) throw error;
   console.error(error.message);
   return process.exit(2);
@@ -145,6 +173,8 @@ try {
   if (cartRows.length > 0) console.table(cartRows);
   // Offline POS sync: how long a till waits for 1,000 queued operations to reconcile.
   if (!ONLY || 'offline sync'.includes(ONLY)) console.table(await runOfflineSyncBench(supergraph.gatewayUrl));
+  // Live updates: how long a committed cart change takes to reach a subscribed second device.
+  if (!ONLY || 'live cart update'.includes(ONLY)) console.table(await runLiveUpdatesBench(supergraph.gatewayUrl));
   // Last: the promotions this creates would otherwise discount the checkouts above.
   const sizes = DISCOUNT_CART_SIZES.filter((size) => !ONLY || discountScenarioName(size).includes(ONLY));
   if (sizes.length > 0) {

@@ -1,4 +1,4 @@
-import { DEMO_LOCATIONS } from '@omni/demo-data';
+import { DEMO_LOCATIONS, demoCatalog } from '@omni/demo-data';
 import type { DemoTokenRole } from '../src/demo-tokens';
 
 const BERLIN = DEMO_LOCATIONS[0]!.id;
@@ -8,7 +8,7 @@ const BERLIN = DEMO_LOCATIONS[0]!.id;
  * availability at the shopper's store. NEWEST puts a generated large catalog (when there is one)
  * on the page, not the demo products.
  */
-const listingPage = (first: number, filter = '') => /* GraphQL */ `query($store: ID!) {
+export const listingPage = (first: number, filter = '') => /* GraphQL */ `query($store: ID!) {
   products(first: ${first}, sort: NEWEST${filter}) {
     edges { node {
       id title slug imageUrls priceRange { min { amount currencyCode } max { amount } }
@@ -68,6 +68,17 @@ export const SCENARIOS: Scenario[] = [
     role: 'guest',
     query: listingPage(24, ', filter: { search: "sweater" }'),
     variables: { store: BERLIN },
+  },
+  {
+    name: 'catalog: product page by slug',
+    role: 'guest',
+    query: /* GraphQL */ `query($slug: String!, $store: ID!) {
+      product(slug: $slug) {
+        id title description vendor imageUrls category { name } priceRange { min { amount currencyCode } max { amount } }
+        variants { id sku title options { name value } price { amount currencyCode } compareAtPrice { amount } availability(locationId: $store) { available } }
+      }
+    }`,
+    variables: { slug: demoCatalog().products[0]!.slug, store: BERLIN },
   },
   {
     name: 'product listing, 24 per page',

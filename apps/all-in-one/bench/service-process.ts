@@ -17,6 +17,8 @@ export interface ServiceProcess {
   stop(): Promise<void>;
   /** CPU time (user + system) the process has used so far, in milliseconds. */
   cpuMs(): Promise<number>;
+  /** CPU time so far (ms) and the SQL statements the process has sent so far. */
+  usage(): Promise<{ cpuMs: number; statements: number }>;
 }
 
 export interface ServiceSpec {
@@ -29,10 +31,12 @@ export interface ServiceSpec {
   readyWhen: (response: Response) => boolean;
   /** Starts it without request ids, access log, metrics and spans (the baseline of --edge=off). */
   edgeOff?: boolean;
+  /** The entry point; `src/index.ts` of the directory by default. */
+  entry?: URL;
 }
 
 export function spawnService(spec: ServiceSpec): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(new URL('src/index.ts', spec.directory)), ...(spec.edgeOff ? ['--edge=off'] : [])], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(spec.entry ?? new URL('src/index.ts', spec.directory)), ...(spec.edgeOff ? ['--edge=off'] : [])], {
     cwd: fileURLToPath(spec.directory),
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -50,6 +54,18 @@ export function spawnService(spec: ServiceSpec): ServiceProcess {
   // A failed spawn is reported through `exited` and the readiness check, not as an unhandled error.
   child.once('error', (error) => tail.push(String(error)));
 
+  const usage = () =>
+    new Promise<{ cpuMs: number; statements: number }>((resolve, reject) => {
+      const onMessage = (message: unknown) => {
+        const reply = message as { cpuUsage?: NodeJS.CpuUsage; statements?: number } | null;
+        if (!reply?.cpuUsage) return;
+        child.off('message', onMessage);
+        resolve({ cpuMs: (reply.cpuUsage.user + reply.cpuUsage.system) / 1000, statements: reply.statements ?? 0 });
+      };
+      child.on('message', onMessage);
+      if (!child.send('cpu-usage')) reject(new Error(`${spec.name} cannot be asked for its CPU time`));
+    });
+
   return {
     name: spec.name,
     url: spec.url,
@@ -64,18 +80,10 @@ export function spawnService(spec: ServiceSpec): ServiceProcess {
       }
       throw new Error(`${spec.name} did not answer at ${spec.url} within ${timeoutMs} ms:\n${tail.join('\n')}`);
     },
-    cpuMs() {
-      return new Promise((resolve, reject) => {
-        const onMessage = (message: unknown) => {
-          const usage = (message as { cpuUsage?: NodeJS.CpuUsage } | null)?.cpuUsage;
-          if (!usage) return;
-          child.off('message', onMessage);
-          resolve((usage.user + usage.system) / 1000);
-        };
-        child.on('message', onMessage);
-        if (!child.send('cpu-usage')) reject(new Error(`${spec.name} cannot be asked for its CPU time`));
-      });
+    async cpuMs() {
+      return (await usage()).cpuMs;
     },
+    usage,
     async stop() {
       if (hasExited(child)) return;
       child.kill('SIGTERM');

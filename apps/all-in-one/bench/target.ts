@@ -21,7 +21,7 @@ export interface BenchTarget {
 }
 
 /** The whole supergraph inside the bench's own process (PGlite, or a new database at DATABASE_URL). */
-export async function startInProcessTarget(rateLimits: BenchRateLimits, edge: BenchEdge = 'on'): Promise<BenchTarget> {
+export async function startInProcessTarget(rateLimits: BenchRateLimits, edge: BenchEdge = 'on', responseCache: 'on' | 'off' = 'on'): Promise<BenchTarget> {
   if (edge === 'off') disableEdgeObservability();
   const database = await createTestDatabase({ maxConnections: 30 });
   const supergraph = await startSupergraph({
@@ -31,12 +31,13 @@ export async function startInProcessTarget(rateLimits: BenchRateLimits, edge: Be
     ports: { gateway: 0, customer: 0, catalog: 0, cart: 0, promotions: 0, support: 0 },
     seedDemoData: true,
     rateLimits: benchRateLimits(rateLimits),
+    ...(responseCache === 'off' ? { responseCache: false as const } : {}),
   });
   const totalStatements = () => supergraph.totalStatements();
   return {
     gatewayUrl: supergraph.gatewayUrl,
     databases: supergraph.databases,
-    description: `database: ${database.kind}`,
+    description: `database: ${database.kind}, response cache ${responseCache}`,
     totalStatements,
     /** Waits until every domain event is delivered (their consumers' statements are counted too) and no statement has been sent for 200 ms. */
     async settle() {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, assertProductionStorage, loadObservabilityEnv, parseEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, assertProductionSecrets, assertProductionStorage, loadEventBusEnv, loadObservabilityEnv, parseEnv } from '@omni/config';
+import { loadResponseCacheSettings } from '@omni/gateway';
 import { DEFAULT_INGRESS_PORT, loadProviderSettings } from '@omni/messenger-ingress';
 import { loadCodeSenderConfig, loadLoyaltyPointsPerCurrencyUnit, loadReminderSenderConfig } from '@omni/subgraph-customer';
 
@@ -40,6 +41,10 @@ export function loadAllInOneEnv(source: Record<string, string | undefined> = pro
     reminderSender: loadReminderSenderConfig(source, result.production),
     loyaltyPointsPerCurrencyUnit: loadLoyaltyPointsPerCurrencyUnit(source),
     messengerIngress: { port: env.MESSENGER_INGRESS_PORT, ...loadProviderSettings(source) },
+    // GATEWAY_RESPONSE_CACHE*, as for the gateway alone; see "Response cache" in README.md.
+    responseCache: loadResponseCacheSettings(source),
+    // Unset: events stay inside this process; set, so other processes (another gateway) hear them too.
+    eventBus: loadEventBusEnv(source),
     // One process serves all six services; each log line and metric names its own.
     observability: loadObservabilityEnv(source, 'omnigraph'),
   };

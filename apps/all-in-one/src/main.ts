@@ -1,4 +1,5 @@
 import { isTableEmpty } from '@omni/db';
+import { createEventBus } from '@omni/events';
 import { stopOnTerminationSignals } from '@omni/graphql';
 import { createMessengerIngress, servedProviders } from '@omni/messenger-ingress';
 import { logger, startObservability } from '@omni/observability';
@@ -14,7 +15,9 @@ const env = loadAllInOneEnv();
 await startObservability(env.observability);
 const client = await openClient(env);
 const firstStart = await isFirstStart();
+const eventBus = await createEventBus({ ...env.eventBus, name: 'omnigraph' });
 const supergraph = await startSupergraph({
+  eventBus,
   databases: client,
   signingSecret: env.signingSecret,
   tokenSecret: env.tokenSecret,
@@ -25,6 +28,7 @@ const supergraph = await startSupergraph({
   codeSender: createCodeSender(env.codeSender),
   reminderSender: createReminderSender(env.reminderSender),
   loyaltyPointsPerCurrencyUnit: env.loyaltyPointsPerCurrencyUnit,
+  responseCache: env.responseCache,
 });
 // Messenger webhooks and the bot: a service of its own that calls support and the gateway over HTTP.
 const messengerIngress = await createMessengerIngress({
@@ -77,5 +81,6 @@ stopOnTerminationSignals(async () => {
   // Webhooks first: a message taken in still reaches support and the bot before they go.
   await messengerIngress.stop();
   await supergraph.stop();
+  await eventBus.close();
   await client.close();
 });

@@ -4,7 +4,8 @@ import type { AllInOneEnv } from './env';
 
 /** The server at DATABASE_URL, or embedded Postgres kept in a folder between runs. */
 export async function openClient(env: AllInOneEnv): Promise<DatabaseClient> {
-  if (env.databaseUrl) return openPostgres(env.databaseUrl, { maxConnections: 20 });
+  // Every service of the process shares this one pool, so it reports under the process's name.
+  if (env.databaseUrl) return openPostgres(env.databaseUrl, { maxConnections: 20, service: 'omnigraph' });
   mkdirSync(env.pgliteDir, { recursive: true });
-  return openPglite(env.pgliteDir);
+  return openPglite(env.pgliteDir, { service: 'omnigraph' });
 }

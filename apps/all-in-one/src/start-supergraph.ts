@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { sharedView, type DatabaseClient } from '@omni/db';
-import { createGateway, SUPERGRAPH_FILE, type RateLimitOptions, type SubgraphName } from '@omni/gateway';
-import type { OutboxRelay } from '@omni/events';
+import { createGateway, SUPERGRAPH_FILE, type RateLimitOptions, type ResponseCacheSettings, type SubgraphName } from '@omni/gateway';
+import { createEventBus, type EventBus, type EventConsumer, type OutboxRelay } from '@omni/events';
 import type { RunningServer } from '@omni/graphql';
+import { startEventConsumers } from './event-consumers';
 import { createCartEventRelay, createCartSubgraph, openCartDatabase, seedCartDemoData, startAbandonedCartSweeper } from '@omni/subgraph-cart';
-import { createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
+import { createCatalogEventRelay, createCatalogSubgraph, openCatalogDatabase, seedCatalogDemoData, startReservationSweeper } from '@omni/subgraph-catalog';
 import { createConsoleCodeSender, createCustomerEventRelay, createCustomerSubgraph, openCustomerDatabase, seedCustomerDemoData, type CodeSender, type ReminderSender } from '@omni/subgraph-customer';
 import { createPromotionsSubgraph, openPromotionsDatabase, seedPromotionsDemoData } from '@omni/subgraph-promotions';
 import { createOutboundWorker, createProviderAdapters, createSupportEventRelay, createSupportSubgraph, openSupportDatabase, seedSupportDemoData, type ProviderAdapter } from '@omni/subgraph-support';
@@ -34,6 +35,13 @@ export interface SupergraphOptions {
   loyaltyPointsPerCurrencyUnit?: number;
   /** The gateway's rate limits: its default budgets in this process when left out. */
   rateLimits?: RateLimitOptions | false;
+  /** The gateway's cache of public catalog responses, kept fresh by the catalog's events: in this process by default, none when false. */
+  responseCache?: ResponseCacheSettings | false;
+  /**
+   * How domain events travel: the relays announce every committed event on its live feed, which
+   * feeds the gateway's subscriptions. One in-process feed for this process by default.
+   */
+  eventBus?: EventBus;
 }
 
 const DEFAULT_PORTS = { gateway: 4000, customer: 4001, catalog: 4002, cart: 4003, promotions: 4004, support: 4005 } as const;
@@ -82,8 +90,12 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const databases = await openDatabases(options);
   const { signingSecret } = options;
+  const eventBus = options.eventBus ?? (await createEventBus());
+  const closeOwnEventBus = () => (options.eventBus ? Promise.resolve() : eventBus.close());
   const running: RunningServer[] = [];
   const relays: OutboxRelay[] = [];
+  const consumers: EventConsumer[] = [];
+  const stopConsumers = () => Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
   const sweepers: (() => void)[] = [];
   const stopSweepers = () => sweepers.splice(0).forEach((stop) => stop());
   const listen = async (server: { listen(port: number, host?: string): Promise<RunningServer> }, port: number) => {
@@ -104,12 +116,18 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     const support = await listen(createSupportSubgraph({ database: databases.support, signingSecret, customerUrl: customer, promotionsUrl: promotions }), ports.support);
     const subgraphUrls = { customer, catalog, cart, promotions, support };
     // Domain events from the cart and support outboxes feed the customer timeline.
-    const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs };
+    const relayOptions = { signingSecret, customerUrl: customer, pollIntervalMs: options.eventPollIntervalMs, eventBus };
     relays.push(createCartEventRelay({ client: databases.cart.client, ...relayOptions }), createSupportEventRelay({ client: databases.support.client, ...relayOptions }));
     // Customer merges and sign-ins move carts, orders and conversations to the surviving customer;
     // first orders and product interest reach promotions.
-    relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, promotionsUrl: promotions, pollIntervalMs: options.eventPollIntervalMs }));
+    relays.push(createCustomerEventRelay({ client: databases.customer.client, signingSecret, cartUrl: cart, supportUrl: support, promotionsUrl: promotions, pollIntervalMs: options.eventPollIntervalMs, eventBus }));
+    // Stock and product changes only feed live listeners.
+    relays.push(createCatalogEventRelay({ client: databases.catalog.client, liveFeed: eventBus.liveFeed, pollIntervalMs: options.eventPollIntervalMs }));
     for (const relay of relays) relay.start();
+    // On JetStream the relays publish to the stream, and each subgraph reads its durable consumers.
+    if (eventBus.jetstream) {
+      consumers.push(...(await startEventConsumers(eventBus.jetstream, databases, { signingSecret, catalogUrl: catalog, reminderSender: options.reminderSender, loyaltyPointsPerCurrencyUnit: options.loyaltyPointsPerCurrencyUnit })));
+    }
     // Agents' and the bot's replies go out to the customers' messengers.
     const outbound = createOutboundWorker({ client: databases.support.separatelyCounted().client, adapters: options.outboundAdapters ?? createProviderAdapters({}), pollIntervalMs: options.eventPollIntervalMs });
     outbound.start();
@@ -126,6 +144,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         tokenSecret: options.tokenSecret,
         signingSecret,
         rateLimits: options.rateLimits,
+        liveFeed: eventBus.liveFeed,
+        ...(options.responseCache === false ? {} : { responseCache: options.responseCache ?? {} }),
       }),
       ports.gateway,
     );
@@ -138,22 +158,28 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         const deadline = Date.now() + timeoutMs;
         for (;;) {
           const pending = (await Promise.all(relays.map((relay) => relay.pending()))).reduce((sum, count) => sum + count, 0);
-          if (pending === 0) return;
-          if (Date.now() > deadline) throw new Error(`${pending} domain events still undelivered after ${timeoutMs} ms`);
+          // On JetStream an event published is not yet applied: its consumers must have acknowledged it too.
+          const consumed = pending === 0 && (eventBus.jetstream ? await eventBus.jetstream.idle() : true);
+          if (consumed) return;
+          if (Date.now() > deadline) throw new Error(`${pending} domain events still undelivered (or not yet consumed) after ${timeoutMs} ms`);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       },
       async stop() {
         stopSweepers();
         for (const relay of relays) await relay.stop();
+        await stopConsumers();
         // Gateway first, so no request reaches a subgraph that is already gone.
         for (const server of running.reverse()) await server.stop();
+        await closeOwnEventBus();
       },
     };
   } catch (error) {
     stopSweepers();
     for (const relay of relays) await relay.stop();
+    await stopConsumers();
     for (const server of running.reverse()) await server.stop();
+    await closeOwnEventBus();
     throw error;
   }
 }

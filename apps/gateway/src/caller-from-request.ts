@@ -3,9 +3,10 @@ import proxyAddr from 'proxy-addr';
 import {
   anonymousCaller,
   callerFromClaims,
+  createAccessTokenVerifier,
   isChannel,
   InvalidAccessTokenError,
-  verifyAccessToken,
+  type AccessTokenVerifier,
   type Caller,
 } from '@omni/auth';
 import { unauthenticated } from '@omni/graphql';
@@ -22,22 +23,24 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * Resolves who is calling. No token → anonymous; a bad or expired token is refused outright
  * rather than silently downgraded, so clients notice they need to sign in again.
  */
-export async function callerFromRequest(req: IncomingMessage, tokenSecret: string, trustedProxyHops = 0): Promise<Caller> {
-  const caller = await callerFromHeaders(req, tokenSecret);
+export async function callerFromRequest(req: IncomingMessage, verifyToken: AccessTokenVerifier, trustedProxyHops = 0): Promise<Caller> {
+  const caller = await callerFromHeaders(req, verifyToken);
   const clientAddress = clientAddressOf(req, trustedProxyHops);
   return clientAddress ? { ...caller, clientAddress } : caller;
 }
 
 /**
  * The caller of each request, resolved once however many steps ask (the safelist before Apollo,
- * then the context), and forgotten with the request.
+ * then the context), and forgotten with the request. Tokens that verified are remembered until
+ * they expire, so a client's next request with the same token skips the signature check.
  */
 export function callerResolver(tokenSecret: string, trustedProxyHops = 0): (req: IncomingMessage) => Promise<Caller> {
   const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
+  const verifyToken = createAccessTokenVerifier(tokenSecret);
   return (req) => {
     let caller = callers.get(req);
     if (!caller) {
-      caller = callerFromRequest(req, tokenSecret, trustedProxyHops);
+      caller = callerFromRequest(req, verifyToken, trustedProxyHops);
       callers.set(req, caller);
     }
     return caller;
@@ -54,7 +57,7 @@ export function clientAddressOf(req: IncomingMessage, trustedProxyHops: number):
   return proxyAddr(req, (_address, hop) => hop < trustedProxyHops).slice(0, 64);
 }
 
-async function callerFromHeaders(req: IncomingMessage, tokenSecret: string): Promise<Caller> {
+async function callerFromHeaders(req: IncomingMessage, verifyToken: AccessTokenVerifier): Promise<Caller> {
   const authorization = header(req, 'authorization');
   if (!authorization) {
     const channel = header(req, CHANNEL_HEADER);
@@ -63,7 +66,7 @@ async function callerFromHeaders(req: IncomingMessage, tokenSecret: string): Pro
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
   try {
-    return callerFromClaims(await verifyAccessToken(tokenSecret, match[1]!));
+    return callerFromClaims(await verifyToken(match[1]!));
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) throw unauthenticated(error.message);
     throw error;

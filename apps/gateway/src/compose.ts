@@ -1,8 +1,9 @@
 import { composeServices, type CompositionSuccess } from '@apollo/composition';
 import { printSchema as printFederationSchema } from '@apollo/federation-internals';
-import { buildSchema, lexicographicSortSchema, parse, printSchema } from 'graphql';
+import { parse } from 'graphql';
 import { subgraphSdl } from '@omni/graphql';
 import { SUBGRAPHS, defaultUrlOf, schemaFileOf } from './subgraphs';
+import { clientSchemaSdlOf } from './live/live-schema';
 
 export class CompositionError extends Error {
   override name = 'CompositionError';
@@ -35,5 +36,6 @@ export function composeSupergraph(): { supergraphSdl: string; clientSchemaSdl: s
 function clientSchemaOf(supergraph: CompositionSuccess['schema']): string {
   // Through SDL text rather than federation's graphql-js objects: this module and
   // @apollo/composition may load different copies of graphql (ESM and CommonJS) under a test runner.
-  return printSchema(lexicographicSortSchema(buildSchema(printFederationSchema(supergraph.toAPISchema()))));
+  // With the gateway's own subscriptions, which no subgraph defines.
+  return clientSchemaSdlOf(printFederationSchema(supergraph.toAPISchema()));
 }

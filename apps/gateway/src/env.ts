@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, EnvError, assertProductionSecrets, loadObservabilityEnv, loadSiblingUrls, parseEnv, type ObservabilityEnv } from '@omni/config';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, EnvError, assertProductionSecrets, loadEventBusEnv, loadObservabilityEnv, loadSiblingUrls, parseEnv, workersSetting, type EventBusEnv, type ObservabilityEnv } from '@omni/config';
 import { DEFAULT_LIST_SIZING, DEFAULT_OPERATION_LIMITS, type ListSizing, type OperationLimits } from '@omni/graphql';
 import { BUDGET_VARIABLES, CLIENT_KINDS, budgetVariableOf, parseBudget, type Budgets, type ClientKind, type RateLimitOptions } from './rate-limits';
+import { DEFAULT_RESPONSE_CACHE_MAX_BYTES, DEFAULT_RESPONSE_CACHE_TTL_SECONDS, type ResponseCacheSettings } from './response-cache';
 import { SUBGRAPHS, defaultUrlOf, type SubgraphName } from './subgraphs';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -31,7 +32,31 @@ const gatewayEnvSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SAFELIST_CLIENT_KINDS: z.string().default(''),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  // Identical queries in flight at once for the same caller share one subgraph fetch; see "All cores and the gateway's hot path" in README.md.
+  GATEWAY_DEDUPLICATE_FETCHES: z.enum(['on', 'off']).default('on'),
+  // Processes serving the gateway on this host: `auto` (one per core) or a count; see "All cores and the gateway's hot path" in README.md.
+  WORKERS: workersSetting,
 });
+
+// Public catalog responses cached until the catalog announces a change; see "Response cache" in README.md.
+const responseCacheEnvSchema = z.object({
+  GATEWAY_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  GATEWAY_RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_RESPONSE_CACHE_TTL_SECONDS),
+  GATEWAY_RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(65536).default(DEFAULT_RESPONSE_CACHE_MAX_BYTES / 1024 / 1024),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+});
+
+/** The response cache's settings, for the gateway alone and for `npm start`; false when switched off. */
+export function loadResponseCacheSettings(source: Record<string, string | undefined> = process.env): ResponseCacheSettings | false {
+  const env = parseEnv(responseCacheEnvSchema, source);
+  if (env.GATEWAY_RESPONSE_CACHE === 'off') return false;
+  return {
+    ttlSeconds: env.GATEWAY_RESPONSE_CACHE_TTL_SECONDS,
+    maxBytes: env.GATEWAY_RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+    // Shared by every replica through the Redis the rate limits use.
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+  };
+}
 
 /** Budgets named by RATE_LIMIT_<KIND>; kinds not named keep their defaults. */
 function parseBudgets(source: Record<string, string | undefined>): Partial<Budgets> {
@@ -87,9 +112,16 @@ export interface GatewayEnv {
   operationLimits: { limits: OperationLimits; sizing: Pick<ListSizing, 'assumedListSize'> };
   /** LOG_LEVEL, LOG_FORMAT, METRICS_TOKEN, OTEL_*; see "Logs, metrics, traces" in README.md. */
   observability: ObservabilityEnv;
+  /** EVENT_BUS_URL: where live updates come from (NATS, or the Postgres server's LISTEN/NOTIFY); none when unset. */
+  eventBus: EventBusEnv;
   rateLimits: RateLimitOptions | false;
   trustedProxyHops: number;
   persistedOperations: { manifestFile?: string; safelistedKinds: ClientKind[] };
+  deduplicateFetches: boolean;
+  /** WORKERS: gateway processes on this host behind one port (node:cluster); 1 when unset. */
+  workers: number;
+  /** Shared through Redis when REDIS_URL is set; false when GATEWAY_RESPONSE_CACHE=off. */
+  responseCache: ResponseCacheSettings | false;
 }
 
 /**
@@ -109,6 +141,7 @@ export function loadGatewayEnv(source: Record<string, string | undefined> = proc
     subgraphUrls: urls,
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, production),
     observability: loadObservabilityEnv(source, 'gateway'),
+    eventBus: loadEventBusEnv(source),
     operationLimits: {
       limits: {
         maxDepth: env.OPERATION_MAX_DEPTH,
@@ -134,6 +167,9 @@ export function loadGatewayEnv(source: Record<string, string | undefined> = proc
       safelistedKinds: parseClientKinds(env.SAFELIST_CLIENT_KINDS),
       ...(env.PERSISTED_OPERATIONS_FILE ? { manifestFile: env.PERSISTED_OPERATIONS_FILE } : {}),
     },
+    deduplicateFetches: env.GATEWAY_DEDUPLICATE_FETCHES === 'on',
+    workers: env.WORKERS,
+    responseCache: loadResponseCacheSettings(source),
   };
   assertProductionSecrets(result, [result.tokenSecret, result.signingSecret]);
   return result;

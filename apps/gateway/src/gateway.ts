@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import type { LiveFeed } from '@omni/events';
+import { DEFAULT_OPERATION_LIMITS } from '@omni/graphql';
 import { createErrorFormatter, inputHygienePlugin, listenGraphQLHttp, observedRequestOf, unknownOperationPlugin, type RunningServer } from '@omni/graphql';
 import { callerResolver } from './caller-from-request';
 import type { GatewayContext } from './gateway-context';
@@ -8,7 +10,9 @@ import { gatewayOperationLimits, type GatewayLimitsOptions } from './operation-l
 import { MANIFEST_FILE, readManifest, registeredDocuments, safelistGuard } from './persisted-operations';
 import { createGatewayRateLimits, type ClientKind, type RateLimitOptions } from './rate-limits';
 import { subgraphReadiness, subgraphsOf } from './readiness';
+import { createResponseCache, type ResponseCacheSettings } from './response-cache';
 import { explorer } from './explorer/explorer';
+import { createLiveUpdates } from './live';
 import { nodeLookupPlugin } from './node-lookup-plugin';
 import { repeatedErrorsPlugin } from './repeated-errors-plugin';
 import { SignedDataSource } from './signed-data-source';
@@ -33,6 +37,15 @@ export interface GatewayOptions {
   trustedProxyHops?: number;
   /** The registered operations (Apollo's manifest format) and the client kinds limited to them. */
   persistedOperations?: { manifestFile?: string; safelistedKinds?: readonly ClientKind[] };
+  /** Committed domain events feeding the subscriptions (README "Live updates"); subscriptions are refused without one. */
+  liveFeed?: LiveFeed;
+  /**
+   * Public catalog responses answered from a cache until the catalog's events on `liveFeed` say they
+   * changed (README "Response cache"); off when left out, and only for a feed the catalog announces to.
+   */
+  responseCache?: ResponseCacheSettings;
+  /** Identical queries in flight at once for the same caller share one subgraph fetch; on by default. */
+  deduplicateFetches?: boolean;
 }
 
 /** The public endpoint: authenticates, plans over the static supergraph, masks unexpected errors. */
@@ -44,7 +57,7 @@ export function createGateway(options: GatewayOptions) {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedDataSource(options.subgraphUrls[name as SubgraphName] ?? url ?? '', options.signingSecret, name),
+      new SignedDataSource(options.subgraphUrls[name as SubgraphName] ?? url ?? '', options.signingSecret, name, { deduplicate: options.deduplicateFetches ?? true }),
   });
   const rateLimits = options.rateLimits === false ? null : createGatewayRateLimits(options.rateLimits);
   const limits = gatewayOperationLimits(options.supergraphSdl, options.operationLimits, rateLimits?.throttle);
@@ -52,15 +65,25 @@ export function createGateway(options: GatewayOptions) {
   const registered = registeredDocuments(operations);
   const callerOf = callerResolver(options.tokenSecret, options.trustedProxyHops ?? 0);
   const production = options.production ?? process.env.NODE_ENV === 'production';
+  const { maxTokens, ...documentLimits } = { ...DEFAULT_OPERATION_LIMITS, ...options.operationLimits?.limits };
+  const live = createLiveUpdates({
+    feed: options.liveFeed,
+    callerOf,
+    maxTokens,
+    limits: documentLimits,
+    maxPayload: typeof options.bodyLimit === 'number' ? options.bodyLimit : 1024 * 1024,
+    safelist: { operations, safelistedKinds: new Set(options.persistedOperations?.safelistedKinds ?? []) },
+  });
+  const responseCache = options.responseCache ? createResponseCache(options.supergraphSdl, options.responseCache, options.liveFeed) : null;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: live.gateway(gateway),
     formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
     // "Did you mean …" would enumerate the schema with introspection off.
     hideSchemaDetailsFromClientErrors: production,
     // Clients build from the committed schema.graphql; production does not describe itself.
     introspection: !production,
-    plugins: [unknownOperationPlugin(), inputHygienePlugin(), limits.plugin, nodeLookupPlugin(), repeatedErrorsPlugin()],
+    plugins: [unknownOperationPlugin(), inputHygienePlugin(), limits.plugin, nodeLookupPlugin(), repeatedErrorsPlugin(), ...(responseCache ? [responseCache.plugin] : [])],
     parseOptions: limits.parseOptions,
     // Automatic persisted queries, with the manifest's operations known from the start.
     persistedQueries: { cache: registered.apqCache },
@@ -69,26 +92,30 @@ export function createGateway(options: GatewayOptions) {
     // the signal after stopping and end the process with 143 instead of 0.
     stopOnTerminationSignals: false,
   });
+  live.runThrough(apollo);
 
   return {
     apollo,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningServer> {
-      const { url } = await listenGraphQLHttp(apollo, {
+      const { url, httpServer } = await listenGraphQLHttp(apollo, {
         port,
         host,
         service: 'gateway',
         bodyLimit: options.bodyLimit ?? '1mb',
         // GraphiQL, served from node_modules, for development only.
-        guards: [...(production ? [] : [explorer()]), safelistGuard({ operations, safelistedKinds: new Set(options.persistedOperations?.safelistedKinds ?? []), callerOf }), limits.httpGuard],
+        guards: [...(production ? [] : [explorer()]), safelistGuard({ operations, safelistedKinds: new Set(options.persistedOperations?.safelistedKinds ?? []), callerOf }), limits.httpGuard, live.sse],
         corsOrigins: options.corsOrigins,
         readiness: subgraphReadiness(subgraphsOf(options.supergraphSdl, options.subgraphUrls), options.signingSecret),
         context: async ({ req }: { req: IncomingMessage }): Promise<GatewayContext> => ({ caller: await callerOf(req), request: observedRequestOf(req) }),
       });
+      live.attach(httpServer);
       return {
         url,
         async stop() {
+          await live.close();
           await apollo.stop();
           await rateLimits?.store.close();
+          await responseCache?.close();
         },
       };
     },
@@ -97,5 +124,7 @@ export function createGateway(options: GatewayOptions) {
 
 export { composeSupergraph } from './compose';
 export { DEFAULT_BUDGETS, type Budgets, type ClientKind, type RateLimitOptions } from './rate-limits';
+export type { ResponseCacheSettings } from './response-cache';
+export { loadResponseCacheSettings } from './env';
 export { subgraphReadiness, subgraphsOf } from './readiness';
 export { SUBGRAPHS, SUPERGRAPH_FILE, type SubgraphName } from './subgraphs';

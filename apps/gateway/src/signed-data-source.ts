@@ -1,8 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CALLER_CONTEXT_HEADER, signCallerContext } from '@omni/auth';
-import { createGraphQLFetch, describeErrorChain, serviceUnavailable, type GraphQLFetch } from '@omni/graphql';
+import { createGraphQLFetch, describeErrorChain, serviceUnavailable, type GraphQLFetch, type GraphQLFetchResponse } from '@omni/graphql';
 import { injectTraceHeaders, logger, recordSubgraphFetch, REQUEST_ID_HEADER } from '@omni/observability';
 import type { GatewayContext } from './gateway-context';
+import { PlainHeaders } from './transport/plain-headers';
+import { InFlightFetches, sharedFetchKey } from './transport/shared-fetches';
 
 /**
  * Times every fetch for the metrics, and names the subgraph that did not answer in one log line;
@@ -19,19 +21,36 @@ function observedFetch(subgraph: string, fetch: GraphQLFetch): GraphQLFetch {
     } catch (error) {
       recordSubgraphFetch(subgraph, 'unreachable', (performance.now() - started) / 1000);
       // The fetcher is not told the request; the id it forwards names it.
-      const requestId = headerOf(init, REQUEST_ID_HEADER);
+      const requestId = init.headers?.[REQUEST_ID_HEADER];
       logger.error({ service: 'gateway', ...(requestId ? { requestId } : {}), subgraph }, `subgraph ${subgraph} unreachable: ${describeErrorChain(error)}`);
       throw serviceUnavailable(subgraph);
     }
   };
 }
 
-function headerOf(init: Parameters<GraphQLFetch>[1], name: string): string | undefined {
-  const headers = (init as { headers?: unknown } | undefined)?.headers;
-  if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const value = (headers as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : undefined;
+export interface SignedDataSourceOptions {
+  /** Share one fetch among identical queries in flight for the same caller (see transport/shared-fetches.ts); on by default. */
+  deduplicate?: boolean;
 }
+
+type CachePolicy = { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void };
+
+/** Apollo's reading of a subgraph's `Cache-Control` answer, so cache hints keep flowing to the gateway's response. */
+function restrictByCacheControl(policy: CachePolicy, header: string | null): void {
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  for (const part of header?.trim().split(/\s*,\s*/) ?? []) {
+    const [name, value] = part.split(/\s*=\s*/, 2);
+    const unquoted = value?.replace(/^"|"$/g, '');
+    if (name === 'max-age' && unquoted && /^[0-9]+$/.test(unquoted)) hint.maxAge = Number(unquoted);
+    if (name === 'private' && value === undefined) hint.scope = 'PRIVATE';
+    if (name === 'public' && value === undefined) hint.scope = 'PUBLIC';
+  }
+  policy.restrict(hint);
+}
+
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /**
  * Forwards the caller to subgraphs in a header signed by the gateway. Each subgraph fetch gets its
@@ -40,15 +59,31 @@ function headerOf(init: Parameters<GraphQLFetch>[1], name: string): string | und
  * queueing) never presents an expired header, and a captured header is useless for any other
  * operation or other arguments. The request id and the trace go along, so one id follows the
  * request through every service.
+ *
+ * Sends over the lean pooled client of @omni/graphql rather than the library's default fetch stack
+ * (make-fetch-happen, whose agent records a stack trace per request), and lets identical queries
+ * in flight at once for the same caller share one fetch.
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly send: GraphQLFetch;
+  private readonly inFlight = new InFlightFetches<GraphQLFetchResponse>();
+  private readonly deduplicate: boolean;
+
   constructor(
     url: string,
     private readonly signingSecret: string,
     subgraph = 'subgraph',
+    options: SignedDataSourceOptions = {},
   ) {
+    super({ url });
     // Pooled connections that close before the subgraph's, and one retry of a query on a reset.
-    super({ url, fetcher: observedFetch(subgraph, createGraphQLFetch()) as unknown as RemoteGraphQLDataSource['fetcher'] });
+    this.send = observedFetch(subgraph, createGraphQLFetch());
+    this.deduplicate = options.deduplicate ?? true;
+  }
+
+  /** Fetches that are being shared right now, one per distinct key (for tests). */
+  get fetchesInFlight(): number {
+    return this.inFlight.size;
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -66,5 +101,32 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       operationName: request.operationName,
     });
     request.http?.headers.set(CALLER_CONTEXT_HEADER, signed);
+  }
+
+  /** What the library's `process` does for a query without automatic persisted queries, on the lean client. */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    const headers = new PlainHeaders(request.http?.headers);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url, headers };
+    await this.willSendRequest(options);
+    if (!request.query) throw new Error('Missing query');
+
+    const { http: _http, ...withoutHttp } = request;
+    const body = JSON.stringify(withoutHttp);
+    const caller = 'caller' in context ? (context as Partial<GatewayContext>).caller : undefined;
+    const key = this.deduplicate ? sharedFetchKey(caller, request.query, body) : undefined;
+    const response = await this.inFlight.run(key, () => this.send(this.url, { method: 'POST', headers: headers.toObject(), body }));
+
+    if (!response.ok) throw await this.errorFromResponse(response as unknown as Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]);
+    // Every request sharing a fetch parses the answer for itself: the executor writes into what it gets.
+    const parsed = await this.parseBody(response as unknown as Parameters<RemoteGraphQLDataSource['parseBody']>[0]);
+    if (!isObject(parsed)) throw new Error('Expected a JSON response body from the subgraph');
+    // Only a client's operation has a cache policy; Apollo's own health and schema requests have none.
+    if (this.honorSubgraphCacheControlHeader && 'incomingRequestContext' in options) {
+      const policy = options.incomingRequestContext.overallCachePolicy as Partial<CachePolicy> | undefined;
+      if (policy && typeof policy.restrict === 'function') restrictByCacheControl(policy as CachePolicy, response.headers.get('cache-control'));
+    }
+    return { ...(parsed as GatewayGraphQLResponse), http: { headers: new PlainHeaders(response.headers.entries()), status: response.status } };
   }
 }

@@ -26,4 +26,11 @@ describe('gateway environment', () => {
       support: urls.SUPPORT_URL,
     });
   });
+
+  it('shares identical in-flight subgraph fetches and runs one process unless told otherwise', () => {
+    expect(loadGatewayEnv({})).toMatchObject({ deduplicateFetches: true, workers: 1 });
+    expect(loadGatewayEnv({ GATEWAY_DEDUPLICATE_FETCHES: 'off', WORKERS: '4' })).toMatchObject({ deduplicateFetches: false, workers: 4 });
+    expect(() => loadGatewayEnv({ GATEWAY_DEDUPLICATE_FETCHES: 'maybe' })).toThrow(/GATEWAY_DEDUPLICATE_FETCHES/);
+    expect(() => loadGatewayEnv({ WORKERS: '-1' })).toThrow(/WORKERS/);
+  });
 });

@@ -158,7 +158,14 @@ export function createMessengerIngress(options: MessengerIngressOptions) {
       if (!path || !/^[A-Za-z0-9_./-]{1,512}$/.test(path) || path.includes('..')) return send(res, refusal(404, 'NOT_FOUND', 'No such file'));
       const file = await fetch(new URL(`./file/bot${token}/${path}`, api), { signal: AbortSignal.timeout(30_000) });
       if (!file.ok || !file.body) return send(res, refusal(502, 'UNAVAILABLE', 'Telegram did not return the file'));
-      res.status(200).type(file.headers.get('content-type') ?? 'application/octet-stream').set('cache-control', 'private, max-age=3600');
+      // A customer chose these bytes: the browser must neither sniff them into HTML nor render them
+      // on our origin, so they are always a download.
+      res
+        .status(200)
+        .type(file.headers.get('content-type') ?? 'application/octet-stream')
+        .set('cache-control', 'private, max-age=3600')
+        .set('x-content-type-options', 'nosniff')
+        .set('content-disposition', `attachment; filename="${path.split('/').pop()}"`);
       res.send(Buffer.from(await file.arrayBuffer()));
     } catch {
       // The request URL holds the bot token (a relative `./bot…`: `bot123:…` alone would parse as a

@@ -169,6 +169,9 @@ describe('Telegram webhook', () => {
     const file = await fetch(url);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/jpeg');
+    // Whatever a customer sent is a download, never a page on our origin.
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"/]+"$/);
     expect(Buffer.from(await file.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     const unknown = await fetch(new URL('files/telegram/NoSuchFile', ingress.url));
     expect(unknown.status).toBe(404);

@@ -67,6 +67,11 @@ export async function mintAccessToken(
 }
 
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessTokenClaims> {
+  return (await verifyAccessTokenUntil(secret, token)).claims;
+}
+
+/** The claims of a valid token and when it expires (seconds since the epoch), for caching it no longer than that. */
+export async function verifyAccessTokenUntil(secret: string, token: string): Promise<{ claims: AccessTokenClaims; expiresAt: number }> {
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), {
       issuer: ISSUER,
@@ -77,7 +82,7 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
     });
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) throw new InvalidAccessTokenError('Token claims are not valid');
-    return parsed.data;
+    return { claims: parsed.data, expiresAt: payload.exp! };
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError('Token has expired');

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Secrets that ship with the repo so `npm start` works at once; refused when NODE_ENV=production. */
@@ -8,6 +9,15 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((value) => value === 'true' || value === '1');
+
+/**
+ * WORKERS: how many processes serve one service on this host (see "All cores and the gateway's hot path" in README.md):
+ * `auto` for one per core, or a count; 1 (this process alone) when unset.
+ */
+export const workersSetting = z
+  .union([z.literal('auto'), z.literal(''), z.coerce.number().int().min(1).max(256)])
+  .optional()
+  .transform((value) => (value === 'auto' ? availableParallelism() : value === undefined || value === '' ? 1 : value));
 
 const subgraphEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -20,6 +30,8 @@ const subgraphEnvSchema = z.object({
   GATEWAY_SIGNING_SECRET: z.string().min(32).default(DEV_SIGNING_SECRET),
   SEED_DEMO_DATA: booleanFlag,
   LOG_SQL: booleanFlag,
+  WORKERS: workersSetting,
+  BENCH_UNBOUND_CALLER_HEADERS: booleanFlag,
 });
 
 /** docker-compose passes `${VAR:-}` through as an empty string, which means "not set". */
@@ -67,6 +79,13 @@ export interface SubgraphEnv {
   signingSecret: string;
   seedDemoData: boolean;
   logSql: boolean;
+  /** WORKERS: processes serving this subgraph on this host; more than 1 needs a Postgres server. */
+  workers: number;
+  /**
+   * BENCH_UNBOUND_CALLER_HEADERS: also accept the long-lived caller headers bound to no operation
+   * that `npm run bench -- --compare` hands other gateways; refused in production.
+   */
+  acceptUnboundCallerHeaders: boolean;
   observability: ObservabilityEnv;
 }
 
@@ -90,10 +109,20 @@ export function loadSubgraphEnv(name: string, defaultPort: number, source: Recor
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     seedDemoData: env.SEED_DEMO_DATA,
     logSql: env.LOG_SQL,
+    workers: env.WORKERS,
+    acceptUnboundCallerHeaders: env.BENCH_UNBOUND_CALLER_HEADERS,
     observability: loadObservabilityEnv(source, name),
   };
+  // An unbound header works for any operation for hours: a bench setting, never a deployed one.
+  if (result.production && result.acceptUnboundCallerHeaders) {
+    throw new EnvError('BENCH_UNBOUND_CALLER_HEADERS is for the bench only and is refused when NODE_ENV=production');
+  }
   assertProductionSecrets(result, [result.signingSecret]);
   assertProductionStorage(result, source.PGLITE_DIR);
+  // Embedded PGlite is one database file owned by one process; workers would each open their own copy.
+  if (result.workers > 1 && !result.databaseUrl) {
+    throw new EnvError(`WORKERS=${result.workers} needs a Postgres server (DATABASE_URL or ${name.toUpperCase()}_DATABASE_URL): embedded PGlite serves one process`);
+  }
   return result;
 }
 
@@ -149,4 +178,22 @@ export function loadSiblingUrls<TName extends string>(
   const schema = z.object(Object.fromEntries(names.map((name) => [variable(name), production ? z.url() : z.url().default(localDefaults[name])])));
   const env = parseEnv(schema, source) as Record<string, string>;
   return Object.fromEntries(names.map((name) => [name, env[variable(name)]])) as Record<TName, string>;
+}
+
+const eventBusEnvSchema = z.object({
+  // nats://… (JetStream delivery, core NATS live feed) or postgres://… (LISTEN/NOTIFY live feed).
+  EVENT_BUS_URL: unsetWhenEmpty(z.string().regex(/^(nats|tls|postgres|postgresql):\/\/[^\s]+$/, 'must be a nats://, tls://, postgres:// or postgresql:// URL').optional()),
+  // Prefix of the stream, subjects and channel; deployments sharing one NATS server set their own.
+  EVENT_BUS_NAMESPACE: unsetWhenEmpty(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _').default('omni')),
+});
+
+/** How domain events travel; see "Event bus" in README.md. Unset: the embedded default. */
+export interface EventBusEnv {
+  url: string | undefined;
+  namespace: string;
+}
+
+export function loadEventBusEnv(source: Record<string, string | undefined>): EventBusEnv {
+  const env = parseEnv(eventBusEnvSchema, source);
+  return { url: env.EVENT_BUS_URL, namespace: env.EVENT_BUS_NAMESPACE };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { assertProductionSecrets, DEV_SIGNING_SECRET, EnvError, loadObservabilityEnv, loadSiblingUrls, loadSubgraphEnv } from '../src';
 
@@ -20,6 +21,22 @@ describe('subgraph environment', () => {
     expect(() => loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production' })).toThrow(EnvError);
     expect(() => loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET })).toThrow(EnvError);
     expect(loadSubgraphEnv('cart', 4003, { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/omnigraph' }).production).toBe(true);
+  });
+});
+
+describe('workers', () => {
+  it('runs one process unless WORKERS says otherwise, and `auto` means one per core', () => {
+    expect(loadSubgraphEnv('catalog', 4002, {}).workers).toBe(1);
+    expect(loadSubgraphEnv('catalog', 4002, { WORKERS: '', DATABASE_URL: 'postgres://db/omnigraph' }).workers).toBe(1);
+    expect(loadSubgraphEnv('catalog', 4002, { WORKERS: '3', DATABASE_URL: 'postgres://db/omnigraph' }).workers).toBe(3);
+    expect(loadSubgraphEnv('catalog', 4002, { WORKERS: 'auto', DATABASE_URL: 'postgres://db/omnigraph' }).workers).toBe(availableParallelism());
+    expect(() => loadSubgraphEnv('catalog', 4002, { WORKERS: '0', DATABASE_URL: 'postgres://db/omnigraph' })).toThrow(/WORKERS/);
+    expect(() => loadSubgraphEnv('catalog', 4002, { WORKERS: 'many', DATABASE_URL: 'postgres://db/omnigraph' })).toThrow(/WORKERS/);
+  });
+
+  it('refuses several workers on embedded PGlite, which one process owns', () => {
+    expect(() => loadSubgraphEnv('catalog', 4002, { WORKERS: '2' })).toThrow(/WORKERS=2 needs a Postgres server/);
+    expect(loadSubgraphEnv('catalog', 4002, { WORKERS: '2', CATALOG_DATABASE_URL: 'postgres://own/catalog' }).workers).toBe(2);
   });
 });
 

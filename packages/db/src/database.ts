@@ -22,6 +22,14 @@ export class StatementCounter {
   }
 }
 
+let statementsOfProcess = 0;
+
+/**
+ * Every SQL statement any database handle of this process has sent, background work included:
+ * what the bench reads from a service running as its own process.
+ */
+export const statementsSentByThisProcess = (): number => statementsOfProcess;
+
 export interface Database<TSchema extends Record<string, unknown>> {
   db: Db<TSchema>;
   client: DatabaseClient;
@@ -43,6 +51,7 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
   const logger = {
     logQuery(query: string) {
       statements.increment();
+      statementsOfProcess += 1;
       if (options.logSql) log.info({ sql: query }, 'sql statement');
     },
   };

@@ -1,5 +1,6 @@
 import { newId } from '@omni/db';
 import type { EventDb } from './domain-event';
+import { recordOutboxWrite } from './outbox-commits';
 import type { OutboxTable } from './tables';
 
 export interface NewDomainEvent {
@@ -23,6 +24,7 @@ export async function publishEvents(tx: EventDb, outbox: OutboxTable, events: re
     ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
   }));
   await tx.insert(outbox).values(rows);
+  recordOutboxWrite(tx, outbox);
   return rows.map((row) => row.id);
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { describeErrorChain, logger } from '@omni/graphql';
 import type { DomainEvent, EventDb } from './domain-event';
+import { onOutboxCommit } from './outbox-commits';
 import type { OutboxRow, OutboxTable } from './tables';
 
 /** Hands a batch to the consumers; resolves only when every consumer accepted it. */
@@ -11,6 +12,8 @@ export interface OutboxRelayOptions {
   outbox: OutboxTable;
   producer: string;
   deliver: DeliverEvents;
+  /** Tells live listeners (subscriptions, caches) about each claimed batch, besides the consumers. */
+  announce?: (events: DomainEvent[]) => Promise<void>;
   batchSize?: number;
   pollIntervalMs?: number;
   /** How long a claimed batch stays invisible to other relays; a relay that dies frees it after this. */
@@ -27,6 +30,12 @@ export interface OutboxRelay {
   drain(): Promise<number>;
   /** Events not yet delivered, including a batch being delivered right now. */
   pending(): Promise<number>;
+  /**
+   * Delivers now instead of at the next poll: called after a transaction that wrote to the
+   * outbox commits, so live listeners hear of the change within milliseconds. Calls while a
+   * delivery runs coalesce into one more pass after it.
+   */
+  wake(): void;
   /** Polls in the background until stop(). */
   start(): void;
   stop(): Promise<void>;
@@ -81,8 +90,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const batch = await claim();
     if (batch.length === 0) return 0;
     const ids = batch.map((row) => row.id);
+    const events = batch.map((row) => toDomainEvent(row, producer));
+    // Live listeners re-read current state, so an announcement repeated on redelivery is harmless.
+    if (options.announce) await options.announce(events).catch(onError);
     try {
-      await deliver(batch.map((row) => toDomainEvent(row, producer)));
+      await deliver(events);
     } catch (error) {
       const attempt = Math.max(...batch.map((row) => row.attempts + 1));
       await db
@@ -107,29 +119,49 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  let wokenWhileRunning = false;
+  let stopWaking = () => {};
+
   function schedule(delay: number) {
     if (stopped) return;
     timer = setTimeout(() => {
+      timer = null;
       running = drain()
         .catch(onError)
         .finally(() => {
           running = null;
-          schedule(options.pollIntervalMs ?? 250);
+          const again = wokenWhileRunning;
+          wokenWhileRunning = false;
+          schedule(again ? 0 : (options.pollIntervalMs ?? 250));
         });
     }, delay);
+  }
+
+  function wake() {
+    if (stopped) return;
+    if (running) {
+      wokenWhileRunning = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    schedule(0);
   }
 
   return {
     runOnce,
     drain,
     pending: () => pendingEventCount(db, outbox),
+    wake,
     start() {
       if (!stopped) return;
       stopped = false;
+      // A commit in this process that wrote to this outbox wakes the relay (see outbox-commits).
+      stopWaking = onOutboxCommit(outbox, wake);
       schedule(0);
     },
     async stop() {
       stopped = true;
+      stopWaking();
       if (timer) clearTimeout(timer);
       timer = null;
       await running;

@@ -3,9 +3,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   assertSignedForOperation,
   CALLER_CONTEXT_HEADER,
+  claimsUnboundAudience,
   InvalidCallerContextError,
   unverifiedIssuer,
   verifyCallerContext,
+  verifyUnboundCallerContext,
   type InvalidCallerContextReason,
   type SignedOperation,
   type VerifiedCallerContext,
@@ -90,10 +92,22 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
     }
   }
 
+  // Contexts built from an unbound header (the bench's peers); the operation check skips them.
+  const unbound = new WeakSet<VerifiedCallerContext>();
+
   return {
-    async verify(req: IncomingMessage): Promise<VerifiedCallerContext> {
+    /**
+     * `acceptUnbound`: also accept a long-lived header bound to no operation (see
+     * `signUnboundCallerContext`); only a subgraph started with BENCH_UNBOUND_CALLER_HEADERS does.
+     */
+    async verify(req: IncomingMessage, { acceptUnbound = false }: { acceptUnbound?: boolean } = {}): Promise<VerifiedCallerContext> {
       const token = headerValue(req, CALLER_CONTEXT_HEADER);
       try {
+        if (acceptUnbound && token && claimsUnboundAudience(token)) {
+          const verified: VerifiedCallerContext = { ...(await verifyUnboundCallerContext(options.signingSecret, token)), operationDigest: '' };
+          unbound.add(verified);
+          return verified;
+        }
         const verified = await verifyCallerContext(options.signingSecret, token);
         const operation = receivedOperation(req);
         // Requests without operation text are refused by Apollo, or checked below once it is resolved.
@@ -121,6 +135,7 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
           async didResolveOperation({ contextValue, source, request }) {
             const verified = (contextValue as { [VERIFIED]?: VerifiedCallerContext })[VERIFIED];
             if (!verified) throw unauthenticated('Missing gateway signature');
+            if (unbound.has(verified)) return;
             try {
               assertSignedForOperation(verified, { query: source, variables: request.variables, operationName: request.operationName });
             } catch (error) {

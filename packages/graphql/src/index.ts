@@ -24,3 +24,4 @@ export * from './error-log-line';
 export * from './customer-directory';
 export * from './request-observability';
 export { logger } from '@omni/observability';
+export * from './cluster';

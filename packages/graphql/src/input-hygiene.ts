@@ -262,12 +262,28 @@ function refuse(problem: InputProblem): GraphQLError {
  * known and before execution, so a refused request never reaches a resolver or the database.
  */
 export function inputHygienePlugin(scalars: Record<string, ScalarParser> = DEFAULT_SCALARS): ApolloServerPlugin {
+  // The literals are the document's own: Apollo hands the same parsed document to every request
+  // that sends the same text, so each is checked once per schema.
+  const literalProblems = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, InputProblem[]>>();
+  const checkLiteralsOnce = (schema: GraphQLSchema, document: DocumentNode): InputProblem[] => {
+    let bySchema = literalProblems.get(schema);
+    if (!bySchema) {
+      bySchema = new WeakMap();
+      literalProblems.set(schema, bySchema);
+    }
+    let problems = bySchema.get(document);
+    if (!problems) {
+      problems = checkLiterals(schema, document, scalars);
+      bySchema.set(document, problems);
+    }
+    return problems;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           const problems = [
-            ...checkLiterals(schema, document, scalars),
+            ...checkLiteralsOnce(schema, document),
             ...(operation ? checkVariables(schema, operation, request.variables as Record<string, unknown> | undefined, scalars) : []),
           ];
           if (problems.length > 0) throw refuse(problems[0]!);

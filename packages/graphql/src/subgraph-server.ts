@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ContextFunction } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { DocumentNode } from 'graphql';
+import { visit, BREAK, type DocumentNode } from 'graphql';
 import type { VerifiedCallerContext } from '@omni/auth';
 import { logger } from '@omni/observability';
 import { createCallerSignature } from './caller-signature';
@@ -29,6 +29,26 @@ export interface SubgraphServerOptions<TContext extends object> {
   bodyLimit?: number | string;
   /** Depth and cost this subgraph serves even to signed callers; headroom over the gateway's by default. */
   operationLimits?: Partial<SubgraphOperationLimits>;
+  /**
+   * Whether requests also run in the implicit request context (see `listenGraphQLHttp`), so that
+   * service clients forward the request id and deep log lines name the request. On by default;
+   * a subgraph that calls no sibling and logs nothing below its resolvers while serving a request
+   * turns it off, since on Node 20 it costs a hook on every promise.
+   */
+  implicitRequestContext?: boolean;
+}
+
+/** True when the SDL puts `@cacheControl` hints on a type or field. */
+function declaresCacheHints(typeDefs: DocumentNode): boolean {
+  let found = false;
+  visit(typeDefs, {
+    Directive(node) {
+      if (node.name.value !== 'cacheControl') return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
 }
 
 export interface RunningServer {
@@ -39,8 +59,11 @@ export interface RunningServer {
 export interface SubgraphServer {
   name: string;
   apollo: ApolloServer<object>;
-  /** `readiness`: what `/ready` checks, e.g. the database; nothing when left out. */
-  listen(port: number, host?: string, options?: { readiness?: ReadinessChecks }): Promise<RunningServer>;
+  /**
+   * `readiness`: what `/ready` checks, e.g. the database; nothing when left out.
+   * `acceptUnboundCallerHeaders`: the bench's peers (BENCH_UNBOUND_CALLER_HEADERS), never production.
+   */
+  listen(port: number, host?: string, options?: { readiness?: ReadinessChecks; acceptUnboundCallerHeaders?: boolean }): Promise<RunningServer>;
 }
 
 /**
@@ -62,16 +85,26 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
     introspection: true,
     // Only the gateway and sibling services call a subgraph; still, no "Did you mean …" in production.
     hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
-    // Traces are for Apollo's hosted studio; computing them costs every request.
-    plugins: [signature.plugin, unknownOperationPlugin(), ApolloServerPluginInlineTraceDisabled(), inputHygienePlugin(), guard.plugin],
+    // Traces are for Apollo's hosted studio; computing them costs every request. Apollo's cache
+    // control plugin wraps every field resolver of every request; without `@cacheControl` hints in
+    // the SDL it only ever answers `no-store`, which the gateway also reads from no header at all.
+    plugins: [
+      signature.plugin,
+      unknownOperationPlugin(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(declaresCacheHints(options.typeDefs) ? [] : [ApolloServerPluginCacheControlDisabled()]),
+      inputHygienePlugin(),
+      guard.plugin,
+    ],
     parseOptions: guard.parseOptions,
     // Apollo's own handlers re-raise the signal after stopping, which ends the process with 143
     // (or, as PID 1 in a container, not at all); `stopOnTerminationSignals` in the entry points owns it.
     stopOnTerminationSignals: false,
   });
 
+  let acceptUnbound = false;
   const context: ContextFunction<[{ req: IncomingMessage }], TContext> = async ({ req }) => {
-    const verified = await signature.verify(req);
+    const verified = await signature.verify(req, { acceptUnbound });
     return signature.remember(await options.createContext(verified), verified);
   };
 
@@ -79,6 +112,7 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
     name: options.name,
     apollo: apollo as unknown as ApolloServer<object>,
     async listen(port, host = '127.0.0.1', listenOptions = {}) {
+      acceptUnbound = listenOptions.acceptUnboundCallerHeaders ?? false;
       const { url } = await listenGraphQLHttp(apollo, {
         port,
         host,
@@ -89,7 +123,7 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
         logWarning: options.logWarning,
         readiness: listenOptions.readiness,
         // Services log and call siblings deep below the resolvers, without the request at hand.
-        implicitRequestContext: true,
+        implicitRequestContext: options.implicitRequestContext ?? true,
       });
       return { url, stop: () => apollo.stop() };
     },

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Counter, Histogram, collectDefaultMetrics, register } from 'prom-client';
+import { Counter, Gauge, Histogram, collectDefaultMetrics, register } from 'prom-client';
 
 /**
  * Prometheus metrics of this process, served at `GET /metrics`. Every series is labelled with
@@ -104,4 +104,49 @@ export function metricsAuthorized(authorization: string | undefined): boolean {
 
 export async function metricsExposition(): Promise<{ contentType: string; body: string }> {
   return { contentType: register.contentType, body: await register.metrics() };
+}
+
+export type PoolConnectionState = 'active' | 'idle' | 'idle_in_transaction' | 'other';
+
+/** What a database pool reports when scraped: its size and its connections by state. */
+export interface PoolUsageSource {
+  service: string;
+  maxConnections: number;
+  connectionsByState(): Promise<Partial<Record<PoolConnectionState, number>>>;
+}
+
+const poolSources = new Map<string, PoolUsageSource>();
+
+// Read at scrape time only, so a process that is never scraped never pays for it.
+const poolMax = new Gauge({
+  name: 'db_pool_max_connections',
+  help: 'Connections the service\'s database pool may open (1 for embedded Postgres).',
+  labelNames: ['service'] as const,
+  collect() {
+    for (const source of poolSources.values()) this.set({ service: source.service }, source.maxConnections);
+  },
+});
+
+const poolConnections = new Gauge({
+  name: 'db_pool_connections',
+  help: 'Connections this process holds to its database, by state (active: running a statement; idle_in_transaction: inside an open transaction), read from pg_stat_activity when scraped.',
+  labelNames: ['service', 'state'] as const,
+  async collect() {
+    this.reset();
+    for (const source of poolSources.values()) {
+      const counts = await source.connectionsByState().catch(() => null);
+      if (!counts) continue;
+      for (const state of ['active', 'idle', 'idle_in_transaction', 'other'] as const) this.set({ service: source.service, state }, counts[state] ?? 0);
+    }
+  },
+});
+void poolMax;
+void poolConnections;
+
+/** Reports a database pool under `/metrics` until the returned function is called. */
+export function observePoolUsage(source: PoolUsageSource): () => void {
+  poolSources.set(source.service, source);
+  return () => {
+    if (poolSources.get(source.service) === source) poolSources.delete(source.service);
+  };
 }

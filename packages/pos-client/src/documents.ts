@@ -1,5 +1,5 @@
 // Lines are at most 100 per cart (the server's CART_FULL), so one page holds them all.
-const CART_FIELDS = `id version status couponCodes customer { id } lines(first: 100) { edges { node { id quantity variant { id } } } }`;
+export const CART_FIELDS = `id version status couponCodes customer { id } lines(first: 100) { edges { node { id quantity variant { id } } } }`;
 
 export const SYNC_CART = `mutation PosSyncCart($input: SyncCartInput!) {
   syncCart(input: $input) {
@@ -8,6 +8,11 @@ export const SYNC_CART = `mutation PosSyncCart($input: SyncCartInput!) {
     changedElsewhere
     userErrors { code message field }
   }
+}`;
+
+/** The cart as other devices change it, over the gateway's WebSocket (graphql-ws). */
+export const CART_UPDATED = `subscription PosCartUpdated($cartId: ID!) {
+  cartUpdated(cartId: $cartId) { ${CART_FIELDS} }
 }`;
 
 export const RECORD_OFFLINE_SALE = `mutation PosRecordOfflineSale($input: RecordOfflineSaleInput!) {

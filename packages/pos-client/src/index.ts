@@ -1,6 +1,7 @@
 export { applyOperation, optimisticCart, type CartLineState, type CartState } from './cart-model';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-export type { CartPayload } from './documents';
+export { CART_UPDATED, type CartPayload } from './documents';
+export { followCartLive, type LiveCart, type LiveCartOptions } from './live-cart';
 export { OfflineSales, type CashSale, type CashSaleLine, type OfflineSalesOptions, type RecordedSale } from './offline-sales';
 export { normalizeCouponCode, type CartOperation, type CartOperationKind, type OperationReason, type OperationResult, type OperationStatus, type UserError } from './operations';
 export { PosCart, type FlushReport, type PosCartOptions, type RefusedOperations } from './pos-cart';

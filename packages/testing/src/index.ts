@@ -3,3 +3,4 @@ export * from './graphql-client';
 export * from './callers';
 export * from './malformed-requests';
 export * from './otlp-receiver';
+export * from './event-bus';

@@ -14,9 +14,9 @@ export interface TestDatabase {
  * A database nobody else uses: an in-memory PGlite, or with DATABASE_URL a freshly created
  * database on that server (the server keeps what earlier runs left, so never reuse one).
  */
-export async function createTestDatabase(options: { maxConnections?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { maxConnections?: number; service?: string } = {}): Promise<TestDatabase> {
   if (!testEnv.databaseUrl) {
-    const client = await openPglite();
+    const client = await openPglite(undefined, { service: options.service });
     return { client, kind: 'pglite', drop: () => client.close() };
   }
   const name = `omni_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
@@ -24,7 +24,7 @@ export async function createTestDatabase(options: { maxConnections?: number } = 
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(testEnv.databaseUrl);
   url.pathname = `/${name}`;
-  const client = openPostgres(url.toString(), { maxConnections: options.maxConnections ?? 20 });
+  const client = openPostgres(url.toString(), { maxConnections: options.maxConnections ?? 20, service: options.service });
   return {
     client,
     kind: 'postgres',

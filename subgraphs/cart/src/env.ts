@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
+import { loadEventBusEnv, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
 
 const cartEnvSchema = z.object({
   ABANDONED_CART_IDLE_MINUTES: z.coerce.number().int().min(1).max(129_600).default(60),
@@ -18,5 +18,5 @@ export function loadCartEnv(source: Record<string, string | undefined> = process
     customer: 'http://127.0.0.1:4001/',
     promotions: 'http://127.0.0.1:4004/',
   });
-  return { ...common, catalogUrl: siblings.catalog, customerUrl: siblings.customer, promotionsUrl: siblings.promotions, abandonedAfterMinutes: env.ABANDONED_CART_IDLE_MINUTES };
+  return { ...common, catalogUrl: siblings.catalog, customerUrl: siblings.customer, promotionsUrl: siblings.promotions, abandonedAfterMinutes: env.ABANDONED_CART_IDLE_MINUTES, eventBus: loadEventBusEnv(source) };
 }

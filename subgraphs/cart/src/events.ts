@@ -1,7 +1,10 @@
-import { createHttpDelivery, createOutboxRelay, type OutboxRelay } from '@omni/events';
+import { createHttpDelivery, createOutboxRelay, type EventBus, type EventConsumer, type JetStreamBus, type OutboxRelay } from '@omni/events';
 import { createServiceClient } from '@omni/graphql';
 import { createDatabase, type DatabaseClient } from '@omni/db';
+import { createCatalogClient } from './clients/catalog-client';
+import type { CartDb } from './db/database';
 import { outboxEvents } from './db/schema';
+import { applyCartEvents } from './services/customer-event-service';
 
 /**
  * Delivers the cart's outbox: `cart.changed`, `cart.abandoned` and `order.placed` to the customer subgraph's timeline, and
@@ -15,6 +18,8 @@ export function createCartEventRelay(options: {
   /** The customer subgraph; a function when its port is picked later. */
   customerUrl: string | (() => string);
   pollIntervalMs?: number;
+  /** With JetStream the batch goes to the stream instead of the customer subgraph; its live feed hears of every batch. */
+  eventBus?: EventBus;
 }): OutboxRelay {
   const customer = createServiceClient({ service: 'cart', url: options.customerUrl, signingSecret: options.signingSecret });
   return createOutboxRelay({
@@ -22,6 +27,27 @@ export function createCartEventRelay(options: {
     outbox: outboxEvents,
     producer: 'cart',
     pollIntervalMs: options.pollIntervalMs,
-    deliver: createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['cart.changed', 'cart.abandoned', 'order.placed', 'order.returned'] }),
+    deliver: options.eventBus?.jetstream
+      ? options.eventBus.jetstream.publisher('cart')
+      : createHttpDelivery({ client: customer, field: 'receiveCustomerEvents', types: ['cart.changed', 'cart.abandoned', 'order.placed', 'order.returned'] }),
+    announce: options.eventBus ? (events) => options.eventBus!.liveFeed.announce(events) : undefined,
+  });
+}
+
+/** What the cart applies from the bus: the same events `receiveCartEvents` takes over HTTP. */
+export const CART_CONSUMED_EVENTS = { customer: ['customer.merged', 'customer.signed_in'] } as const;
+
+/**
+ * Applies the customer subgraph's events from JetStream through the same service as the
+ * `receiveCartEvents` mutation; every cart instance shares the durable consumers.
+ */
+export function startCartEventConsumer(bus: JetStreamBus, options: { db: CartDb; signingSecret: string; catalogUrl: string | (() => string) }): Promise<EventConsumer> {
+  const deps = { db: options.db, catalog: createCatalogClient({ url: options.catalogUrl, signingSecret: options.signingSecret }) };
+  return bus.consume({
+    consumer: 'cart',
+    events: CART_CONSUMED_EVENTS,
+    handle: async (event) => {
+      await applyCartEvents(deps, [event]);
+    },
   });
 }

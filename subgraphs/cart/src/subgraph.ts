@@ -2,7 +2,7 @@
 export { createCartSubgraph, CART_SUBGRAPH_NAME, cartSchemaFile, type CartSubgraphOptions } from './server';
 export { openCartDatabase, CART_SCHEMA, type CartDatabase } from './db/database';
 export { seedCartDemoData } from './seed';
-export { createCartEventRelay } from './events';
+export { createCartEventRelay, startCartEventConsumer } from './events';
 export { announceAbandonedCarts, startAbandonedCartSweeper, DEFAULT_ABANDONED_AFTER_MINUTES } from './services/abandoned-cart-service';
 export { createDefaultPaymentProviders, createTestCardProvider, type PaymentProvider, type PaymentProviders } from './payments/payment-providers';
 export { listPricing, promotionsPricing, PricingUnavailableError, type PricingPort, type PricingRequest, type PriceQuote } from './services/pricing';

@@ -9,13 +9,8 @@ import { BERLIN, CHECKOUT, checkoutAs, customerWithCart, freshVariant, rowsOf, s
 const COUPON = 'SAVE1';
 const PROMOTION_ID = 'promo_save1';
 const pricingRequests: PricingRequest[] = [];
-/** Runs once while checkout prices: what happens between pricing and the steps after it. */
-let whilePricing: (() => Promise<void>) | null = null;
 const couponPricing: PricingPort = async (request) => {
   pricingRequests.push(request);
-  const during = whilePricing;
-  whilePricing = null;
-  await during?.();
   const list = await listPricing(request);
   if (!request.couponCodes.includes(COUPON)) return list;
   const [first, ...rest] = list.lines;
@@ -38,10 +33,15 @@ const usage = {
   unreachable: false,
   /** What the next confirmation does: count the hold, refuse it (false), or fail to answer. */
   confirmAnswer: 'count' as 'count' | 'refuse' | 'fail',
+  /** Runs once while the next hold is made: what happens after checkout planned, before it reserves. */
+  whileHolding: null as (() => Promise<void>) | null,
 };
 const usagePort: PromotionUsagePort = {
   async hold(request) {
     usage.holds.push(request);
+    const during = usage.whileHolding;
+    usage.whileHolding = null;
+    await during?.();
     if (usage.unreachable) throw new PromotionUsageUnavailableError('connect ECONNREFUSED');
     if (usage.refuse) return { holdId: null, refused: request.uses.map((use) => ({ promotionId: use.promotionId, couponCode: use.couponCode, reason: usage.refuse! })) };
     const holdId = usage.byKey.get(request.holdKey) ?? `hold_${usage.byKey.size + 1}`;
@@ -79,6 +79,7 @@ beforeEach(() => {
   usage.refuse = null;
   usage.unreachable = false;
   usage.confirmAnswer = 'count';
+  usage.whileHolding = null;
 });
 
 const APPLY = `mutation($input: ApplyCouponCodeInput!) { applyCouponCode(input: $input) { cart { version } userErrors { code } } }`;
@@ -160,8 +161,8 @@ describe('checkout: hold promotion usage', () => {
 
   it('releases the hold when stock cannot be reserved after it', async () => {
     const { cartId, client, variant } = await discountedCart();
-    // The store sells its units while this checkout is being priced.
-    whilePricing = () => setStock(h, variant.id, BERLIN.id, 1);
+    // The store sells its units after this checkout was priced and planned, before it reserves.
+    usage.whileHolding = () => setStock(h, variant.id, BERLIN.id, 1);
     const short = await checkoutAs(client, pickup(cartId, 'usage-short'));
     expect(short.userErrors.map((error) => error.code)).toEqual(['OUT_OF_STOCK']);
     const holdId = usage.byKey.get(`${cartId}:usage-short`)!;

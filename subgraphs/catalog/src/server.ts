@@ -13,5 +13,7 @@ export function createCatalogSubgraph(options: { database: CatalogDatabase; sign
     resolvers,
     signingSecret: options.signingSecret,
     createContext: ({ caller }) => createCatalogContext(caller, options.database.db),
+    // The catalog calls no sibling and logs nothing below its resolvers while serving a request.
+    implicitRequestContext: false,
   });
 }

@@ -1,6 +1,6 @@
 import { logger } from '@omni/graphql';
 import { z } from 'zod';
-import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
+import { assertProductionSecrets, DEV_TOKEN_SECRET, EnvError, loadEventBusEnv, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
 import type { CodeSenderConfig } from './clients/code-sender';
 import type { ReminderSenderConfig } from './clients/reminder-sender';
 import { DEFAULT_POINTS_PER_CURRENCY_UNIT } from './services/loyalty-earn-rules';
@@ -78,5 +78,6 @@ export function loadCustomerEnv(source: Record<string, string | undefined> = pro
     loyaltyPointsPerCurrencyUnit: loadLoyaltyPointsPerCurrencyUnit(source),
     codeSender: loadCodeSenderConfig(source, common.production),
     reminderSender: loadReminderSenderConfig(source, common.production),
+    eventBus: loadEventBusEnv(source),
   };
 }

@@ -2,7 +2,7 @@
 export { createCustomerSubgraph, CUSTOMER_SUBGRAPH_NAME, customerSchemaFile, type CustomerSubgraphOptions } from './server';
 export { openCustomerDatabase, CUSTOMER_SCHEMA, type CustomerDatabase } from './db/database';
 export { seedCustomerDemoData } from './seed';
-export { createCustomerEventRelay } from './events';
+export { createCustomerEventRelay, startCustomerEventConsumer } from './events';
 export { createCodeSender, createConsoleCodeSender, createWebhookCodeSender, type CodeSender, type CodeSenderConfig, type SignInCodeMessage } from './clients/code-sender';
 export { loadCodeSenderConfig, loadLoyaltyPointsPerCurrencyUnit, loadReminderSenderConfig } from './env';
 export { createConsoleReminderSender, createReminderSender, createWebhookReminderSender, type CartReminder, type ReminderSender, type ReminderSenderConfig } from './clients/reminder-sender';

@@ -1,4 +1,4 @@
-import { loadSiblingUrls, loadSubgraphEnv } from '@omni/config';
+import { loadEventBusEnv, loadSiblingUrls, loadSubgraphEnv } from '@omni/config';
 
 /**
  * The promotions subgraph's configuration, read once from the environment. Pricing asks the
@@ -9,5 +9,5 @@ import { loadSiblingUrls, loadSubgraphEnv } from '@omni/config';
 export function loadPromotionsEnv(source: Record<string, string | undefined> = process.env) {
   const common = loadSubgraphEnv('promotions', 4004, source);
   const siblings = loadSiblingUrls(source, common.production, { catalog: 'http://127.0.0.1:4002/', customer: 'http://127.0.0.1:4001/' });
-  return { ...common, catalogUrl: siblings.catalog, customerUrl: siblings.customer };
+  return { ...common, catalogUrl: siblings.catalog, customerUrl: siblings.customer, eventBus: loadEventBusEnv(source) };
 }

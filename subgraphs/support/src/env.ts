@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
+import { loadEventBusEnv, loadSiblingUrls, loadSubgraphEnv, parseEnv } from '@omni/config';
 import type { ProviderCredentials } from './outbound/provider-adapters';
 
 const supportEnvSchema = z.object({
@@ -28,5 +28,5 @@ export function loadSupportEnv(source: Record<string, string | undefined> = proc
         : null,
     vk: env.VK_ACCESS_TOKEN ? { apiUrl: env.VK_API_URL, accessToken: env.VK_ACCESS_TOKEN } : null,
   };
-  return { ...common, customerUrl: customer, promotionsUrl: promotions, firstResponseSlaMinutes: env.SUPPORT_FIRST_RESPONSE_SLA_MINUTES, providers };
+  return { ...common, customerUrl: customer, promotionsUrl: promotions, firstResponseSlaMinutes: env.SUPPORT_FIRST_RESPONSE_SLA_MINUTES, providers, eventBus: loadEventBusEnv(source) };
 }

@@ -2,6 +2,6 @@
 export { createSupportSubgraph, SUPPORT_SUBGRAPH_NAME, supportSchemaFile } from './server';
 export { openSupportDatabase, SUPPORT_SCHEMA, type SupportDatabase } from './db/database';
 export { seedSupportDemoData } from './seed';
-export { createSupportEventRelay } from './events';
+export { createSupportEventRelay, startSupportEventConsumer } from './events';
 export { createOutboundWorker, type OutboundWorker } from './outbound/outbound-worker';
 export { createProviderAdapters, createTelegramAdapter, createLogAdapter, type ProviderAdapter } from './outbound/provider-adapters';

@@ -30,6 +30,7 @@ const PAGE = `<!doctype html>
     <meta charset="utf-8">
     <title>Omnigraph explorer</title>
     <meta name="viewport" content="width=device-width, initial-scale=1">
+    <link rel="icon" href="data:,">
     <link rel="stylesheet" href="${EXPLORER_PATH}/graphiql.css">
     <style>body { margin: 0; } #graphiql { height: 100vh; }</style>
   </head>

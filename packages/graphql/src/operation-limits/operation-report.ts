@@ -14,14 +14,21 @@ export interface OperationReport {
   rootFields: number;
 }
 
+/**
+ * What depends on the document alone, per operation node: Apollo hands the same parsed document
+ * to every request that sends the same text, so a repeated operation is walked for its cost only
+ * (which depends on the variables too).
+ */
+const shapes = new WeakMap<OperationDefinitionNode, Omit<OperationReport, 'cost'>>();
+
 export function measureOperation(input: OperationCostInput): OperationReport {
   const { document, operation } = input;
-  return {
-    depth: operationDepth(document, operation),
-    ...countDocument(document),
-    rootFields: countRootFields(document, operation),
-    cost: operationCost(input),
-  };
+  let shape = shapes.get(operation);
+  if (!shape) {
+    shape = { depth: operationDepth(document, operation), ...countDocument(document), rootFields: countRootFields(document, operation) };
+    shapes.set(operation, shape);
+  }
+  return { ...shape, cost: operationCost(input) };
 }
 
 export type CheckedLimits = Partial<Omit<OperationLimits, 'maxTokens'>>;

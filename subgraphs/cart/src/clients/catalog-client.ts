@@ -42,6 +42,17 @@ const STOCK_COVERAGE = `query CartStockCoverage($lines: [StockCoverageLineInput!
   stockCoverage(lines: $lines) { location { id kind pickupEnabled transferLeadDays deliveryLeadDays } shortVariantIds }
 }`;
 
+/**
+ * What checkout needs of the catalog before it holds anything, in one request: the variants'
+ * current prices and channels, and which locations can fill the whole cart.
+ */
+const CHECKOUT_FACTS = /* GraphQL */ `
+  query CartCheckoutFacts($ids: [ID!]!, $currencyCode: String, $lines: [StockCoverageLineInput!]!) {
+    variantSnapshots(ids: $ids, currencyCode: $currencyCode) { id priceMinor currencyCode availableForSale totalAvailable publishedChannels }
+    stockCoverage(lines: $lines) { location { id kind pickupEnabled transferLeadDays deliveryLeadDays } shortVariantIds }
+  }
+`;
+
 const locationSchema = z.object({ location: z.object({ id: z.string(), kind: z.enum(['STORE', 'WAREHOUSE']) }).nullable() });
 /** What the cart needs to know of a location it is told a sale happens at. */
 export type LocationFacts = NonNullable<z.infer<typeof locationSchema>['location']>;
@@ -69,6 +80,12 @@ export interface CatalogClient {
    * cart's `currencyCode` where the variant has a price in it (else in its own currency).
    */
   variantSnapshots(ids: readonly string[], channel: Channel, currencyCode: string): Promise<Map<string, VariantSnapshot | null>>;
+  /** `variantSnapshots` and `stockCoverage` of the same lines in one call: what checkout prices and plans with. */
+  checkoutFacts(
+    lines: readonly { variantId: string; quantity: number }[],
+    channel: Channel,
+    currencyCode: string,
+  ): Promise<{ snapshots: Map<string, VariantSnapshot | null>; coverage: LocationCoverage[] }>;
   /** A location by id (its kind: a cart's store must be a store), null when there is none. */
   location(id: string): Promise<LocationFacts | null>;
   /** Every location with the lines it cannot fill now: where a cart can be picked up, shipped or reserved. */
@@ -94,23 +111,35 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
+/** Snapshots keyed by the ids asked for: the catalog answers in the order asked, anything else would price the wrong variant. */
+function snapshotsById(ids: readonly string[], data: unknown): Map<string, VariantSnapshot | null> {
+  const parsed = variantSnapshotsResponse.safeParse(data);
+  if (!parsed.success || parsed.data.variantSnapshots.length !== ids.length) {
+    throw new ServiceCallError('The catalog returned malformed variant snapshots');
+  }
+  const byId = new Map<string, VariantSnapshot | null>();
+  ids.forEach((id, index) => {
+    const snapshot = parsed.data.variantSnapshots[index] ?? null;
+    if (snapshot && snapshot.id !== id) throw new ServiceCallError('The catalog answered for a variant that was not asked for');
+    byId.set(id, snapshot);
+  });
+  return byId;
+}
+
 export function createCatalogClient(options: { url: string | (() => string); signingSecret: string }): CatalogClient {
   const client: ServiceClient = createServiceClient({ service: 'cart', url: options.url, signingSecret: options.signingSecret });
   return {
     async variantSnapshots(ids, channel, currencyCode) {
-      const data = await client.request<unknown>(VARIANT_SNAPSHOTS, { ids: [...ids], currencyCode }, channel);
-      const parsed = variantSnapshotsResponse.safeParse(data);
-      // The catalog answers in the order asked; anything else would price the wrong variant.
-      if (!parsed.success || parsed.data.variantSnapshots.length !== ids.length) {
-        throw new ServiceCallError('The catalog returned malformed variant snapshots');
-      }
-      const byId = new Map<string, VariantSnapshot | null>();
-      ids.forEach((id, index) => {
-        const snapshot = parsed.data.variantSnapshots[index] ?? null;
-        if (snapshot && snapshot.id !== id) throw new ServiceCallError('The catalog answered for a variant that was not asked for');
-        byId.set(id, snapshot);
-      });
-      return byId;
+      return snapshotsById(ids, await client.request<unknown>(VARIANT_SNAPSHOTS, { ids: [...ids], currencyCode }, channel));
+    },
+    async checkoutFacts(lines, channel, currencyCode) {
+      const ids = lines.map((line) => line.variantId);
+      const data = await client.request<{ variantSnapshots: unknown; stockCoverage: unknown }>(
+        CHECKOUT_FACTS,
+        { ids, currencyCode, lines: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) },
+        channel,
+      );
+      return { snapshots: snapshotsById(ids, { variantSnapshots: data.variantSnapshots }), coverage: parsed(stockCoverageSchema, data.stockCoverage, 'stock coverage') };
     },
     async location(id) {
       const data = await client.request<unknown>(LOCATION, { id });

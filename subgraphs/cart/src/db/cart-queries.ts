@@ -41,6 +41,17 @@ export async function findActiveCartOfOwner(db: CartDb, owner: { customerId: str
   return row ?? null;
 }
 
+/**
+ * A cart and all its lines (oldest first) read by one statement, so both come from the same
+ * snapshot: the lines are exactly those of the version read, which checkout then holds the cart to.
+ */
+export async function findCartWithAllLines(db: CartDb, id: string): Promise<{ cart: CartRow | null; lines: CartLineRow[] }> {
+  const rows = await db.select({ cart: carts, line: cartLines }).from(carts).leftJoin(cartLines, eq(cartLines.cartId, carts.id)).where(eq(carts.id, id)).orderBy(asc(cartLines.id));
+  const [first] = rows;
+  if (!first) return { cart: null, lines: [] };
+  return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])) };
+}
+
 /** Returns null when the owner already has an active cart (the partial unique index refused the row). */
 export async function insertCartUnlessOwnerHasOne(db: CartDb, values: typeof carts.$inferInsert): Promise<CartRow | null> {
   const [row] = await db.insert(carts).values(values).onConflictDoNothing().returning();

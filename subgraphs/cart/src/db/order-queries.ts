@@ -38,15 +38,19 @@ export async function insertOrderLines(tx: CartDb, rows: (typeof orderLines.$inf
   if (rows.length > 0) await tx.insert(orderLines).values(rows);
 }
 
-/** Closes the cart the order came from; the shopper's next `createCart` starts a new one. */
-export async function markCartCheckedOut(tx: CartDb, cartId: string): Promise<CartRow> {
+/**
+ * Closes the cart the order came from, only while it is still active at the version checkout
+ * priced; the shopper's next `createCart` starts a new one. The update takes the cart lock every
+ * writer of the cart takes, so it is the lock and the check in one statement. Null when the cart
+ * is no longer active at that version (`findCartsByIds` tells which).
+ */
+export async function closeCartAtVersion(tx: CartDb, cartId: string, version: number): Promise<CartRow | null> {
   const [row] = await tx
     .update(carts)
     .set({ status: 'CHECKED_OUT', version: sql`${carts.version} + 1`, updatedAt: sql`now()` })
-    .where(eq(carts.id, cartId))
+    .where(and(eq(carts.id, cartId), eq(carts.status, 'ACTIVE'), eq(carts.version, version)))
     .returning();
-  if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
-  return row;
+  return row ?? null;
 }
 
 /** Sets the price of lines to the catalog's current one, as checkout found it. */
@@ -59,7 +63,7 @@ export async function setCartLinePrices(tx: CartDb, cartId: string, changes: rea
     .where(and(eq(cartLines.cartId, cartId), inArray(cartLines.id, changes.map((change) => change.lineId))));
 }
 
-/** Records what happened after the order was written: stock committed, payment captured. */
+/** Records what happened after the order was written (stock committed, payment captured, usage confirmed), in one statement. */
 export async function updateOrderSettlement(
   db: CartDb,
   orderId: string,

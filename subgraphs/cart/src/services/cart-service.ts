@@ -289,6 +289,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
       cartCurrencyCode: cart.currencyCode,
       channel: ctx.caller.channel,
       requested: input.lines,
+      cartLineCount: cart.lineCount,
       existingByVariantId: new Map(existing.map((line) => [line.variantId, line])),
       snapshots,
     });

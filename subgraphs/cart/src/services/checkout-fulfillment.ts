@@ -1,5 +1,5 @@
 import { fail, succeed, userError, type Outcome, type UserError } from '@omni/graphql';
-import type { CartContext } from '../context';
+import type { LocationCoverage } from '../clients/catalog-client';
 import type { CartLineRow, CartRow, FulfillmentMethod, ShippingAddress, ShippingRateCode } from '../db/schema';
 import { addDays, deliverySource, parcelLeadDays, planPickup, type ParcelSource } from './fulfillment-planner';
 import { quoteShippingRates, zoneOf } from './shipping-rates';
@@ -25,19 +25,33 @@ export interface CheckoutFulfillment {
 const LOCATION_FIELD = ['input', 'fulfillment', 'locationId'];
 
 /**
- * Decides the fulfillment of a checkout from one answer of the catalog (which locations can fill
- * the whole cart): pickup from the store's shelves or after a transfer (endless aisle), delivery
- * from the named location or, when none is named, the one that ships everything soonest, and the
- * parcel's rate for the destination.
+ * The parcel's rate and fee, or null when nothing is shipped or no rate fits (`planCheckoutFulfillment`
+ * then says why). The fee depends on the destination, the currency and the subtotal only, not on
+ * where the parcel leaves from, so the final price can be asked for while the catalog is asked
+ * where the stock is.
  */
-export async function planCheckoutFulfillment(
-  ctx: CartContext,
+export function parcelFee(request: CheckoutFulfillmentRequest, cart: Pick<CartRow, 'currencyCode'>, lines: readonly CartLineRow[]): { rate: ShippingRateCode; feeMinor: number } | null {
+  if (request.method === 'PICKUP' || !request.shippingAddress) return null;
+  const wanted = request.shippingRate ?? 'STANDARD';
+  const rate = quoteShippingRates({ countryCode: request.shippingAddress.countryCode, currencyCode: cart.currencyCode, subtotalMinor: subtotalOf(lines), locationLeadDays: 0 }).find((candidate) => candidate.code === wanted);
+  return rate ? { rate: rate.code, feeMinor: rate.feeMinor } : null;
+}
+
+const subtotalOf = (lines: readonly CartLineRow[]) => lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
+
+/**
+ * Decides the fulfillment of a checkout from one answer of the catalog (`coverage`: which
+ * locations can fill the whole cart): pickup from the store's shelves or after a transfer
+ * (endless aisle), delivery from the named location or, when none is named, the one that ships
+ * everything soonest, and the parcel's rate for the destination.
+ */
+export function planCheckoutFulfillment(
   request: CheckoutFulfillmentRequest,
   cart: Pick<CartRow, 'currencyCode'>,
   lines: readonly CartLineRow[],
+  coverage: readonly LocationCoverage[],
   now = new Date(),
-): Promise<Outcome<CheckoutFulfillment>> {
-  const coverage = await ctx.catalog.stockCoverage(lines);
+): Outcome<CheckoutFulfillment> {
   const named = request.locationId ? coverage.find((entry) => entry.location.id === request.locationId) : undefined;
   if (request.locationId && !named) return fail(userError('NOT_FOUND', 'No such location', LOCATION_FIELD));
 
@@ -61,8 +75,7 @@ export async function planCheckoutFulfillment(
   }
 
   const countryCode = request.shippingAddress!.countryCode;
-  const subtotalMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
-  const rates = quoteShippingRates({ countryCode, currencyCode: cart.currencyCode, subtotalMinor, locationLeadDays: source.leadDays });
+  const rates = quoteShippingRates({ countryCode, currencyCode: cart.currencyCode, subtotalMinor: subtotalOf(lines), locationLeadDays: source.leadDays });
   if (rates.length === 0) {
     const message = zoneOf(countryCode) ? `No parcel rate to ${countryCode} is priced in ${cart.currencyCode}` : `Parcels are not sent to ${countryCode}`;
     return fail(userError('INVALID', message, ['input', 'fulfillment', 'shippingAddress', 'countryCode']));

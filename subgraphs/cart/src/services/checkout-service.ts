@@ -4,13 +4,14 @@ import { isIdOf, newId } from '@omni/db';
 import { publishEvents } from '@omni/events';
 import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, logger, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
-import { findAllCartLines, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, markCartCheckedOut, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
-import { lockCart } from '../db/cart-queries';
+import { closeCartAtVersion, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
+import { findCartsByIds, findCartWithAllLines } from '../db/cart-queries';
+import type { VariantSnapshot } from '../clients/catalog-client';
 import { FULFILLMENT_METHODS, MAX_CART_LINES, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
 import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service';
 import { maySellFrom } from './cart-access';
-import { planCheckoutFulfillment, type CheckoutFulfillment } from './checkout-fulfillment';
+import { parcelFee, planCheckoutFulfillment, type CheckoutFulfillment } from './checkout-fulfillment';
 import { checkQuote, PricingUnavailableError, type PriceQuote, type PricingRequest } from './pricing';
 import { holdPromotionUsage, releasePromotionUsage } from './checkout-promotion-usage';
 import { payWithPoints, pointsExceedTotalError, pointsOwnerError, refundPointsPayment, type PointsPayment } from './checkout-loyalty-payment';
@@ -216,14 +217,16 @@ interface CheckableCart {
  * caller saw and not empty.
  */
 async function validateCheckout(ctx: CartContext, input: ParsedCheckout, requestHash: string): Promise<Outcome<CheckableCart> | { replayed: Outcome<OrderRow> }> {
-  const loaded = await ctx.loaders.cartById.load(input.cartId);
+  // Both reads at once; the cart and its lines in one statement, so the lines are those of the
+  // version the order is later held to.
+  const [{ cart: loaded, lines }, earlier] = await Promise.all([findCartWithAllLines(ctx.db, input.cartId), findOrderByIdempotencyKey(ctx.db, input.cartId, input.idempotencyKey)]);
+  if (loaded) ctx.loaders.cartById.clear(loaded.id).prime(loaded.id, loaded);
   const owned = await changeableCartAfterMerges(ctx, loaded ? { ...loaded, status: 'ACTIVE' } : null);
   if (!owned.ok) return owned;
   if (!maySellFrom(ctx.caller, input.fulfillment.method, input.fulfillment.locationId)) {
     return fail(userError('FORBIDDEN', 'Store staff sell for collection at, or shipping from, their own store', ['input', 'fulfillment', 'locationId']));
   }
-  const replayed = await replay(ctx, input, requestHash);
-  if (replayed) return { replayed };
+  if (earlier) return { replayed: await replayOf(ctx, earlier, requestHash) };
 
   const active = await changeableCartAfterMerges(ctx, loaded);
   if (!active.ok) return active;
@@ -236,7 +239,6 @@ async function validateCheckout(ctx: CartContext, input: ParsedCheckout, request
   if (input.expectedVersion != null && input.expectedVersion !== cart.version) {
     return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${input.expectedVersion}; reload it and retry`, ['input', 'expectedVersion']));
   }
-  const lines = await findAllCartLines(ctx.db, cart.id);
   if (lines.length === 0) return fail(userError('INVALID_STATE', 'The cart is empty', ['input', 'cartId']));
   // Carts merged from several devices can pass the limit additions keep; they are not priced whole on screen.
   if (lines.length > MAX_CART_LINES) {
@@ -252,18 +254,15 @@ interface PricedCheckout {
 
 /**
  * Step 2, price: unit prices re-checked with the catalog, the fulfillment planned (it decides
- * the parcel fee), then the final price from the pricing port (the promotions quote behind
- * `Cart.total`), checked by `checkQuote`. Nothing is held yet, so a failure here needs no undo;
- * pricing that cannot answer stops checkout rather than charging a price nobody was shown.
+ * where the stock is reserved), and the final price from the pricing port (the promotions quote
+ * behind `Cart.total`), checked by `checkQuote`. The catalog is asked once for both its facts
+ * (`checkoutFacts`) while the quote is asked for at the same time: the quote prices the unit
+ * prices the cart holds, and it is used only once the catalog confirmed them. Nothing is held
+ * yet, so a failure here needs no undo; pricing that cannot answer stops checkout rather than
+ * charging a price nobody was shown.
  */
 async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: CartRow, lines: CartLineRow[]): Promise<Outcome<PricedCheckout>> {
-  const repriced = await recheckPrices(ctx, cart, lines);
-  if (!repriced.ok) return repriced;
-
-  const planned = await planCheckoutFulfillment(ctx, input.fulfillment, cart, lines);
-  if (!planned.ok) return planned;
-  const fulfillment = planned.value;
-
+  const parcel = parcelFee(input.fulfillment, cart, lines);
   const pricingRequest: PricingRequest = {
     cartId: cart.id,
     customerId: cart.customerId,
@@ -272,17 +271,32 @@ async function priceCheckout(ctx: CartContext, input: ParsedCheckout, cart: Cart
     fulfillmentMethod: input.fulfillment.method,
     locationId: cart.storeId,
     couponCodes: cart.couponCodes,
-    shipping: fulfillment.shipping && { rate: fulfillment.shipping.rate, feeMinor: fulfillment.shipping.feeMinor },
+    shipping: parcel,
     lines: lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
   };
-  let quote: PriceQuote;
-  try {
-    quote = await ctx.pricing(pricingRequest);
-  } catch (error) {
-    if (!(error instanceof PricingUnavailableError)) throw error;
-    logger.error(`checkout of ${cart.id}: ${error.message}`);
+  // A parcel without a rate is refused by the planning below; there is nothing to price then.
+  const priceable = input.fulfillment.method === 'PICKUP' || parcel !== null;
+  const [facts, quoted] = await Promise.all([
+    ctx.catalog.checkoutFacts(lines, cart.channel, cart.currencyCode),
+    priceable ? ctx.pricing(pricingRequest).catch((error: unknown) => (error instanceof PricingUnavailableError ? error : Promise.reject(error))) : null,
+  ]);
+
+  const repriced = await recheckPrices(ctx, cart, lines, facts.snapshots);
+  if (!repriced.ok) return repriced;
+
+  const planned = planCheckoutFulfillment(input.fulfillment, cart, lines, facts.coverage);
+  if (!planned.ok) return planned;
+  const fulfillment = planned.value;
+  // The plan accepts exactly the parcels `parcelFee` found a rate for, at the same fee.
+  if (!quoted || fulfillment.shipping?.rate !== parcel?.rate || fulfillment.shipping?.feeMinor !== parcel?.feeMinor) {
+    throw new Error(`The parcel of cart ${cart.id} was priced differently from how it was planned`);
+  }
+
+  if (quoted instanceof PricingUnavailableError) {
+    logger.error(`checkout of ${cart.id}: ${quoted.message}`);
     return fail(userError('PRICING_UNAVAILABLE', 'The final price could not be confirmed right now; nothing was reserved or charged. Try again shortly.', ['input', 'cartId']));
   }
+  const quote = quoted;
   checkQuote(pricingRequest, quote);
   const tenderRefused = pointsExceedTotalError(input.loyaltyPoints, quote.totalMinor, cart.currencyCode) ?? cardTokenError(input, quote.totalMinor - input.loyaltyPoints);
   if (tenderRefused) return fail(tenderRefused);
@@ -334,21 +348,28 @@ interface OrderToWrite {
   pointsPaid: number;
 }
 
+/** Rolls the order's transaction back when a concurrent request placed an order with the same key first. */
+class OrderKeyTaken extends Error {
+  override name = 'OrderKeyTaken';
+}
+
 /**
- * Step 7, write the order, in one transaction: lock the cart, check it is still active and at
- * the version validated, insert the order (a concurrent duplicate key answers 'duplicate') and
- * its lines with the discount the quote allocated to each and their share of the points (see
- * `allocatePoints`), close the cart and put `cart.changed` and `order.placed` in the outbox. From
- * its commit on the sale stands.
+ * Step 7, write the order, in one transaction: close the cart while it is still active at the
+ * version validated (that update takes the cart lock and checks both in one statement), insert
+ * the order (a concurrent duplicate key rolls all back and answers 'duplicate') and its lines
+ * with the discount the quote allocated to each and their share of the points (see
+ * `allocatePoints`), and put `cart.changed` and `order.placed` in the outbox. From its commit on
+ * the sale stands.
  */
 async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcome<OrderRow> | 'duplicate'> {
   const { input, cart, lines, fulfillment, quote, provider, paid, pointsPaid } = order;
   const chargeMinor = quote.totalMinor - pointsPaid;
-  return ctx.db.transaction(async (tx): Promise<Outcome<OrderRow> | 'duplicate'> => {
-    const locked = await lockCart(tx, cart.id);
-    if (!locked || locked.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
-    if (locked.version !== cart.version) {
-      return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${locked.version}); review it and retry`, ['input', 'cartId']));
+  const written = ctx.db.transaction(async (tx): Promise<Outcome<OrderRow>> => {
+    const closed = await closeCartAtVersion(tx, cart.id, cart.version);
+    if (!closed) {
+      const [current] = await findCartsByIds(tx, [cart.id]);
+      if (!current || current.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
+      return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${current.version}); review it and retry`, ['input', 'cartId']));
     }
     const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
     const paidByLine = lines.map((line) => {
@@ -388,7 +409,7 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
       capturedMinor: paid.status === 'CAPTURED' ? chargeMinor : 0,
       pointsPaid,
     });
-    if (!placed) return 'duplicate';
+    if (!placed) throw new OrderKeyTaken();
     await insertOrderLines(
       tx,
       lines.map((line, index) => {
@@ -408,7 +429,6 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
         };
       }),
     );
-    const closed = await markCartCheckedOut(tx, cart.id);
     await publishEvents(tx, outboxEvents, [
       {
         type: 'cart.changed',
@@ -424,6 +444,10 @@ async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcom
       },
     ]);
     return succeed(placed);
+  });
+  return written.catch((error: unknown) => {
+    if (error instanceof OrderKeyTaken) return 'duplicate' as const;
+    throw error;
   });
 }
 
@@ -452,7 +476,11 @@ async function refundPointsUnlessPlaced(ctx: CartContext, input: ParsedCheckout,
 
 async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: string): Promise<Outcome<OrderRow> | null> {
   const existing = await findOrderByIdempotencyKey(ctx.db, input.cartId, input.idempotencyKey);
-  if (!existing) return null;
+  return existing ? replayOf(ctx, existing, requestHash) : null;
+}
+
+/** The answer to a checkout whose key already placed `existing`: that order, settled, or a refusal when the key was used differently. */
+async function replayOf(ctx: CartContext, existing: OrderRow, requestHash: string): Promise<Outcome<OrderRow>> {
   if (existing.requestHash !== requestHash) {
     return fail(userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different checkout of this cart', ['input', 'idempotencyKey']));
   }
@@ -461,35 +489,44 @@ async function replay(ctx: CartContext, input: ParsedCheckout, requestHash: stri
 
 /**
  * Step 8, settle a written order: the held units leave stock, a card authorisation is captured and
- * the promotion usage hold is confirmed with the order. Replays racing each other may both get
+ * the promotion usage hold is confirmed with the order. The three are independent and asked at
+ * once; what they did is recorded on the order in one statement, and a failure of one is thrown
+ * after the others are recorded, for a replay to finish. Replays racing each other may both get
  * here: committing and confirming are idempotent and the capture is keyed by the order, so stock,
  * money and usage move once. The sale is final at this point, so all happen at placement, also
  * for pickup orders.
  */
 async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
-  let current = order;
-  if (current.reservationState === 'ACTIVE') {
-    const committed = await ctx.catalog.commitReservation(current.reservationId);
-    if (committed.userErrors.length > 0 || committed.reservation?.status !== 'COMMITTED') {
-      throw new Error(`Stock of order ${current.id} could not be committed: ${committed.userErrors.map((e) => e.message).join('; ')}`);
-    }
-    current = await updateOrderSettlement(ctx.db, current.id, { reservationState: 'COMMITTED' });
-  }
-  if (current.paymentStatus === 'AUTHORIZED') {
-    // The card pays what the points left, as authorised.
-    const chargeMinor = current.totalMinor - current.pointsPaid;
-    await ctx.payments[current.paymentProvider].capture(current.paymentReference, chargeMinor, `capture:${current.id}`);
-    current = await updateOrderSettlement(ctx.db, current.id, { paymentStatus: 'CAPTURED', capturedMinor: chargeMinor });
-  }
-  if (current.promotionHoldState === 'HELD' && current.promotionHoldId) {
-    const confirmed = await ctx.promotionUsage.confirm(current.promotionHoldId, current.id);
+  // The card pays what the points left, as authorised.
+  const chargeMinor = order.totalMinor - order.pointsPaid;
+  const [committed, captured, confirmed] = await Promise.allSettled([
+    order.reservationState === 'ACTIVE' ? commitStock(ctx, order) : null,
+    order.paymentStatus === 'AUTHORIZED' ? ctx.payments[order.paymentProvider].capture(order.paymentReference, chargeMinor, `capture:${order.id}`).then(() => true) : null,
+    order.promotionHoldState === 'HELD' && order.promotionHoldId ? ctx.promotionUsage.confirm(order.promotionHoldId, order.id) : null,
+  ]);
+  const changes: Parameters<typeof updateOrderSettlement>[2] = {};
+  if (committed.status === 'fulfilled' && committed.value) changes.reservationState = 'COMMITTED';
+  if (captured.status === 'fulfilled' && captured.value) Object.assign(changes, { paymentStatus: 'CAPTURED', capturedMinor: chargeMinor });
+  if (confirmed.status === 'fulfilled' && confirmed.value !== null) {
     // The sale stands either way: a hold promotions no longer counts (it lapsed or was released,
     // and the limits are full by now) is recorded on the order, not retried.
-    if (!confirmed) logger.error(`order ${current.id}: promotion usage hold ${current.promotionHoldId} could not be confirmed at settlement`);
-    current = await updateOrderSettlement(ctx.db, current.id, { promotionHoldState: confirmed ? 'CONFIRMED' : 'LAPSED' });
+    if (!confirmed.value) logger.error(`order ${order.id}: promotion usage hold ${order.promotionHoldId} could not be confirmed at settlement`);
+    changes.promotionHoldState = confirmed.value ? 'CONFIRMED' : 'LAPSED';
   }
+  const current = Object.keys(changes).length > 0 ? await updateOrderSettlement(ctx.db, order.id, changes) : order;
+  const failed = [committed, captured, confirmed].find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
   ctx.loaders.orderById.clear(current.id).prime(current.id, current);
   return current;
+}
+
+/** The order's held units leave stock; throws when the catalog refuses (the reservation lapsed). */
+async function commitStock(ctx: CartContext, order: OrderRow): Promise<true> {
+  const committed = await ctx.catalog.commitReservation(order.reservationId);
+  if (committed.userErrors.length > 0 || committed.reservation?.status !== 'COMMITTED') {
+    throw new Error(`Stock of order ${order.id} could not be committed: ${committed.userErrors.map((e) => e.message).join('; ')}`);
+  }
+  return true;
 }
 
 /**
@@ -497,8 +534,7 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
  * charged silently: the lines take the new price (the cart version moves on) and checkout stops
  * with a notice per line, so the shopper confirms by checking out again.
  */
-async function recheckPrices(ctx: CartContext, cart: CartRow, lines: CartLineRow[]): Promise<Outcome<null>> {
-  const snapshots = await ctx.catalog.variantSnapshots(lines.map((line) => line.variantId), cart.channel, cart.currencyCode);
+async function recheckPrices(ctx: CartContext, cart: CartRow, lines: CartLineRow[], snapshots: ReadonlyMap<string, VariantSnapshot | null>): Promise<Outcome<null>> {
   const errors: UserError[] = [];
   const changes: { lineId: string; unitPriceMinor: number }[] = [];
   lines.forEach((line) => {

@@ -16,7 +16,7 @@ export const CART_CUSTOMER_EVENTS_CONSUMER = 'cart.customer-events';
 const mergedPayload = z.object({ survivorId: z.string().min(1), mergedId: z.string().min(1), mergeId: z.string().nullish() });
 const signedInPayload = z.object({ customerId: z.string().min(1), guestId: z.string().min(1).nullish(), channel: z.string().min(1) });
 
-type Deps = { db: CartDb; catalog: CatalogClient };
+export type Deps = { db: CartDb; catalog: CatalogClient };
 
 /** What an event needs from outside its transaction (the catalog above all), read before it. */
 type Prepared =
@@ -83,12 +83,16 @@ async function apply(tx: CartDb, prepared: Prepared): Promise<void> {
  */
 export async function receiveCartEvents(ctx: CartContext, events: readonly DomainEventWire[]): Promise<number> {
   requireInternalCall(ctx.caller);
-  const deps = { db: ctx.db, catalog: ctx.catalog };
+  return applyCartEvents({ db: ctx.db, catalog: ctx.catalog }, events.map(fromWire));
+}
+
+/** Applies delivered events (see `receiveCartEvents`), for the internal mutation and the event bus consumer alike. */
+export async function applyCartEvents(deps: Deps, events: readonly DomainEvent[]): Promise<number> {
   return consumePreparedEvents(
-    ctx.db,
+    deps.db,
     processedEvents,
     CART_CUSTOMER_EVENTS_CONSUMER,
-    events.map(fromWire),
+    events,
     (event) => prepare(deps, event),
     (tx, _event, prepared) => apply(tx as CartDb, prepared),
   );

@@ -20,12 +20,15 @@ export function planLineAdditions(args: {
   /** The channel the lines are added in: only what it offers can be added. */
   channel: string;
   requested: readonly { variantId: string; quantity: number }[];
+  /** Lines the cart holds now, all of them (`Cart.lineCount` under the lock). */
+  cartLineCount: number;
+  /** The cart's lines holding a requested variant. */
   existingByVariantId: ReadonlyMap<string, Pick<CartLineRow, 'quantity'>>;
   snapshots: ReadonlyMap<string, VariantSnapshot | null>;
 }): Outcome<LineAddition[]> {
   const newItems = new Set(args.requested.map((line) => line.variantId).filter((variantId) => !args.existingByVariantId.has(variantId)));
-  if (args.existingByVariantId.size + newItems.size > MAX_CART_LINES) {
-    return fail(userError('INVALID', `A cart holds at most ${MAX_CART_LINES} different items; this one has ${args.existingByVariantId.size}`, ['input', 'lines']));
+  if (args.cartLineCount + newItems.size > MAX_CART_LINES) {
+    return fail(userError('INVALID', `A cart holds at most ${MAX_CART_LINES} different items; this one has ${args.cartLineCount}`, ['input', 'lines']));
   }
   const errors: UserError[] = [];
   const additions: LineAddition[] = [];

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import {
   catalogFeed,
   categories,
@@ -14,6 +14,7 @@ import {
   type VariantRow,
 } from './schema';
 import type { CatalogDb } from './database';
+import { preparedOnce } from './prepared';
 
 const { searchVector: _searchVector, ...productColumns } = getTableColumns(products);
 /** Every product column but the search vector, which only the database needs. */
@@ -24,7 +25,7 @@ export { productColumns };
  * English or Russian stem. Words arrive as `word:*` terms built by toPrefixTerms(), so no input
  * can break the tsquery syntax.
  */
-export function productSearchQuery(terms: readonly string[]): SQL {
+export function productSearchQuery(terms: readonly (string | SQLWrapper)[]): SQL {
   const perTerm = terms.map(
     (term) =>
       sql`(to_tsquery('simple'::regconfig, ${term}) || to_tsquery('english'::regconfig, ${term}) || to_tsquery('russian'::regconfig, ${term}))`,
@@ -60,88 +61,122 @@ export interface ProductPageRow extends ProductRow {
 }
 
 const minPrice = sql<number>`coalesce(${products.minPriceMinor}, 0)`;
+/** A value of the statement, named; bound when it runs. */
+const value = (name: string) => sql.placeholder(name);
 
+/** Searches of more words than this run unprepared rather than each keeping a statement of its own. */
+const MAX_PREPARED_SEARCH_TERMS = 8;
+
+/**
+ * A page of products. Pages of the same shape (sort, which filters, how many search words,
+ * first page or not) share one prepared statement; the values travel as its parameters.
+ */
 export function findProductPage(db: CatalogDb, query: ProductPageQuery): Promise<ProductPageRow[]> {
-  const tsQuery = query.terms === null ? null : productSearchQuery(query.terms);
-  const sort = query.sort === 'RELEVANCE' && tsQuery === null ? 'CREATED' : query.sort;
+  const sort = query.sort === 'RELEVANCE' && query.terms === null ? 'CREATED' : query.sort;
+  const values: Record<string, unknown> = { limit: query.limit };
+  query.terms?.forEach((term, index) => (values[`term${index}`] = term));
+  if (query.channel !== null) values.channel = query.channel;
+  if (query.category !== null) values.category = query.category.toLowerCase();
+  if (query.price !== null) Object.assign(values, { currencyCode: query.price.currencyCode, minMinor: query.price.minMinor, maxMinor: query.price.maxMinor });
+  if (query.inStockAt !== null) values.inStockAt = query.inStockAt;
+  if (query.after !== null) Object.assign(values, { afterId: query.after.id, afterValue: query.after.value ?? 0 });
+
+  const terms = query.terms?.length ?? 0;
+  if (terms > MAX_PREPARED_SEARCH_TERMS) return productPageStatement(db, query, sort).execute(values);
+  const shape = [
+    sort,
+    terms,
+    query.channel !== null,
+    query.category !== null,
+    query.price !== null,
+    query.price?.minMinor != null,
+    query.price?.maxMinor != null,
+    query.inStockAt !== null,
+    query.after !== null,
+  ].join('|');
+  return preparedOnce(db, `productPage|${shape}`, (on) => productPageStatement(on, query, sort).prepare('catalog_product_page')).execute(values);
+}
+
+/** The statement for a page of this shape, its values left as placeholders (see findProductPage). */
+function productPageStatement(db: CatalogDb, query: ProductPageQuery, sort: ProductSort) {
+  const tsQuery = query.terms === null ? null : productSearchQuery(query.terms.map((_, index) => sql`${value(`term${index}`)}::text`));
   const rank = tsQuery === null ? null : sql<number>`ts_rank(${products.searchVector}, ${tsQuery})`;
   const conditions: (SQL | undefined)[] = [
     tsQuery === null ? undefined : sql`${products.searchVector} @@ (${tsQuery})`,
-    query.channel === null ? undefined : sql`${products.channels} @> array[${query.channel}]::text[]`,
+    query.channel === null ? undefined : sql`${products.channels} @> array[${value('channel')}::text]`,
   ];
   if (query.category !== null) {
-    const wanted = query.category.toLowerCase();
     const matchingCategories = db
       .select({ id: categories.id })
       .from(categories)
-      .where(or(eq(categories.slug, wanted), sql`lower(${categories.name}) = ${wanted}`));
+      .where(or(sql`${categories.slug} = ${value('category')}::text`, sql`lower(${categories.name}) = ${value('category')}::text`));
     conditions.push(inArray(products.categoryId, matchingCategories));
   }
   if (query.price !== null) {
-    const { currencyCode, minMinor, maxMinor } = query.price;
     conditions.push(
-      sql`exists (select 1 from ${variants} where ${variants.productId} = ${products.id} and ${variants.currencyCode} = ${currencyCode})`,
-      minMinor === null ? undefined : sql`${products.minPriceMinor} >= ${minMinor}`,
-      maxMinor === null ? undefined : sql`${products.minPriceMinor} <= ${maxMinor}`,
+      sql`exists (select 1 from ${variants} where ${variants.productId} = ${products.id} and ${variants.currencyCode} = ${value('currencyCode')}::text)`,
+      query.price.minMinor === null ? undefined : sql`${products.minPriceMinor} >= ${value('minMinor')}::bigint`,
+      query.price.maxMinor === null ? undefined : sql`${products.minPriceMinor} <= ${value('maxMinor')}::bigint`,
     );
   }
   if (query.inStockAt !== null) {
     conditions.push(sql`exists (
       select 1 from ${variants} inner join ${inventoryLevels} on ${inventoryLevels.variantId} = ${variants.id}
-      where ${variants.productId} = ${products.id} and ${inventoryLevels.locationId} = ${query.inStockAt}
+      where ${variants.productId} = ${products.id} and ${inventoryLevels.locationId} = ${value('inStockAt')}::text
         and ${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock} > 0)`);
   }
 
   let sortValue: SQL<number | null> = sql<null>`null::real`;
   let order: SQL[] = [asc(products.id)];
-  const after = query.after;
+  const after = query.after !== null;
+  const afterId = sql`${value('afterId')}::text`;
   switch (sort) {
     case 'CREATED':
-      if (after) conditions.push(gt(products.id, after.id));
+      if (after) conditions.push(sql`${products.id} > ${afterId}`);
       break;
     case 'NEWEST':
       order = [desc(products.id)];
-      if (after) conditions.push(lt(products.id, after.id));
+      if (after) conditions.push(sql`${products.id} < ${afterId}`);
       break;
     case 'PRICE_ASC':
     case 'PRICE_DESC': {
       const ascending = sort === 'PRICE_ASC';
+      const afterValue = sql`${value('afterValue')}::bigint`;
       sortValue = sql<number>`${minPrice}::float8`;
       order = ascending ? [asc(minPrice), asc(products.id)] : [desc(minPrice), desc(products.id)];
-      if (after) {
-        const value = after.value ?? 0;
-        conditions.push(ascending ? sql`(${minPrice}, ${products.id}) > (${value}, ${after.id})` : sql`(${minPrice}, ${products.id}) < (${value}, ${after.id})`);
-      }
+      if (after) conditions.push(ascending ? sql`(${minPrice}, ${products.id}) > (${afterValue}, ${afterId})` : sql`(${minPrice}, ${products.id}) < (${afterValue}, ${afterId})`);
       break;
     }
-    case 'RELEVANCE':
+    case 'RELEVANCE': {
+      const afterValue = sql`${value('afterValue')}::real`;
       sortValue = sql<number>`${rank!}::float8`;
       // Best match first; equal ranks in creation order.
       order = [sql`${rank!} desc`, asc(products.id)];
-      if (after) {
-        const value = after.value ?? 0;
-        conditions.push(sql`(${rank!} < ${value}::real or (${rank!} = ${value}::real and ${products.id} > ${after.id}))`);
-      }
+      if (after) conditions.push(sql`(${rank!} < ${afterValue} or (${rank!} = ${afterValue} and ${products.id} > ${afterId}))`);
       break;
+    }
   }
   return db
-    .select({ ...productColumns, sortValue: sortValue.mapWith((value) => (value === null ? null : Number(value))) })
+    .select({ ...productColumns, sortValue: sortValue.mapWith((sorted) => (sorted === null ? null : Number(sorted))) })
     .from(products)
     .where(and(...conditions))
     .orderBy(...order)
-    .limit(query.limit);
+    .limit(value('limit'));
 }
 
+/** `column = any($keys)`: one statement text for any number of keys (see preparedOnce). */
+const isAnyOfKeys = (column: SQLWrapper) => sql`${column} = any(${sql.placeholder('keys')})`;
+
 export function findProductsByIds(db: CatalogDb, ids: readonly string[]): Promise<ProductRow[]> {
-  return db.select(productColumns).from(products).where(inArray(products.id, [...ids]));
+  return preparedOnce(db, 'productsByIds', (on) => on.select(productColumns).from(products).where(isAnyOfKeys(products.id)).prepare('catalog_products_by_ids')).execute({ keys: ids });
 }
 
 export function findProductsBySlugs(db: CatalogDb, slugs: readonly string[]): Promise<ProductRow[]> {
-  return db.select(productColumns).from(products).where(inArray(products.slug, [...slugs]));
+  return preparedOnce(db, 'productsBySlugs', (on) => on.select(productColumns).from(products).where(isAnyOfKeys(products.slug)).prepare('catalog_products_by_slugs')).execute({ keys: slugs });
 }
 
 export function findCategoriesByIds(db: CatalogDb, ids: readonly string[]): Promise<CategoryRow[]> {
-  return db.select().from(categories).where(inArray(categories.id, [...ids]));
+  return preparedOnce(db, 'categoriesByIds', (on) => on.select().from(categories).where(isAnyOfKeys(categories.id)).prepare('catalog_categories_by_ids')).execute({ keys: ids });
 }
 
 export function findCategoriesBySlugOrName(db: CatalogDb, value: string): Promise<CategoryRow[]> {
@@ -157,27 +192,25 @@ export function findAllCategories(db: CatalogDb): Promise<CategoryRow[]> {
 }
 
 export function findVariantsByIds(db: CatalogDb, ids: readonly string[]): Promise<VariantRow[]> {
-  return db.select().from(variants).where(inArray(variants.id, [...ids]));
+  return preparedOnce(db, 'variantsByIds', (on) => on.select().from(variants).where(isAnyOfKeys(variants.id)).prepare('catalog_variants_by_ids')).execute({ keys: ids });
 }
 
 export function findVariantsBySkus(db: CatalogDb, skus: readonly string[]): Promise<VariantRow[]> {
-  return db.select().from(variants).where(inArray(variants.sku, [...skus]));
+  return preparedOnce(db, 'variantsBySkus', (on) => on.select().from(variants).where(isAnyOfKeys(variants.sku)).prepare('catalog_variants_by_skus')).execute({ keys: skus });
 }
 
 export function findVariantsByBarcodes(db: CatalogDb, barcodes: readonly string[]): Promise<VariantRow[]> {
-  return db.select().from(variants).where(inArray(variants.barcode, [...barcodes]));
+  return preparedOnce(db, 'variantsByBarcodes', (on) => on.select().from(variants).where(isAnyOfKeys(variants.barcode)).prepare('catalog_variants_by_barcodes')).execute({ keys: barcodes });
 }
 
 export function findVariantsByProductIds(db: CatalogDb, productIds: readonly string[]): Promise<VariantRow[]> {
-  return db
-    .select()
-    .from(variants)
-    .where(inArray(variants.productId, [...productIds]))
-    .orderBy(asc(variants.productId), asc(variants.position));
+  return preparedOnce(db, 'variantsByProductIds', (on) =>
+    on.select().from(variants).where(isAnyOfKeys(variants.productId)).orderBy(asc(variants.productId), asc(variants.position)).prepare('catalog_variants_by_product_ids'),
+  ).execute({ keys: productIds });
 }
 
 export function findLocationsByIds(db: CatalogDb, ids: readonly string[]): Promise<LocationRow[]> {
-  return db.select().from(locations).where(inArray(locations.id, [...ids]));
+  return preparedOnce(db, 'locationsByIds', (on) => on.select().from(locations).where(isAnyOfKeys(locations.id)).prepare('catalog_locations_by_ids')).execute({ keys: ids });
 }
 
 export function findLocations(db: CatalogDb, filter: { kind: string | null }): Promise<LocationRow[]> {
@@ -285,11 +318,14 @@ export function findFeedPage(db: CatalogDb, page: { after: FeedCursor | null; li
 }
 
 export function findVariantPricesByVariantIds(db: CatalogDb, variantIds: readonly string[]): Promise<VariantPriceRow[]> {
-  return db
-    .select()
-    .from(variantPrices)
-    .where(inArray(variantPrices.variantId, [...variantIds]))
-    .orderBy(asc(variantPrices.variantId), asc(variantPrices.currencyCode));
+  return preparedOnce(db, 'variantPricesByVariantIds', (on) =>
+    on
+      .select()
+      .from(variantPrices)
+      .where(isAnyOfKeys(variantPrices.variantId))
+      .orderBy(asc(variantPrices.variantId), asc(variantPrices.currencyCode))
+      .prepare('catalog_variant_prices_by_variant_ids'),
+  ).execute({ keys: variantIds });
 }
 
 export async function upsertVariantPrice(db: CatalogDb, price: typeof variantPrices.$inferInsert): Promise<void> {

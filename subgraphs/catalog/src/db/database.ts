@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createDatabase, runMigrations, type Database, type DatabaseClient, type Db } from '@omni/db';
+import { withOutboxWakeUps } from '@omni/events';
 import { tables } from './schema';
 
 export type CatalogDb = Db<typeof tables>;
@@ -10,5 +11,6 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 
 export async function openCatalogDatabase(client: DatabaseClient, options: { logSql?: boolean } = {}): Promise<CatalogDatabase> {
   await runMigrations(client, { schema: CATALOG_SCHEMA, migrationsFolder });
-  return createDatabase(client, tables, options);
+  // Commits that wrote to the outbox wake its relay, so live listeners hear of them at once.
+  return withOutboxWakeUps(createDatabase(client, tables, options));
 }

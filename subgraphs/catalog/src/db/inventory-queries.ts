@@ -12,6 +12,7 @@ import {
   type InventoryLevelRow,
 } from './schema';
 import type { CatalogDb } from './database';
+import { preparedOnce } from './prepared';
 
 /** Stock of one variant at one location; a location that never stocked the variant has zeros. */
 export interface StockLevelRecord {
@@ -29,21 +30,27 @@ export interface StockLevelRecord {
  * even where no stock row was ever written.
  */
 export function findStockLevelsByVariantIds(db: CatalogDb, variantIds: readonly string[]): Promise<StockLevelRecord[]> {
-  return db
-    .select({
-      variantId: variants.id,
-      locationId: locations.id,
-      onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`.mapWith(Number),
-      reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`.mapWith(Number),
-      safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
-      shortfall: sql<number>`coalesce(${inventoryLevels.shortfall}, 0)`.mapWith(Number),
-    })
-    .from(variants)
-    .crossJoin(locations)
-    .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)))
-    .where(inArray(variants.id, [...variantIds]))
-    .orderBy(asc(variants.id), asc(locations.id));
+  return preparedOnce(db, 'stockLevelsByVariantIds', (on) =>
+    on
+      .select(stockLevelColumns)
+      .from(variants)
+      .crossJoin(locations)
+      .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)))
+      .where(sql`${variants.id} = any(${sql.placeholder('variantIds')})`)
+      .orderBy(asc(variants.id), asc(locations.id))
+      .prepare('catalog_stock_levels_by_variant_ids'),
+  ).execute({ variantIds });
 }
+
+/** A level as stored, zeros where no row was ever written; integers as the driver hands them over. */
+const stockLevelColumns = {
+  variantId: variants.id,
+  locationId: locations.id,
+  onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`,
+  reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`,
+  safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`,
+  shortfall: sql<number>`coalesce(${inventoryLevels.shortfall}, 0)`,
+};
 
 export async function findStockLevel(db: CatalogDb, variantId: string, locationId: string): Promise<StockLevelRecord> {
   const [row] = await db
@@ -205,23 +212,34 @@ export async function lockInventoryLevels(db: CatalogDb, locationId: string, var
     .for('update');
 }
 
-/** Moves reserved (and on hand, when stock leaves) of one locked level. */
-export async function changeLevel(
+/**
+ * Moves reserved (and on hand, when stock leaves) of many locked levels of one location in one
+ * statement, whatever the number of lines; the levels after the change come back by variant id.
+ */
+export async function changeLevels(
   db: CatalogDb,
-  level: { variantId: string; locationId: string },
-  change: { reserved: number; onHand?: number },
-): Promise<StockLevelRecord> {
-  const [row] = await db
+  locationId: string,
+  changes: readonly { variantId: string; reserved: number; onHand?: number }[],
+): Promise<Map<string, StockLevelRecord>> {
+  if (changes.length === 0) return new Map();
+  const byVariant = (value: (change: (typeof changes)[number]) => number) =>
+    sql`case ${inventoryLevels.variantId} ${sql.join(changes.map((change) => sql`when ${change.variantId} then ${value(change)}::integer`), sql` `)} end`;
+  const rows = await db
     .update(inventoryLevels)
     .set({
-      reserved: sql`${inventoryLevels.reserved} + ${change.reserved}`,
-      onHand: sql`${inventoryLevels.onHand} + ${change.onHand ?? 0}`,
+      reserved: sql`${inventoryLevels.reserved} + ${byVariant((change) => change.reserved)}`,
+      onHand: sql`${inventoryLevels.onHand} + ${byVariant((change) => change.onHand ?? 0)}`,
       updatedAt: new Date(),
     })
-    .where(and(eq(inventoryLevels.variantId, level.variantId), eq(inventoryLevels.locationId, level.locationId)))
+    .where(and(eq(inventoryLevels.locationId, locationId), inArray(inventoryLevels.variantId, changes.map((change) => change.variantId))))
     .returning();
-  if (!row) throw new Error(`Inventory level ${level.variantId}@${level.locationId} vanished while locked`);
-  return toStockLevel(row);
+  if (rows.length !== new Set(changes.map((change) => change.variantId)).size) throw new Error(`Inventory levels at ${locationId} vanished while locked`);
+  return new Map(rows.map((row) => [row.variantId, toStockLevel(row)]));
+}
+
+/** Many adjustments in one statement. */
+export async function insertInventoryAdjustments(db: CatalogDb, adjustments: readonly NewInventoryAdjustment[]): Promise<void> {
+  if (adjustments.length > 0) await db.insert(inventoryAdjustments).values([...adjustments]);
 }
 
 export type NewInventoryReservation = typeof inventoryReservations.$inferInsert;
@@ -277,35 +295,37 @@ export function lockExpiredReservations(db: CatalogDb, now: Date, limit: number)
  * or location does not exist are left out; pairs never stocked come back as zeros.
  */
 export async function findStockLevelsAt(db: CatalogDb, keys: readonly string[]): Promise<StockLevelRecord[]> {
-  const pairs = keys.map((key) => key.split('|'));
-  const variantList = pairs.map(([variantId = '']) => variantId).join(',');
-  const locationList = pairs.map(([, locationId = '']) => locationId).join(',');
-  const wanted = sql`unnest(string_to_array(${variantList}, ','), string_to_array(${locationList}, ',')) as wanted(variant_id, location_id)`;
-  return db
-    .select({
-      variantId: variants.id,
-      locationId: locations.id,
-      onHand: sql<number>`coalesce(${inventoryLevels.onHand}, 0)`.mapWith(Number),
-      reserved: sql<number>`coalesce(${inventoryLevels.reserved}, 0)`.mapWith(Number),
-      safetyStock: sql<number>`coalesce(${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
-      shortfall: sql<number>`coalesce(${inventoryLevels.shortfall}, 0)`.mapWith(Number),
-    })
-    .from(wanted)
-    .innerJoin(variants, sql`${variants.id} = wanted.variant_id`)
-    .innerJoin(locations, sql`${locations.id} = wanted.location_id`)
-    .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)));
+  const variantIds: string[] = [];
+  const locationIds: string[] = [];
+  for (const key of keys) {
+    const separator = key.indexOf('|');
+    variantIds.push(key.slice(0, separator));
+    locationIds.push(key.slice(separator + 1));
+  }
+  return preparedOnce(db, 'stockLevelsAt', (on) =>
+    on
+      .select(stockLevelColumns)
+      .from(sql`unnest(${sql.placeholder('variantIds')}::text[], ${sql.placeholder('locationIds')}::text[]) as wanted(variant_id, location_id)`)
+      .innerJoin(variants, sql`${variants.id} = wanted.variant_id`)
+      .innerJoin(locations, sql`${locations.id} = wanted.location_id`)
+      .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)))
+      .prepare('catalog_stock_levels_at'),
+  ).execute({ variantIds, locationIds });
 }
 
 /** Units available to sell per variant, summed over every location, for many variants in one statement. */
 export function findAvailableTotals(db: CatalogDb, variantIds: readonly string[]): Promise<{ variantId: string; available: number }[]> {
-  return db
-    .select({
-      variantId: inventoryLevels.variantId,
-      available: sql<number>`sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))`.mapWith(Number),
-    })
-    .from(inventoryLevels)
-    .where(inArray(inventoryLevels.variantId, [...variantIds]))
-    .groupBy(inventoryLevels.variantId);
+  return preparedOnce(db, 'availableTotals', (on) =>
+    on
+      .select({
+        variantId: inventoryLevels.variantId,
+        available: sql<number>`sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))`.mapWith(Number),
+      })
+      .from(inventoryLevels)
+      .where(sql`${inventoryLevels.variantId} = any(${sql.placeholder('variantIds')})`)
+      .groupBy(inventoryLevels.variantId)
+      .prepare('catalog_available_totals'),
+  ).execute({ variantIds });
 }
 
 /** Levels of these locations short after offline sales, per location by variant id. */

@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { createOutboxTable } from '@omni/events';
 
 /** Everything the catalog subgraph stores lives in its own Postgres schema. */
 export const catalogSchema = pgSchema('catalog');
@@ -274,6 +275,12 @@ export const catalogFeed = catalogSchema.table(
   (table) => [index('catalog_feed_position_idx').on(table.txId, table.productId)],
 );
 
+/**
+ * Stock and product changes (`stock.changed`, `product.changed`), written in the transaction that
+ * makes them, for live subscriptions and caches.
+ */
+export const outboxEvents = createOutboxTable(catalogSchema);
+
 export const tables = {
   categories,
   products,
@@ -284,6 +291,7 @@ export const tables = {
   inventoryAdjustments,
   inventoryReservations,
   catalogFeed,
+  outboxEvents,
 };
 export type CategoryRow = typeof categories.$inferSelect;
 /** A product as the services see it: the search vector stays in the database. */

@@ -16,18 +16,24 @@ import { findAdjustmentPages, findAvailableTotals, findShortfallsByLocationIds, 
 
 /** Fresh per request: nothing cached across callers. */
 export function createLoaders(db: CatalogDb) {
+  const variantById = createKeyedLoader((ids: readonly string[]) => findVariantsByIds(db, ids), (row) => row.id);
   return {
     productById: createKeyedLoader((ids: readonly string[]) => findProductsByIds(db, ids), (row) => row.id),
     productBySlug: createKeyedLoader((slugs: readonly string[]) => findProductsBySlugs(db, slugs), (row) => row.slug),
     categoryById: createKeyedLoader((ids: readonly string[]) => findCategoriesByIds(db, ids), (row) => row.id),
-    variantById: createKeyedLoader((ids: readonly string[]) => findVariantsByIds(db, ids), (row) => row.id),
+    variantById,
     variantBySku: createKeyedLoader((skus: readonly string[]) => findVariantsBySkus(db, skus), (row) => row.sku),
     variantByBarcode: createKeyedLoader(
       (barcodes: readonly string[]) => findVariantsByBarcodes(db, barcodes),
       (row) => row.barcode ?? '',
     ),
+    /** A product's variants; each is then known by id too, for the fields that look one up. */
     variantsByProductId: createGroupedLoader(
-      (ids: readonly string[]) => findVariantsByProductIds(db, ids),
+      async (ids: readonly string[]) => {
+        const rows = await findVariantsByProductIds(db, ids);
+        for (const row of rows) variantById.prime(row.id, row);
+        return rows;
+      },
       (row) => row.productId,
     ),
     /** Every location under the one key 'all': one statement however many variants ask. */

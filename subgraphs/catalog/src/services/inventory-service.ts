@@ -26,6 +26,7 @@ import {
 } from '../db/inventory-queries';
 import type { InventoryAdjustmentRow } from '../db/schema';
 import { touchFeed } from '../db/catalog-queries';
+import { publishStockChanged } from './catalog-events';
 import { canSeeInventoryInternals } from './catalog-access';
 import {
   ADJUSTMENT_REASONS,
@@ -79,6 +80,7 @@ export async function setSafetyStock(ctx: CatalogContext, rawInput: SetSafetySto
     await lockInventoryLevel(tx, input.variantId, input.locationId);
     const updated = await updateLockedLevel(tx, input.variantId, input.locationId, { safetyStock: input.safetyStock });
     await touchFeed(tx, [variant.productId]);
+    await publishStockChanged(tx, [{ variantId: input.variantId, productId: variant.productId, locationId: input.locationId }]);
     return updated;
   });
   forgetStock(ctx);
@@ -225,6 +227,7 @@ export async function recordInventoryAdjustment(
         createdAt: new Date(),
       });
       await touchFeed(tx, [variant.productId]);
+      await publishStockChanged(tx, [{ variantId: input.variantId, productId: variant.productId, locationId: input.locationId }]);
       return succeed({ stockLevel, adjustment });
     });
   } catch (error) {

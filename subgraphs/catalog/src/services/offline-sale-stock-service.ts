@@ -3,6 +3,7 @@ import { isIdOf, isUniqueViolation, newId } from '@omni/db';
 import { fail, isUsableIdempotencyKey, requireInternalCall, succeed, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, type Outcome } from '@omni/graphql';
 import { forgetStock, type CatalogContext } from '../context';
 import { touchFeed } from '../db/catalog-queries';
+import { publishStockChanged } from './catalog-events';
 import {
   ensureInventoryLevels,
   findAdjustmentsByIdempotencyKeys,
@@ -103,6 +104,7 @@ export async function recordOfflineSaleStock(ctx: CatalogContext, rawInput: Reco
         );
       }
       await touchFeed(tx, [...new Set(variants.map((variant) => variant!.productId))]);
+      await publishStockChanged(tx, variants.map((variant) => ({ variantId: variant!.id, productId: variant!.productId, locationId: input.locationId })));
       return succeed(adjustments.map(answerOf));
     });
   } catch (error) {

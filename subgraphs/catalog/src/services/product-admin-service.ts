@@ -30,6 +30,7 @@ import {
   type NewProduct,
 } from '../db/catalog-queries';
 import type { ProductRow, VariantRow } from '../db/schema';
+import { publishProductChanged } from './catalog-events';
 
 /** Large enough for any real price list; keeps a typo from storing a price nobody can pay. */
 const MAX_PRICE_MINOR = 100_000_000_00;
@@ -196,7 +197,7 @@ export async function createProduct(ctx: CatalogContext, rawInput: CreateProduct
   try {
     const created = await ctx.db.transaction(async (tx) => {
       const row = await insertProduct(tx, product);
-      await insertVariants(
+      const inserted = await insertVariants(
         tx,
         input.variants.map((variant, position) => ({
           id: newId('var'),
@@ -214,6 +215,7 @@ export async function createProduct(ctx: CatalogContext, rawInput: CreateProduct
         })),
       );
       await touchFeed(tx, [productId]);
+      await publishProductChanged(tx, { productId, variantIds: inserted.map((variant) => variant.id), changes: ['details', 'price', 'publication'] });
       return row;
     });
     return succeed(created);
@@ -257,6 +259,7 @@ export async function updateProduct(ctx: CatalogContext, rawInput: UpdateProduct
       ...(input.imageUrls ? { imageUrls: input.imageUrls } : {}),
     });
     await touchFeed(tx, [input.id]);
+    await publishProductChanged(tx, { productId: input.id, changes: ['details'] });
     return succeed(updated);
   });
 }
@@ -310,6 +313,8 @@ export async function updateVariant(ctx: CatalogContext, rawInput: UpdateVariant
     });
     await refreshMinPrice(tx, variant.productId);
     await touchFeed(tx, [variant.productId]);
+    const repriced = priceMinor !== variant.priceMinor || compareAtMinor !== variant.compareAtMinor;
+    await publishProductChanged(tx, { productId: variant.productId, variantIds: [variant.id], changes: [...(repriced ? ['price' as const] : []), ...(input.barcode ? ['details' as const] : [])] });
     return succeed(updated);
   });
 }
@@ -349,6 +354,7 @@ export async function setVariantPrice(ctx: CatalogContext, rawInput: SetVariantP
       await upsertVariantPrice(tx, { variantId: variant.id, currencyCode: price.currencyCode, amountMinor: price.minor, compareAtMinor });
     }
     await touchFeed(tx, [variant.productId]);
+    await publishProductChanged(tx, { productId: variant.productId, variantIds: [variant.id], changes: ['price'] });
     return succeed(updated);
   });
 }
@@ -380,6 +386,7 @@ export async function changePublication(
     const everChannels = CHANNELS.filter((channel) => product.everChannels.includes(channel) || next.includes(channel));
     const updated = await updateProductRow(tx, input.id, { channels: next, everChannels });
     await touchFeed(tx, [input.id]);
+    await publishProductChanged(tx, { productId: input.id, changes: ['publication'] });
     return succeed(updated);
   });
 }

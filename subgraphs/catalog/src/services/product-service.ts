@@ -147,15 +147,13 @@ export async function productCategory(ctx: CatalogContext, product: ProductRow):
   return ctx.loaders.categoryById.load(product.categoryId);
 }
 
-/** Variants in the order the merchant arranged them. */
-export async function listVariants(ctx: CatalogContext, product: Pick<ProductRow, 'id'>): Promise<VariantRow[]> {
-  const variants = await ctx.loaders.variantsByProductId.load(product.id);
-  for (const variant of variants) ctx.loaders.variantById.prime(variant.id, variant);
-  return variants;
+/** Variants in the order the merchant arranged them (the loader also knows each by id then). */
+export function listVariants(ctx: CatalogContext, product: Pick<ProductRow, 'id'>): Promise<VariantRow[]> {
+  return ctx.loaders.variantsByProductId.load(product.id);
 }
 
-export async function productPriceRange(ctx: CatalogContext, product: ProductRow): Promise<{ min: Money; max: Money } | null> {
-  return priceRangeOf(await listVariants(ctx, product));
+export function productPriceRange(ctx: CatalogContext, product: ProductRow): Promise<{ min: Money; max: Money } | null> {
+  return listVariants(ctx, product).then(priceRangeOf);
 }
 
 export async function productAvailableForSale(ctx: CatalogContext, product: ProductRow): Promise<boolean> {

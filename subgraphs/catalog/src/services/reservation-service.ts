@@ -4,11 +4,12 @@ import { fail, requireInternalCall, succeed, userError, userErrorsFromIssues, de
 import { forgetStock, type CatalogContext } from '../context';
 import type { CatalogDb } from '../db/database';
 import { findVariantsByIds, touchFeed } from '../db/catalog-queries';
+import { publishStockChanged } from './catalog-events';
 import {
-  changeLevel,
+  changeLevels,
   findReservation,
   findReservationByKey,
-  insertInventoryAdjustment,
+  insertInventoryAdjustments,
   insertReservation,
   lockExpiredReservations,
   lockInventoryLevels,
@@ -105,7 +106,7 @@ export async function reserveInventory(ctx: CatalogContext, rawInput: ReserveInv
         }
       }
       if (shortages.length > 0) return fail(...shortages);
-      for (const line of sorted) await changeLevel(tx, { variantId: line.variantId, locationId: input.locationId }, { reserved: line.quantity });
+      await changeLevels(tx, input.locationId, sorted.map((line) => ({ variantId: line.variantId, reserved: line.quantity })));
       const reservation = await insertReservation(tx, {
         id: newId('res'),
         locationId: input.locationId,
@@ -118,6 +119,7 @@ export async function reserveInventory(ctx: CatalogContext, rawInput: ReserveInv
         requestFingerprint: fingerprint,
       });
       await touchFeed(tx, variants.map((variant) => variant.productId));
+      await publishStockChanged(tx, variants.map((variant) => ({ variantId: variant.id, productId: variant.productId, locationId: input.locationId })));
       return succeed(reservation);
     });
   } catch (error) {
@@ -197,29 +199,31 @@ async function endReservation(
 ): Promise<InventoryReservationRow> {
   const lines: ReservationLine[] = [...reservation.lines].sort((a, b) => a.variantId.localeCompare(b.variantId));
   await lockInventoryLevels(tx, reservation.locationId, lines.map((line) => line.variantId));
-  for (const line of lines) {
-    const level = { variantId: line.variantId, locationId: reservation.locationId };
-    if (status === 'COMMITTED') {
-      const after = await changeLevel(tx, level, { reserved: -line.quantity, onHand: -line.quantity });
-      await insertInventoryAdjustment(tx, {
+  // Every line in one statement each, whatever the size of the reservation.
+  const sold = status === 'COMMITTED';
+  const after = await changeLevels(tx, reservation.locationId, lines.map((line) => ({ variantId: line.variantId, reserved: -line.quantity, onHand: sold ? -line.quantity : 0 })));
+  if (sold) {
+    const note = `Reservation ${reservation.id} committed${reservation.reference ? ` for ${reservation.reference}` : ''}`;
+    await insertInventoryAdjustments(
+      tx,
+      lines.map((line) => ({
         id: newId('adj'),
         variantId: line.variantId,
         locationId: reservation.locationId,
         delta: -line.quantity,
-        reason: 'SOLD',
-        note: `Reservation ${reservation.id} committed${reservation.reference ? ` for ${reservation.reference}` : ''}`,
-        onHandAfter: after.onHand,
+        reason: 'SOLD' as const,
+        note,
+        onHandAfter: after.get(line.variantId)!.onHand,
         staffId: null,
         idempotencyKey: `${reservation.id}:${line.variantId}`,
         requestFingerprint: JSON.stringify(['reservation', reservation.id, line.variantId, line.quantity]),
         createdAt: new Date(),
-      });
-    } else {
-      await changeLevel(tx, level, { reserved: -line.quantity });
-    }
+      })),
+    );
   }
   const variants = await findVariantsByIds(tx, lines.map((line) => line.variantId));
   await touchFeed(tx, variants.map((variant) => variant.productId));
+  await publishStockChanged(tx, variants.map((variant) => ({ variantId: variant.id, productId: variant.productId, locationId: reservation.locationId })));
   return setReservationStatus(tx, reservation.id, status);
 }
 

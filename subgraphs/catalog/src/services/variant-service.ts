@@ -58,7 +58,7 @@ export function listStockLevels(ctx: CatalogContext, variant: Pick<VariantRow, '
 }
 
 /** Null only when the location does not exist. One row per variant, however many locations there are. */
-export async function variantAvailability(ctx: CatalogContext, variant: VariantRow, locationId: string): Promise<StockLevelRecord | null> {
+export function variantAvailability(ctx: CatalogContext, variant: VariantRow, locationId: string): Promise<StockLevelRecord | null> | null {
   if (!isIdOf('loc', locationId)) return null;
   return ctx.loaders.stockLevelAt.load(stockLevelKey(variant.id, locationId));
 }

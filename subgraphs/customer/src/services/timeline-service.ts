@@ -229,13 +229,21 @@ async function applyCustomerEvent(tx: CustomerDb, event: DomainEvent, options: E
  */
 export async function receiveCustomerEvents(ctx: CustomerContext, events: readonly DomainEventWire[]): Promise<number> {
   requireInternalCall(ctx.caller);
+  return applyCustomerEvents(ctx, events.map(fromWire));
+}
+
+/** What applying events needs: the same for the internal mutation and the event bus consumer. */
+export type CustomerEventDeps = Pick<CustomerContext, 'db' | 'reminderSender' | 'loyaltyPointsPerCurrencyUnit'>;
+
+/** Applies delivered events (see `receiveCustomerEvents`); returns how many were new. */
+export async function applyCustomerEvents(deps: CustomerEventDeps, events: readonly DomainEvent[]): Promise<number> {
   const reminders: CartReminder[] = [];
-  const applied = await consumeEvents(ctx.db, processedEvents, TIMELINE_CONSUMER, events.map(fromWire), async (tx, event) => {
-    const reminder = await applyCustomerEvent(tx, event, { remindersOn: ctx.reminderSender !== null, loyaltyPointsPerCurrencyUnit: ctx.loyaltyPointsPerCurrencyUnit });
+  const applied = await consumeEvents(deps.db, processedEvents, TIMELINE_CONSUMER, events, async (tx, event) => {
+    const reminder = await applyCustomerEvent(tx, event, { remindersOn: deps.reminderSender !== null, loyaltyPointsPerCurrencyUnit: deps.loyaltyPointsPerCurrencyUnit });
     if (reminder) reminders.push(reminder);
   });
   for (const reminder of reminders) {
-    await ctx.reminderSender?.send(reminder).catch((error: unknown) => console.error(`[cart reminder] not sent to ${reminder.customerId}: ${error instanceof Error ? error.message : String(error)}`));
+    await deps.reminderSender?.send(reminder).catch((error: unknown) => console.error(`[cart reminder] not sent to ${reminder.customerId}: ${error instanceof Error ? error.message : String(error)}`));
   }
   return applied;
 }

@@ -60,5 +60,10 @@ async function applyCustomerEvent(tx: PromotionsDb, event: DomainEvent, now: Dat
  */
 export async function receivePromotionEvents(ctx: PromotionsContext, events: readonly DomainEventWire[]): Promise<number> {
   requireInternalCall(ctx.caller);
-  return consumeEvents(ctx.db, processedEvents, PROMOTIONS_CUSTOMER_EVENTS_CONSUMER, events.map(fromWire), (tx: EventDb, event) => applyCustomerEvent(tx as PromotionsDb, event, ctx.now));
+  return applyPromotionEvents(ctx, events.map(fromWire));
+}
+
+/** Applies delivered events (see `receivePromotionEvents`), for the internal mutation and the event bus consumer alike. */
+export async function applyPromotionEvents(deps: Pick<PromotionsContext, 'db' | 'now'>, events: readonly DomainEvent[]): Promise<number> {
+  return consumeEvents(deps.db, processedEvents, PROMOTIONS_CUSTOMER_EVENTS_CONSUMER, events, (tx: EventDb, event) => applyCustomerEvent(tx as PromotionsDb, event, deps.now));
 }

@@ -25,5 +25,10 @@ async function applyCustomerEvent(tx: EventDb, event: DomainEvent): Promise<void
  */
 export async function receiveSupportEvents(ctx: SupportContext, events: readonly DomainEventWire[]): Promise<number> {
   requireInternalCall(ctx.caller);
-  return consumeEvents(ctx.db, processedEvents, SUPPORT_CUSTOMER_EVENTS_CONSUMER, events.map(fromWire), applyCustomerEvent);
+  return applySupportEvents(ctx, events.map(fromWire));
+}
+
+/** Applies delivered events (see `receiveSupportEvents`), for the internal mutation and the event bus consumer alike. */
+export async function applySupportEvents(deps: Pick<SupportContext, 'db'>, events: readonly DomainEvent[]): Promise<number> {
+  return consumeEvents(deps.db, processedEvents, SUPPORT_CUSTOMER_EVENTS_CONSUMER, events, applyCustomerEvent);
 }

@@ -1,0 +1,191 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { demoId } from '@omni/db';
+import { SUPERGRAPH_FILE } from '@omni/gateway';
+import { generateLargeCatalog } from '@omni/subgraph-catalog';
+import { createTestDatabase, onPostgresServer, TEST_SIGNING_SECRET, TEST_TOKEN_SECRET } from '@omni/testing';
+import { openDatabases } from '../../src/start-supergraph';
+import { benchEdgeEnv, benchRateLimitEnv } from '../bench-rate-limits';
+import { freePorts } from '../free-ports';
+import { startProcessSupergraph } from '../process-supergraph';
+import { NeedsPostgresError } from '../process-target';
+import { spawnService, type ServiceProcess } from '../service-process';
+import { postgresBackendCpu } from './postgres-backends';
+import { subgraphRequestsSoFar } from './subgraph-requests';
+
+/** The gateways compared, in the order of the table; ours first, the ratios are to it. */
+export const GATEWAYS = ['ours', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off'] as const;
+export type GatewayName = (typeof GATEWAYS)[number];
+export const GATEWAY_LABELS: Record<GatewayName, string> = {
+  ours: 'ours',
+  'apollo-gateway': 'stock @apollo/gateway',
+  'hive-gateway': 'Hive Gateway (defaults)',
+  'hive-gateway-dedup-off': 'Hive Gateway (dedup off)',
+};
+
+const SUBGRAPH_NAMES = ['customer', 'catalog', 'cart', 'promotions', 'support'] as const;
+const READY_TIMEOUT_MS = 120_000;
+/** 2,000 generated products (the generator makes four variants each) across 20 locations. */
+const GENERATED_PRODUCTS = 2_000;
+const VARIANTS_PER_GENERATED_PRODUCT = 4;
+const LOCATIONS = 20;
+
+export interface UsageReading {
+  /** CPU ms so far by process: `gateway` (whichever is measured), each subgraph, `postgres`. */
+  cpuMs: Record<string, number>;
+  /** SQL statements the subgraphs have sent so far. */
+  statements: number;
+  /** Requests each subgraph has answered so far. */
+  subgraphRequests: Record<string, number>;
+}
+
+export interface CompareTarget {
+  urls: Record<GatewayName, string>;
+  /** The secret access tokens are minted with, and the one caller headers are signed with. */
+  tokenSecret: string;
+  signingSecret: string;
+  /** Ids of customers created for per-user traffic, one per connection. */
+  customerIds: string[];
+  /** Reads every counter at once for one gateway (its process's CPU counts as `gateway`). */
+  usage(gateway: GatewayName): Promise<UsageReading>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One database on the server at DATABASE_URL (migrated, seeded with the demo data plus a generated
+ * catalog of 2,000 products and customers for per-user traffic), the five subgraphs and our gateway
+ * as processes, and the three peers in front of the same subgraphs and the same supergraph SDL,
+ * each a process of its own on the same Node binary (and the same TypeScript loader).
+ */
+export async function startCompareTarget(options: { customers: number; poolSize: number; log: (line: string) => void }): Promise<CompareTarget> {
+  if (!onPostgresServer()) throw new NeedsPostgresError('--compare needs DATABASE_URL pointing at a Postgres server: the subgraphs run as separate processes.');
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
+    cleanups.length = 0;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the gateways and services and dropping the bench database…`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  cleanups.push(async () => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
+
+  try {
+    const database = await createTestDatabase({ maxConnections: 3, service: 'bench' });
+    cleanups.push(() => database.drop());
+    if (database.client.kind !== 'postgres') throw new NeedsPostgresError('--compare needs a Postgres server');
+    const databases = await openDatabases({ databases: database.client, seedDemoData: true });
+    const started = Date.now();
+    const generated = await generateLargeCatalog(databases.catalog.db, { variants: GENERATED_PRODUCTS * VARIANTS_PER_GENERATED_PRODUCT, locations: LOCATIONS });
+    await databases.catalog.db.execute(sql`vacuum analyze`);
+    options.log(`catalog: +${generated.products} products, +${generated.variants} variants, ${generated.locations} locations in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+    const customerIds = Array.from({ length: options.customers }, (_, index) => demoId('cus', `bench-${index + 1}`, 1_000 + index));
+    for (const [index, id] of customerIds.entries()) {
+      await databases.customer.db.execute(sql`insert into customer.customers (id, first_name, last_name, locale) values (${id}, ${'Bench'}, ${`Shopper ${index + 1}`}, ${'de'}) on conflict do nothing`);
+    }
+
+    const supergraph = await startProcessSupergraph({
+      databaseUrl: database.client.url,
+      signingSecret: TEST_SIGNING_SECRET,
+      tokenSecret: TEST_TOKEN_SECRET,
+      gatewayEnv: benchRateLimitEnv('bench'),
+      // One process per service: the single-worker figures (WORKERS would add processes the CPU readings miss).
+      env: { ...benchEdgeEnv('on'), BENCH_UNBOUND_CALLER_HEADERS: 'true', DATABASE_POOL_SIZE: String(options.poolSize), WORKERS: '1' },
+    });
+    cleanups.push(() => supergraph.stop());
+
+    // The same supergraph SDL as ours, pointing at the bench's subgraph processes.
+    const folder = mkdtempSync(join(tmpdir(), 'omni-bench-compare-'));
+    cleanups.push(async () => rmSync(folder, { recursive: true, force: true }));
+    const supergraphFile = join(folder, 'supergraph.graphql');
+    writeFileSync(supergraphFile, withSubgraphUrls(readFileSync(SUPERGRAPH_FILE, 'utf8'), supergraph.subgraphUrls));
+
+    const host = '127.0.0.1';
+    const [apolloPort, hivePort, hiveNoDedupPort] = await freePorts(3, host);
+    const peerEnv = (port: number | undefined, deduplication: 'default' | 'off') => ({
+      ...inheritedEnv(),
+      HOST: host,
+      PORT: String(port),
+      PEER_SUPERGRAPH_FILE: supergraphFile,
+      PEER_DEDUPLICATION: deduplication,
+    });
+    const directory = new URL('./', import.meta.url);
+    const peers: Record<Exclude<GatewayName, 'ours'>, ServiceProcess> = {
+      'apollo-gateway': spawnService({
+        name: 'apollo-gateway',
+        directory,
+        entry: new URL('./stock-apollo-gateway.ts', import.meta.url),
+        url: `http://${host}:${apolloPort}/`,
+        env: peerEnv(apolloPort, 'default'),
+        readyWhen: (response) => response.ok,
+      }),
+      'hive-gateway': spawnService({
+        name: 'hive-gateway',
+        directory,
+        entry: new URL('./hive-gateway.ts', import.meta.url),
+        url: `http://${host}:${hivePort}/graphql`,
+        env: peerEnv(hivePort, 'default'),
+        readyWhen: (response) => response.ok,
+      }),
+      'hive-gateway-dedup-off': spawnService({
+        name: 'hive-gateway-dedup-off',
+        directory,
+        entry: new URL('./hive-gateway.ts', import.meta.url),
+        url: `http://${host}:${hiveNoDedupPort}/graphql`,
+        env: peerEnv(hiveNoDedupPort, 'off'),
+        readyWhen: (response) => response.ok,
+      }),
+    };
+    cleanups.push(async () => void (await Promise.all(Object.values(peers).map((peer) => peer.stop()))));
+    await Promise.all(Object.values(peers).map((peer) => peer.ready(READY_TIMEOUT_MS)));
+
+    const postgres = postgresBackendCpu(database.client.sql);
+    const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphUrls[name]]));
+    return {
+      urls: {
+        ours: supergraph.gatewayUrl,
+        'apollo-gateway': peers['apollo-gateway'].url,
+        'hive-gateway': peers['hive-gateway'].url,
+        'hive-gateway-dedup-off': peers['hive-gateway-dedup-off'].url,
+      },
+      tokenSecret: TEST_TOKEN_SECRET,
+      signingSecret: TEST_SIGNING_SECRET,
+      customerIds,
+      async usage(gateway) {
+        const [services, peerUsage, postgresMs, subgraphRequests] = await Promise.all([
+          supergraph.usage(),
+          gateway === 'ours' ? undefined : peers[gateway].usage(),
+          postgres.cpuMs(),
+          subgraphRequestsSoFar(subgraphUrls),
+        ]);
+        const cpuMs: Record<string, number> = { gateway: (peerUsage ?? services.gateway)!.cpuMs };
+        let statements = 0;
+        for (const name of SUBGRAPH_NAMES) {
+          cpuMs[name] = services[name]!.cpuMs;
+          statements += services[name]!.statements;
+        }
+        if (postgresMs !== undefined) cpuMs.postgres = postgresMs;
+        return { cpuMs, statements, subgraphRequests };
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The supergraph with each `@join__graph` URL replaced by where that subgraph listens in this run. */
+export function withSubgraphUrls(supergraphSdl: string, urls: Record<string, string>): string {
+  return supergraphSdl.replace(/@join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name: string) => (urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole));
+}
+
+/** The bench's environment minus what would point a peer elsewhere. */
+function inheritedEnv(): Record<string, string> {
+  const dropped = /^(?:[A-Z]+_DATABASE_URL|DATABASE_URL|PORT|HOST)$/;
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !dropped.test(entry[0])));
+}

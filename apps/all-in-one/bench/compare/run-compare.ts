@@ -1,0 +1,159 @@
+import { canonicalJson } from '@omni/auth';
+import { GATEWAY_LABELS, GATEWAYS, startCompareTarget, type CompareTarget, type GatewayName, type UsageReading } from './compare-target';
+import type { RoundResult } from './load';
+import { compareOperations, type CompareOperation } from './operations';
+
+export interface CompareOptions {
+  rounds: number;
+  seconds: number;
+  connections: number;
+  /** Connections each subgraph keeps to Postgres (the server is shared; every process has its own pool). */
+  poolSize: number;
+  /** Only the operations whose name contains this text. */
+  only?: string;
+}
+
+/** How often the counters are read while waiting for the requests still in flight after a round. */
+const IN_FLIGHT_MS = 250;
+const QUIET_TIMEOUT_MS = 10_000;
+const SUBGRAPHS = ['customer', 'catalog', 'cart', 'promotions', 'support'] as const;
+
+interface Totals {
+  rounds: RoundResult[];
+  cpuMs: Record<string, number>;
+  statements: number;
+  subgraphRequests: Record<string, number>;
+}
+
+/**
+ * `npm run bench -- --compare`: our gateway beside stock Apollo Gateway and Hive Gateway (with its
+ * defaults and with its fetch deduplication off), each its own process in front of the same
+ * subgraph processes, supergraph and database. Every operation runs in alternating rounds (the
+ * gateway that goes first rotates), so a burst of noise on the shared machine spreads over all of
+ * them. Prints, per operation, throughput and the ratio to ours, latency, the CPU time every
+ * process spent per operation, requests the subgraphs answered and SQL statements they sent per
+ * operation; first it checks that every gateway returns the same data, and says so loudly if not.
+ */
+export async function runCompare(options: CompareOptions): Promise<void> {
+  const log = (line: string) => console.log(line);
+  const target = await startCompareTarget({ customers: options.connections, poolSize: options.poolSize, log });
+  try {
+    const operations = (await compareOperations(target, { connections: options.connections, seconds: options.seconds })).filter(
+      (operation) => !options.only || `${operation.name} (${operation.traffic})`.includes(options.only),
+    );
+    log(
+      `compare: ${GATEWAYS.map((gateway) => GATEWAY_LABELS[gateway]).join(', ')}; node ${process.version}; ${options.connections} connections; ` +
+        `${options.rounds} alternating rounds × ${options.seconds}s per gateway per operation; subgraph pools ${options.poolSize} connections each`,
+    );
+    for (const operation of operations) await operation.prepare?.();
+    const mismatches = await checkSameData(target, operations);
+
+    const summary: Record<string, string | number>[] = [];
+    for (const operation of operations) {
+      const totals = Object.fromEntries(GATEWAYS.map((gateway) => [gateway, { rounds: [], cpuMs: {}, statements: 0, subgraphRequests: {} } as Totals])) as Record<GatewayName, Totals>;
+      for (let round = 0; round < options.rounds; round += 1) {
+        for (const gateway of rotated(GATEWAYS, round)) {
+          await measureRound(target, operation, gateway, round, totals[gateway]);
+        }
+      }
+      const rows = GATEWAYS.map((gateway) => rowOf(gateway, totals[gateway], totals.ours));
+      console.log(`\n${operation.name} — ${operation.traffic} traffic`);
+      console.table(rows);
+      summary.push({
+        operation: `${operation.name} (${operation.traffic})`,
+        ...Object.fromEntries(GATEWAYS.map((gateway) => [GATEWAY_LABELS[gateway], gateway === 'ours' ? `${meanRps(totals.ours)} req/s` : ratio(meanRps(totals[gateway]), meanRps(totals.ours))])),
+      });
+    }
+    console.log('\nrequests/s relative to ours (ours: absolute)');
+    console.table(summary);
+    if (mismatches.length > 0) console.log(`\n!!! ${mismatches.length} DATA MISMATCHES, see above: ${mismatches.join('; ')}`);
+  } finally {
+    await target.stop();
+  }
+}
+
+async function measureRound(target: CompareTarget, operation: CompareOperation, gateway: GatewayName, round: number, totals: Totals): Promise<void> {
+  // The round's preparations (callers, fresh carts) run before the counters are read.
+  const load = await operation.prepareRound(gateway, target.urls[gateway], round);
+  const before = await quietUsage(target, gateway);
+  const result = await load();
+  const after = await quietUsage(target, gateway);
+  totals.rounds.push(result);
+  for (const [name, value] of Object.entries(after.cpuMs)) totals.cpuMs[name] = (totals.cpuMs[name] ?? 0) + value - (before.cpuMs[name] ?? value);
+  for (const [name, value] of Object.entries(after.subgraphRequests)) totals.subgraphRequests[name] = (totals.subgraphRequests[name] ?? 0) + value - (before.subgraphRequests[name] ?? value);
+  totals.statements += after.statements - before.statements;
+}
+
+/**
+ * The counters once the requests still in flight when the clock ran out are done: when the
+ * subgraphs have answered nothing new for a moment (or after QUIET_TIMEOUT_MS on a saturated machine).
+ */
+async function quietUsage(target: CompareTarget, gateway: GatewayName): Promise<UsageReading> {
+  const deadline = Date.now() + QUIET_TIMEOUT_MS;
+  let reading = await target.usage(gateway);
+  for (;;) {
+    await sleep(IN_FLIGHT_MS);
+    const next = await target.usage(gateway);
+    const answered = (usage: UsageReading) => Object.values(usage.subgraphRequests).reduce((sum, value) => sum + value, 0);
+    if (answered(next) === answered(reading) || Date.now() > deadline) return next;
+    reading = next;
+  }
+}
+
+function rowOf(gateway: GatewayName, totals: Totals, ours: Totals): Record<string, string | number> {
+  const requests = totals.rounds.reduce((sum, round) => sum + round.sent, 0);
+  const per = (value: number) => (requests === 0 ? 'n/a' : round2(value / requests));
+  const cpu = Object.fromEntries(['gateway', ...SUBGRAPHS, 'postgres'].map((name) => [`CPU ${name}`, name in totals.cpuMs ? per(totals.cpuMs[name]!) : 'n/a']));
+  const cpuAll = Object.values(totals.cpuMs).reduce((sum, value) => sum + value, 0);
+  const fetches = Object.values(totals.subgraphRequests).reduce((sum, value) => sum + value, 0);
+  return {
+    gateway: GATEWAY_LABELS[gateway],
+    'req/s': meanRps(totals),
+    'vs ours': gateway === 'ours' ? '1.00' : ratio(meanRps(totals), meanRps(ours)),
+    'p50 ms': round2(mean(totals.rounds.map((round) => round.p50))),
+    'p99 ms': round2(mean(totals.rounds.map((round) => round.p99))),
+    errors: totals.rounds.reduce((sum, round) => sum + round.errors, 0),
+    ...cpu,
+    'CPU all': per(cpuAll),
+    'fetches/op': per(fetches),
+    'fetches by subgraph': SUBGRAPHS.filter((name) => (totals.subgraphRequests[name] ?? 0) > 0)
+      .map((name) => `${name} ${per(totals.subgraphRequests[name]!)}`)
+      .join(', '),
+    'SQL/op': per(totals.statements),
+  };
+}
+
+/** Once per gateway and operation: the answers must equal ours. Prints every mismatch loudly. */
+async function checkSameData(target: CompareTarget, operations: CompareOperation[]): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (const operation of operations) {
+    const label = `${operation.name} (${operation.traffic})`;
+    const answers = new Map<GatewayName, string>();
+    for (const gateway of GATEWAYS) answers.set(gateway, comparable(await operation.sample(gateway, target.urls[gateway])));
+    const ours = answers.get('ours')!;
+    if (ours.includes('"errors":') || /"userErrors":\[\{/.test(ours)) {
+      mismatches.push(`${label}: ours answered errors`);
+      console.log(`!!! ${label}: OUR GATEWAY ANSWERED ERRORS: ${ours.slice(0, 600)}`);
+    }
+    const differing = GATEWAYS.filter((gateway) => answers.get(gateway) !== ours);
+    for (const gateway of differing) {
+      mismatches.push(`${label}: ${GATEWAY_LABELS[gateway]}`);
+      console.log(`!!! DATA MISMATCH on ${label}: ${GATEWAY_LABELS[gateway]} answered\n    ${answers.get(gateway)!.slice(0, 600)}\n  ours answered\n    ${ours.slice(0, 600)}`);
+    }
+    console.log(`same data ${differing.length === 0 ? '✓' : '✗'} ${label}${differing.length === 0 ? `: all ${GATEWAYS.length} gateways, ${ours.length} bytes` : ''}`);
+  }
+  return mismatches;
+}
+
+/** Data and errors (not their wording: each gateway phrases its own), keys sorted. */
+function comparable(answer: unknown): string {
+  const { data, errors } = (answer ?? {}) as { data?: unknown; errors?: unknown[] };
+  return canonicalJson(errors?.length ? { data, errors: errors.length } : { data });
+}
+
+const rotated = <T>(items: readonly T[], by: number): T[] => items.map((_, index) => items[(index + by) % items.length]!);
+const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
+const meanRps = (totals: Totals) => Math.round(mean(totals.rounds.map((round) => round.rps)) * 10) / 10;
+const ratio = (value: number, base: number) => (base === 0 ? 'n/a' : (value / base).toFixed(2));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round2 = (value: number) => Math.round(value * 100) / 100;
