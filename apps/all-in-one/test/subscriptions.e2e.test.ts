@@ -264,6 +264,15 @@ describe('conversationUpdated', () => {
       const pushed = await subscription.next((message) => count(message) === 2);
       expect(pushed.data!.conversationUpdated.messages.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(second.messageId);
     }
+    // A status change without a message is pushed too: the agent takes the conversation.
+    const statusQuery = `subscription($id: ID!) { conversationUpdated(conversationId: $id) { id status } }`;
+    const followingStatus = open('ws', agentToken).subscribe(statusQuery, { id: first.conversationId });
+    const statusOf = (message: LiveMessage) => message.data?.conversationUpdated?.status as string | undefined;
+    const before = statusOf(await followingStatus.next((message) => statusOf(message) !== undefined));
+    expect(before).not.toBe('ASSIGNED');
+    const taken = expectData(await agent(`mutation($input: TakeConversationInput!) { takeConversation(input: $input) { userErrors { code } } }`, { input: { conversationId: first.conversationId } })).takeConversation;
+    expect(taken.userErrors).toEqual([]);
+    await followingStatus.next((message) => statusOf(message) === 'ASSIGNED');
     // Another customer may not follow it.
     const stranger = await newCustomer();
     const refused = open('ws', stranger.token).subscribe(query, { id: first.conversationId });

@@ -21,6 +21,8 @@ export function topicsOfEvent(event: DomainEvent): string[] {
       return [liveTopics.cart(event.aggregateId)];
     case 'message.sent':
     case 'message.received':
+    // Status and assignee: taken, assigned, transferred, resolved.
+    case 'conversation.changed':
       return [liveTopics.conversation(typeof event.payload.conversationId === 'string' ? event.payload.conversationId : event.aggregateId)];
     // Payload `{ variantId, productId, locationIds }` (the catalog's outbox).
     case 'stock.changed':

@@ -21,6 +21,7 @@ import { findInboxPage, lockConversation, updateConversation, type InboxCursor }
 import { CONVERSATION_STATUSES, type ConversationRow } from '../db/schema';
 import { assign, isSlaBreached, resolve, take, transfer, type InboxState, type Transition } from './conversation-rules';
 import { authorOf, isCallingCustomer, requireInboxAgent, resolveCallerBeforeLocking } from './support-access';
+import { publishConversationChanged } from './message-events';
 
 const inboxFilter = z
   .object({
@@ -90,7 +91,9 @@ async function changeConversation(
     const transition = decide(conversation);
     if (!transition.ok) return fail(userError('INVALID_STATE', transition.message, field));
     if (Object.keys(transition.change).length === 0) return succeed(conversation);
-    return succeed(await updateConversation(tx, conversation.id, transition.change));
+    const changed = await updateConversation(tx, conversation.id, transition.change);
+    await publishConversationChanged(tx, changed);
+    return succeed(changed);
   });
   if (outcome.ok) ctx.loaders.conversationById.clear(outcome.value.id).prime(outcome.value.id, outcome.value);
   return outcome;

@@ -40,3 +40,16 @@ export function publishMessageReceived(tx: SupportDb, conversation: Conversation
     occurredAt: message.sentAt,
   });
 }
+
+/**
+ * `conversation.changed`, written in the transaction of an inbox transition (taken, assigned,
+ * transferred, resolved, reopened), so whoever follows the conversation live sees its status and
+ * assignee change as well as its messages.
+ */
+export function publishConversationChanged(tx: SupportDb, conversation: ConversationRow): Promise<string> {
+  return publishEvent(tx, outboxEvents, {
+    type: 'conversation.changed',
+    aggregateId: conversation.id,
+    payload: { conversationId: conversation.id, status: conversation.status, assigneeStaffId: conversation.assigneeStaffId },
+  });
+}
