@@ -43,7 +43,9 @@ describe.skipIf(!existsSync(CHROMIUM))('GraphiQL explorer in a real browser, off
     await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
     expect((await introspected).status()).toBe(200);
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(`document.querySelector('.graphiql-response')?.textContent?.includes('Hello browser')`, undefined, { timeout: 20_000 });
+    // A locator waits from Playwright's own isolated world: the page's CSP (script-src 'self') forbids
+    // the string evaluation waitForFunction would need, and it must stay that strict.
+    await page.locator('.graphiql-response').getByText('Hello browser').waitFor({ timeout: 20_000 });
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
