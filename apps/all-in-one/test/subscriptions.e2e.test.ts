@@ -51,6 +51,8 @@ const UPDATE_LINES = `mutation($input: UpdateCartLinesInput!) { updateCartLines(
 
 const versionOf = (message: LiveMessage) => message.data?.cartUpdated?.version as number | undefined;
 const codesOf = (message: { errors?: { extensions?: Record<string, unknown> }[] }) => (message.errors ?? []).map((error) => error.extensions?.code);
+/** The errors graphql-ws reported with an `error` message (a refused subscribe). */
+const errorsOf = (outcome: { error?: unknown }) => (Array.isArray(outcome.error) ? (outcome.error as { message: string; extensions?: { code?: string } }[]) : []);
 
 let customerCount = 0;
 async function newCustomer(): Promise<{ id: string; token: string }> {
@@ -159,6 +161,28 @@ describe('cartUpdated', () => {
         expect(subscription.messages[0]!.data ?? null).toBeNull();
         expect(codesOf(subscription.messages[0]!)).toEqual([code]);
       }
+    }
+  }, 30_000);
+
+  it('ends when the token it was opened with expires, with UNAUTHENTICATED, and refuses new subscriptions on that connection', async () => {
+    const customer = await newCustomer();
+    const { cartId } = await tillCart(customer.id);
+    for (const transport of ['ws', 'sse'] as const) {
+      const shortLived = await mintAccessToken(TEST_TOKEN_SECRET, { role: 'customer', sub: customer.id, channel: 'WEB' }, { expiresIn: '3s' });
+      const expiresAt = Date.now() + 3_000;
+      const client = open(transport, shortLived);
+      const subscription = client.subscribe(CART_UPDATED, { cartId });
+      await subscription.ended;
+      // The current cart first, while the token is valid; then the expiry, and nothing after it.
+      expect(subscription.messages[0]!.data?.cartUpdated?.id).toBe(cartId);
+      expect(codesOf(subscription.messages.at(-1)!)).toEqual(['UNAUTHENTICATED']);
+      expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 1_000);
+      // graphql-ws reports the refusal as an `error` message, graphql-sse as the one result of the stream.
+      const again = client.subscribe(CART_UPDATED, { cartId });
+      const outcome = await again.ended;
+      const refusal = transport === 'ws' ? errorsOf(outcome) : (again.messages[0]?.errors ?? []);
+      expect(refusal.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect(again.messages.every((message) => message.data == null)).toBe(true);
     }
   }, 30_000);
 
@@ -282,7 +306,6 @@ describe('conversationUpdated', () => {
 });
 
 describe('refusals', () => {
-  const errorsOf = (outcome: { error?: unknown }) => (Array.isArray(outcome.error) ? (outcome.error as { message: string; extensions?: { code?: string } }[]) : []);
 
   it('a bad token, a malformed or invalid document, a query, too many variants: clear errors over both transports', async () => {
     const token = await supergraph.token('customer', 'anna');

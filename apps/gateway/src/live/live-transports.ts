@@ -9,6 +9,7 @@ import type { Caller } from '@omni/auth';
 import { documentViolations, type CheckedLimits } from '@omni/graphql';
 import type { GatewayContext } from '../gateway-context';
 import { graphql } from './graphql-runtime';
+import { bearerExpiryOf, EXPIRED_SIGN_IN_MESSAGE, untilCredentialExpires } from './credential-expiry';
 import { liveQueryOf, type LiveQuery } from './live-operations';
 import type { LiveSubscriptions } from './live-subscriptions';
 
@@ -42,14 +43,20 @@ interface LiveExecution {
   [key: string | symbol]: unknown;
   live: LiveQuery;
   context: GatewayContext;
+  /** When the caller's token expires (ms since the epoch); the subscription ends then. Null: never. */
+  credentialExpiresAt: number | null;
 }
 
 type Prepared = { ok: true; document: DocumentNode; execution: LiveExecution } | { ok: false; errors: readonly GraphQLErrorType[] };
 
 const refusal = (message: string, code: string) => ({ ok: false as const, errors: [new GraphQLError(message, { extensions: { code } })] });
 
-/** What both transports check before a subscription starts: caller, document, limits, schema. */
-async function prepare(options: LiveTransportOptions, callerOf: () => Promise<Caller>, params: { query?: unknown; variables?: unknown; operationName?: unknown }): Promise<Prepared> {
+/**
+ * What both transports check before a subscription starts: caller, document, limits, schema.
+ * `request` carries the credentials the caller was resolved from (for a WebSocket, those of the
+ * connection, which may be older than its token's lifetime).
+ */
+async function prepare(options: LiveTransportOptions, request: IncomingMessage, callerOf: () => Promise<Caller>, params: { query?: unknown; variables?: unknown; operationName?: unknown }): Promise<Prepared> {
   const schema = options.schema();
   if (!schema) return refusal(options.unavailableMessage ?? 'Live updates are not available yet; retry shortly', 'SERVICE_UNAVAILABLE');
   let caller: Caller;
@@ -62,6 +69,8 @@ async function prepare(options: LiveTransportOptions, callerOf: () => Promise<Ca
     }
     throw error;
   }
+  const credentialExpiresAt = bearerExpiryOf(request);
+  if (credentialExpiresAt !== null && credentialExpiresAt <= Date.now()) return refusal(EXPIRED_SIGN_IN_MESSAGE, 'UNAUTHENTICATED');
   if (typeof params.query !== 'string' || params.query.trim() === '') return refusal('Send the subscription document as `query`', 'BAD_USER_INPUT');
   if (params.variables != null && (typeof params.variables !== 'object' || Array.isArray(params.variables))) return refusal('`variables` must be an object', 'BAD_USER_INPUT');
   if (params.operationName != null && typeof params.operationName !== 'string') return refusal('`operationName` must be a string', 'BAD_USER_INPUT');
@@ -80,7 +89,7 @@ async function prepare(options: LiveTransportOptions, callerOf: () => Promise<Ca
   if (invalid.length > 0) return { ok: false, errors: invalid.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } })) };
   const live = liveQueryOf(schema, document, params.operationName as string | undefined, params.variables as Record<string, unknown> | undefined);
   if (Array.isArray(live)) return { ok: false, errors: live as readonly GraphQLErrorType[] };
-  return { ok: true, document, execution: { live: live as LiveQuery, context: { caller } } };
+  return { ok: true, document, execution: { live: live as LiveQuery, context: { caller }, credentialExpiresAt } };
 }
 
 /** Headers a WebSocket client may send in `connectionParams`, where browsers cannot set real ones. */
@@ -116,16 +125,17 @@ export function attachWebSocketSubscriptions(httpServer: Server, options: LiveTr
   };
   httpServer.on('upgrade', onUpgrade);
 
-  const callers = new WeakMap<object, Promise<Caller>>();
+  const callers = new WeakMap<object, { request: IncomingMessage; caller: Promise<Caller> }>();
   const active = new WeakMap<object, number>();
   const server = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
     {
       schema: () => options.schema() ?? undefined!,
       onConnect(ctx) {
-        const caller = options.callerOf(connectionRequest(ctx.extra.request, ctx.connectionParams));
+        const request = connectionRequest(ctx.extra.request, ctx.connectionParams);
+        const caller = options.callerOf(request);
         // Refusals are reported per subscription, with their reason; here only kept.
         caller.catch(() => {});
-        callers.set(ctx, caller);
+        callers.set(ctx, { request, caller });
         return true;
       },
       async onSubscribe(ctx, _id, payload) {
@@ -136,7 +146,8 @@ export function attachWebSocketSubscriptions(httpServer: Server, options: LiveTr
         }
         active.set(ctx, count + 1);
         const release = () => active.set(ctx, Math.max(0, (active.get(ctx) ?? 1) - 1));
-        const prepared = await prepare(options, () => callers.get(ctx) ?? options.callerOf(ctx.extra.request), payload).catch((error: unknown) => {
+        const connection = callers.get(ctx) ?? { request: ctx.extra.request, caller: options.callerOf(ctx.extra.request) };
+        const prepared = await prepare(options, connection.request, () => connection.caller, payload).catch((error: unknown) => {
           release();
           throw error;
         });
@@ -149,8 +160,8 @@ export function attachWebSocketSubscriptions(httpServer: Server, options: LiveTr
       // Results come formatted (masked) by the gateway already; sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
       subscribe: (args: ExecutionArgs) => {
-        const { live, context, release } = args.contextValue as LiveExecution & { release: () => void };
-        return countedUntilEnd(options.live.follow(live, context), release) as AsyncIterableIterator<ExecutionResult>;
+        const { live, context, credentialExpiresAt, release } = args.contextValue as LiveExecution & { release: () => void };
+        return countedUntilEnd(untilCredentialExpires(options.live.follow(live, context) as AsyncIterableIterator<ExecutionResult>, credentialExpiresAt), release);
       },
     },
     sockets,
@@ -201,12 +212,12 @@ export function sseSubscriptions(options: LiveTransportOptions): RequestHandler 
   const handler = createSseHandler<LiveExecution>({
     schema: () => options.schema() ?? undefined!,
     async onSubscribe(req, params) {
-      const prepared = await prepare(options, () => options.callerOf(req.raw), params);
+      const prepared = await prepare(options, req.raw, () => options.callerOf(req.raw), params);
       // With `data` (null) graphql-sse sends it as the stream's one result rather than taking it for arguments.
       if (!prepared.ok) return { data: null, errors: prepared.errors };
       return { schema: options.schema()!, document: prepared.document, contextValue: prepared.execution, variableValues: params.variables ?? {}, operationName: params.operationName ?? undefined };
     },
-    subscribe: (args) => options.live.follow(args.contextValue.live, args.contextValue.context) as AsyncIterableIterator<ExecutionResult>,
+    subscribe: (args) => untilCredentialExpires(options.live.follow(args.contextValue.live, args.contextValue.context) as AsyncIterableIterator<ExecutionResult>, args.contextValue.credentialExpiresAt),
   });
   return (req, res, next) => {
     if (req.path !== SSE_PATH) return next();
