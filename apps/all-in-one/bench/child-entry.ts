@@ -1,3 +1,4 @@
+import cluster, { type Worker } from 'node:cluster';
 import { pathToFileURL } from 'node:url';
 import { statementsSentByThisProcess } from '@omni/db';
 
@@ -8,17 +9,57 @@ import { statementsSentByThisProcess } from '@omni/db';
  * not linger on their ports and database connections.
  */
 const entry = process.argv[2];
+const WORKER_REPLY_MS = 2_000;
 if (!entry) throw new Error('usage: child-entry.ts <service entry point> [--edge=off]');
 
 // Before the entry point starts its server: the bench's baseline without the edge's observability.
 if (process.argv.includes('--edge=off')) (await import('@omni/graphql')).disableEdgeObservability();
 
-// The bench asks for this process's CPU time and SQL statements before and after each run (per request).
+// The bench asks for this process's CPU time and SQL statements before and after each run (per
+// request). A primary running the service in workers (WORKERS > 1) answers for itself and all of
+// them: each worker runs this same file and answers its primary the same way.
 process.on('message', (message) => {
-  if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage(), statements: statementsSentByThisProcess() });
+  if (message !== 'cpu-usage') return;
+  void usageWithWorkers().then((usage) => process.send?.(usage));
 });
-// A message listener would keep the process alive after its graceful stop.
-process.channel?.unref();
+
+interface Usage {
+  cpuUsage: { user: number; system: number };
+  statements: number;
+}
+
+async function usageWithWorkers(): Promise<Usage> {
+  const own: Usage = { cpuUsage: process.cpuUsage(), statements: statementsSentByThisProcess() };
+  if (!cluster.isPrimary) return own;
+  const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && worker.isConnected());
+  const replies = await Promise.all(workers.map(usageOfWorker));
+  return replies.reduce<Usage>(
+    (sum, reply) => ({
+      cpuUsage: { user: sum.cpuUsage.user + reply.cpuUsage.user, system: sum.cpuUsage.system + reply.cpuUsage.system },
+      statements: sum.statements + reply.statements,
+    }),
+    own,
+  );
+}
+
+/** A worker's own figures; one that does not answer in time (stopping) counts nothing. */
+function usageOfWorker(worker: Worker): Promise<Usage> {
+  return new Promise((resolve) => {
+    const none: Usage = { cpuUsage: { user: 0, system: 0 }, statements: 0 };
+    const timer = setTimeout(() => (worker.off('message', onMessage), resolve(none)), WORKER_REPLY_MS);
+    const onMessage = (reply: Partial<Usage> | null) => {
+      if (!reply?.cpuUsage) return;
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      resolve({ cpuUsage: reply.cpuUsage, statements: reply.statements ?? 0 });
+    };
+    worker.on('message', onMessage);
+    worker.send('cpu-usage');
+  });
+}
+// A message listener would keep the process alive after its graceful stop. Not in a worker: its
+// channel to the primary is what its server's connections arrive through, its only handle.
+if (!cluster.isWorker) process.channel?.unref();
 
 process.once('disconnect', () => {
   // The entry point's own SIGTERM handler closes its server and pool; one that hangs is cut short.

@@ -86,7 +86,9 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
         }),
       ),
     );
-    await Promise.all(services.map((service) => service.ready(READY_TIMEOUT_MS)));
+    // With workers, each service compiles once in its primary and again in every worker.
+    const workers = options.env?.WORKERS ?? '1';
+    await Promise.all(services.map((service) => service.ready(workers === '1' ? READY_TIMEOUT_MS : 2 * READY_TIMEOUT_MS)));
   } catch (error) {
     await stop();
     throw error;

@@ -20,7 +20,7 @@ export class NeedsPostgresError extends Error {
  * migrates and seeds it once; the services then find their schemas ready. Ctrl-C or SIGTERM
  * stops the services and drops the database before the bench exits.
  */
-export async function startProcessTarget(rateLimits: BenchRateLimits, edge: BenchEdge = 'on'): Promise<BenchTarget> {
+export async function startProcessTarget(rateLimits: BenchRateLimits, edge: BenchEdge = 'on', workers = '1'): Promise<BenchTarget> {
   if (!onPostgresServer()) {
     throw new NeedsPostgresError(
       '--processes needs DATABASE_URL pointing at a Postgres server: the embedded PGlite database lives inside one process and cannot be shared by six.',
@@ -55,7 +55,7 @@ export async function startProcessTarget(rateLimits: BenchRateLimits, edge: Benc
       signingSecret: TEST_SIGNING_SECRET,
       tokenSecret: TEST_TOKEN_SECRET,
       gatewayEnv: benchRateLimitEnv(edge === 'off' ? 'off' : rateLimits),
-      env: benchEdgeEnv(edge),
+      env: { ...benchEdgeEnv(edge), WORKERS: workers },
       edgeOff: edge === 'off',
     });
     cleanups.push(() => supergraph.stop());
@@ -78,7 +78,7 @@ export async function startProcessTarget(rateLimits: BenchRateLimits, edge: Benc
     return {
       gatewayUrl: supergraph.gatewayUrl,
       databases,
-      description: `database: ${database.kind}, 6 processes, edge ${edge === 'off' ? 'off (no request ids, logs, metrics, rate limits)' : 'on (JSON logs at info, metrics, request ids)'}`,
+      description: `database: ${database.kind}, 6 services × WORKERS=${workers}, edge ${edge === 'off' ? 'off (no request ids, logs, metrics, rate limits)' : 'on (JSON logs at info, metrics, request ids)'}`,
       // Statements are counted inside each service's process, out of the bench's reach.
       totalStatements: undefined,
       cpuMs: () => supergraph.cpuMs(),

@@ -43,7 +43,13 @@ import { startInProcessTarget } from './target';
  * --compare runs our gateway beside stock Apollo Gateway and Hive Gateway in front of the same
  * subgraph processes (needs DATABASE_URL) in alternating rounds: --rounds=3, --duration=5 (seconds
  * per gateway per round), --connections=16, --pool-size=6 (Postgres connections per subgraph),
- * --scenario=<text> picks operations. See compare/run-compare.ts.
+ * --scenario=<text> picks operations, --gateways=ours,ours-edge-off,apollo-gateway,… picks gateways
+ * (`ours-edge-off`, a second instance of ours with the edge left out, measures what the edge costs).
+ * See compare/run-compare.ts.
+ *
+ * --workers=N|auto (with --processes or --compare) runs every service as N workers (WORKERS, one
+ * per core with auto); each primary reports its workers' CPU time and SQL statements with its own,
+ * so the figures are all-core ones. 1 by default: the single-worker figures.
  *
  * --edge=off runs every service without request ids, access log, metrics and trace spans, silent,
  * and the gateway without its rate limiter: the baseline the edge's cost is measured against.
@@ -58,13 +64,19 @@ const RATE_LIMITS = (flag('rate-limits') ?? 'bench') as BenchRateLimits;
 if (!['bench', 'default', 'off'].includes(RATE_LIMITS)) throw new Error('--rate-limits is bench, default or off');
 const EDGE = (flag('edge') ?? 'on') as BenchEdge;
 if (!['on', 'off'].includes(EDGE)) throw new Error('--edge is on or off');
+/** `--workers=N|auto` (with --processes or --compare): WORKERS of every service; 1 by default. */
+const WORKERS = flag('workers') ?? '1';
+if (!/^(?:auto|[1-9]\d*)$/.test(WORKERS)) throw new Error('--workers is a positive number or auto');
 /** `--scenario=<text>` runs only the scenarios whose name contains the text. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--scenario='))?.split('=')[1];
 
 if (process.argv.includes('--compare')) {
   // Our gateway beside stock Apollo Gateway and Hive Gateway; see compare/run-compare.ts.
   const { runCompare } = await import('./compare/run-compare');
+  const { gatewaysFromFlag } = await import('./compare/compare-target');
   await runCompare({
+    gateways: gatewaysFromFlag(flag('gateways')),
+    workers: WORKERS,
     rounds: Number(flag('rounds') ?? 3),
     seconds: Number(flag('duration') ?? 5),
     connections: Number(flag('connections') ?? 16),
@@ -82,7 +94,7 @@ if (process.argv.includes('--compare')) {
 const RESPONSE_CACHE = (flag('response-cache') ?? 'on') as 'on' | 'off';
 if (!['on', 'off'].includes(RESPONSE_CACHE)) throw new Error('--response-cache is on or off');
 
-const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS, EDGE) : startInProcessTarget(RATE_LIMITS, EDGE, RESPONSE_CACHE)).catch((error: unknown) => {
+const supergraph = await (PROCESSES ? startProcessTarget(RATE_LIMITS, EDGE, WORKERS) : startInProcessTarget(RATE_LIMITS, EDGE, RESPONSE_CACHE)).catch((error: unknown) => {
   if (!(error instanceof NeedsPostgresError)) throw error;
   console.error(error.message);
   return process.exit(2);

@@ -15,15 +15,40 @@ import { spawnService, type ServiceProcess } from '../service-process';
 import { postgresBackendCpu } from './postgres-backends';
 import { subgraphRequestsSoFar } from './subgraph-requests';
 
-/** The gateways compared, in the order of the table; ours first, the ratios are to it. */
-export const GATEWAYS = ['ours', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off'] as const;
+/**
+ * The gateways that can be compared, in the order of the table; ours first, the ratios are to it.
+ * `ours-edge-off` is a second instance of ours without request ids, access log, metrics, spans and
+ * rate limiter: beside `ours` it measures what the edge costs, in the same alternating rounds.
+ */
+export const GATEWAYS = ['ours', 'ours-edge-off', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off'] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
+/** What `--compare` runs unless `--gateways=` says otherwise: ours and the three peers. */
+export const DEFAULT_GATEWAYS: readonly GatewayName[] = ['ours', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off'];
 export const GATEWAY_LABELS: Record<GatewayName, string> = {
   ours: 'ours',
+  'ours-edge-off': 'ours, edge off',
   'apollo-gateway': 'stock @apollo/gateway',
   'hive-gateway': 'Hive Gateway (defaults)',
   'hive-gateway-dedup-off': 'Hive Gateway (dedup off)',
 };
+
+/** `--gateways=ours,ours-edge-off`: which to run; `ours` is always one of them (the ratios are to it). */
+export function gatewaysFromFlag(flag: string | undefined): GatewayName[] {
+  if (!flag) return [...DEFAULT_GATEWAYS];
+  const named = flag.split(',').map((name) => name.trim());
+  const unknown = named.filter((name) => !(GATEWAYS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--gateways: unknown ${unknown.join(', ')}; choose from ${GATEWAYS.join(', ')}`);
+  return GATEWAYS.filter((gateway) => gateway === 'ours' || named.includes(gateway));
+}
+
+/** A peer gateway's process: how to start it and where it listens. */
+interface PeerSpec {
+  entry: URL;
+  directory: URL;
+  path: string;
+  env: Record<string, string>;
+  edgeOff?: boolean;
+}
 
 const SUBGRAPH_NAMES = ['customer', 'catalog', 'cart', 'promotions', 'support'] as const;
 const READY_TIMEOUT_MS = 120_000;
@@ -42,6 +67,8 @@ export interface UsageReading {
 }
 
 export interface CompareTarget {
+  /** The gateways running, in table order. */
+  gateways: GatewayName[];
   urls: Record<GatewayName, string>;
   /** The secret access tokens are minted with, and the one caller headers are signed with. */
   tokenSecret: string;
@@ -59,7 +86,7 @@ export interface CompareTarget {
  * as processes, and the three peers in front of the same subgraphs and the same supergraph SDL,
  * each a process of its own on the same Node binary (and the same TypeScript loader).
  */
-export async function startCompareTarget(options: { customers: number; poolSize: number; log: (line: string) => void }): Promise<CompareTarget> {
+export async function startCompareTarget(options: { customers: number; poolSize: number; gateways: GatewayName[]; workers: string; log: (line: string) => void }): Promise<CompareTarget> {
   if (!onPostgresServer()) throw new NeedsPostgresError('--compare needs DATABASE_URL pointing at a Postgres server: the subgraphs run as separate processes.');
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -93,8 +120,8 @@ export async function startCompareTarget(options: { customers: number; poolSize:
       signingSecret: TEST_SIGNING_SECRET,
       tokenSecret: TEST_TOKEN_SECRET,
       gatewayEnv: benchRateLimitEnv('bench'),
-      // One process per service: the single-worker figures (WORKERS would add processes the CPU readings miss).
-      env: { ...benchEdgeEnv('on'), BENCH_UNBOUND_CALLER_HEADERS: 'true', DATABASE_POOL_SIZE: String(options.poolSize), WORKERS: '1' },
+      // One process per service unless --workers says otherwise; a primary reports its workers' CPU and SQL with its own.
+      env: { ...benchEdgeEnv('on'), BENCH_UNBOUND_CALLER_HEADERS: 'true', DATABASE_POOL_SIZE: String(options.poolSize), WORKERS: options.workers },
     });
     cleanups.push(() => supergraph.stop());
 
@@ -105,60 +132,63 @@ export async function startCompareTarget(options: { customers: number; poolSize:
     writeFileSync(supergraphFile, withSubgraphUrls(readFileSync(SUPERGRAPH_FILE, 'utf8'), supergraph.subgraphUrls));
 
     const host = '127.0.0.1';
-    const [apolloPort, hivePort, hiveNoDedupPort] = await freePorts(3, host);
-    const peerEnv = (port: number | undefined, deduplication: 'default' | 'off') => ({
-      ...inheritedEnv(),
-      HOST: host,
-      PORT: String(port),
-      PEER_SUPERGRAPH_FILE: supergraphFile,
-      PEER_DEDUPLICATION: deduplication,
-    });
-    const directory = new URL('./', import.meta.url);
-    const peers: Record<Exclude<GatewayName, 'ours'>, ServiceProcess> = {
-      'apollo-gateway': spawnService({
-        name: 'apollo-gateway',
-        directory,
-        entry: new URL('./stock-apollo-gateway.ts', import.meta.url),
-        url: `http://${host}:${apolloPort}/`,
-        env: peerEnv(apolloPort, 'default'),
-        readyWhen: (response) => response.ok,
-      }),
-      'hive-gateway': spawnService({
-        name: 'hive-gateway',
-        directory,
-        entry: new URL('./hive-gateway.ts', import.meta.url),
-        url: `http://${host}:${hivePort}/graphql`,
-        env: peerEnv(hivePort, 'default'),
-        readyWhen: (response) => response.ok,
-      }),
-      'hive-gateway-dedup-off': spawnService({
-        name: 'hive-gateway-dedup-off',
-        directory,
-        entry: new URL('./hive-gateway.ts', import.meta.url),
-        url: `http://${host}:${hiveNoDedupPort}/graphql`,
-        env: peerEnv(hiveNoDedupPort, 'off'),
-        readyWhen: (response) => response.ok,
-      }),
+    const peerNames = options.gateways.filter((gateway): gateway is Exclude<GatewayName, 'ours'> => gateway !== 'ours');
+    const ports = await freePorts(peerNames.length, host);
+    const peerEnv = (deduplication: 'default' | 'off') => ({ ...inheritedEnv(), PEER_SUPERGRAPH_FILE: supergraphFile, PEER_DEDUPLICATION: deduplication });
+    const here = new URL('./', import.meta.url);
+    const specs: Record<Exclude<GatewayName, 'ours'>, PeerSpec> = {
+      'ours-edge-off': {
+        entry: new URL('../../../gateway/src/index.ts', import.meta.url),
+        directory: new URL('../../../gateway/', import.meta.url),
+        path: '/',
+        // Ours as the bench starts it, pointed at the same subgraphs, with the edge left out.
+        env: {
+          ...inheritedEnv(),
+          ...benchEdgeEnv('off'),
+          ...benchRateLimitEnv('off'),
+          GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          AUTH_TOKEN_SECRET: TEST_TOKEN_SECRET,
+          BENCH_UNBOUND_CALLER_HEADERS: 'true',
+          WORKERS: options.workers,
+          ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, supergraph.subgraphUrls[name]])),
+        },
+        edgeOff: true,
+      },
+      'apollo-gateway': { entry: new URL('./stock-apollo-gateway.ts', import.meta.url), directory: here, path: '/', env: peerEnv('default') },
+      'hive-gateway': { entry: new URL('./hive-gateway.ts', import.meta.url), directory: here, path: '/graphql', env: peerEnv('default') },
+      'hive-gateway-dedup-off': { entry: new URL('./hive-gateway.ts', import.meta.url), directory: here, path: '/graphql', env: peerEnv('off') },
     };
+    const peers = Object.fromEntries(
+      peerNames.map((name, index) => {
+        const spec = specs[name];
+        const port = String(ports[index]);
+        const peer = spawnService({
+          name,
+          directory: spec.directory,
+          entry: spec.entry,
+          url: `http://${host}:${port}${spec.path}`,
+          env: { ...spec.env, HOST: host, PORT: port },
+          readyWhen: (response) => response.ok,
+          edgeOff: spec.edgeOff,
+        });
+        return [name, peer];
+      }),
+    ) as Partial<Record<Exclude<GatewayName, 'ours'>, ServiceProcess>>;
     cleanups.push(async () => void (await Promise.all(Object.values(peers).map((peer) => peer.stop()))));
     await Promise.all(Object.values(peers).map((peer) => peer.ready(READY_TIMEOUT_MS)));
 
     const postgres = postgresBackendCpu(database.client.sql);
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphUrls[name]]));
     return {
-      urls: {
-        ours: supergraph.gatewayUrl,
-        'apollo-gateway': peers['apollo-gateway'].url,
-        'hive-gateway': peers['hive-gateway'].url,
-        'hive-gateway-dedup-off': peers['hive-gateway-dedup-off'].url,
-      },
+      gateways: options.gateways,
+      urls: { ours: supergraph.gatewayUrl, ...Object.fromEntries(Object.entries(peers).map(([name, peer]) => [name, peer.url])) } as Record<GatewayName, string>,
       tokenSecret: TEST_TOKEN_SECRET,
       signingSecret: TEST_SIGNING_SECRET,
       customerIds,
       async usage(gateway) {
         const [services, peerUsage, postgresMs, subgraphRequests] = await Promise.all([
           supergraph.usage(),
-          gateway === 'ours' ? undefined : peers[gateway].usage(),
+          gateway === 'ours' ? undefined : peers[gateway]!.usage(),
           postgres.cpuMs(),
           subgraphRequestsSoFar(subgraphUrls),
         ]);

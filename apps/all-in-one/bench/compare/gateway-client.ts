@@ -3,13 +3,13 @@ import type { GatewayName } from './compare-target';
 import type { BenchCaller } from './peer-callers';
 
 /**
- * How a caller is presented to each gateway: to ours its access token, as any client would; to a
+ * How a caller is presented to each gateway: to ours (either instance) its access token, as any client would; to a
  * peer the pre-signed caller header, which the peer forwards to the subgraphs unchanged.
  */
 export function callerHeaders(gateway: GatewayName, caller: BenchCaller): Record<string, string> {
   return {
     'content-type': 'application/json',
-    ...(gateway === 'ours' ? { authorization: `Bearer ${caller.token}` } : { [CALLER_CONTEXT_HEADER]: caller.callerHeader }),
+    ...(gateway === 'ours' || gateway === 'ours-edge-off' ? { authorization: `Bearer ${caller.token}` } : { [CALLER_CONTEXT_HEADER]: caller.callerHeader }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { canonicalJson } from '@omni/auth';
-import { GATEWAY_LABELS, GATEWAYS, startCompareTarget, type CompareTarget, type GatewayName, type UsageReading } from './compare-target';
+import { GATEWAY_LABELS, startCompareTarget, type CompareTarget, type GatewayName, type UsageReading } from './compare-target';
 import type { RoundResult } from './load';
 import { compareOperations, type CompareOperation } from './operations';
 
@@ -11,6 +11,10 @@ export interface CompareOptions {
   poolSize: number;
   /** Only the operations whose name contains this text. */
   only?: string;
+  /** The gateways to run, ours first. */
+  gateways: GatewayName[];
+  /** WORKERS of our gateway and every subgraph: `1` (the single-worker figures) or more, or `auto`. */
+  workers: string;
 }
 
 /** How often the counters are read while waiting for the requests still in flight after a round. */
@@ -36,32 +40,34 @@ interface Totals {
  */
 export async function runCompare(options: CompareOptions): Promise<void> {
   const log = (line: string) => console.log(line);
-  const target = await startCompareTarget({ customers: options.connections, poolSize: options.poolSize, log });
+  const target = await startCompareTarget({ customers: options.connections, poolSize: options.poolSize, gateways: options.gateways, workers: options.workers, log });
+  const gateways = target.gateways;
   try {
     const operations = (await compareOperations(target, { connections: options.connections, seconds: options.seconds })).filter(
       (operation) => !options.only || `${operation.name} (${operation.traffic})`.includes(options.only),
     );
     log(
-      `compare: ${GATEWAYS.map((gateway) => GATEWAY_LABELS[gateway]).join(', ')}; node ${process.version}; ${options.connections} connections; ` +
-        `${options.rounds} alternating rounds × ${options.seconds}s per gateway per operation; subgraph pools ${options.poolSize} connections each`,
+      `compare: ${gateways.map((gateway) => GATEWAY_LABELS[gateway]).join(', ')}; node ${process.version}; ${options.connections} connections; ` +
+        `${options.rounds} alternating rounds × ${options.seconds}s per gateway per operation; subgraph pools ${options.poolSize} connections each; ` +
+        `WORKERS=${options.workers} for ours and the subgraphs`,
     );
     for (const operation of operations) await operation.prepare?.();
     const mismatches = await checkSameData(target, operations);
 
     const summary: Record<string, string | number>[] = [];
     for (const operation of operations) {
-      const totals = Object.fromEntries(GATEWAYS.map((gateway) => [gateway, { rounds: [], cpuMs: {}, statements: 0, subgraphRequests: {} } as Totals])) as Record<GatewayName, Totals>;
+      const totals = Object.fromEntries(gateways.map((gateway) => [gateway, { rounds: [], cpuMs: {}, statements: 0, subgraphRequests: {} } as Totals])) as Record<GatewayName, Totals>;
       for (let round = 0; round < options.rounds; round += 1) {
-        for (const gateway of rotated(GATEWAYS, round)) {
+        for (const gateway of rotated(gateways, round)) {
           await measureRound(target, operation, gateway, round, totals[gateway]);
         }
       }
-      const rows = GATEWAYS.map((gateway) => rowOf(gateway, totals[gateway], totals.ours));
+      const rows = gateways.map((gateway) => rowOf(gateway, totals[gateway], totals.ours));
       console.log(`\n${operation.name} — ${operation.traffic} traffic`);
       console.table(rows);
       summary.push({
         operation: `${operation.name} (${operation.traffic})`,
-        ...Object.fromEntries(GATEWAYS.map((gateway) => [GATEWAY_LABELS[gateway], gateway === 'ours' ? `${meanRps(totals.ours)} req/s` : ratio(meanRps(totals[gateway]), meanRps(totals.ours))])),
+        ...Object.fromEntries(gateways.map((gateway) => [GATEWAY_LABELS[gateway], gateway === 'ours' ? `${meanRps(totals.ours)} req/s` : ratio(meanRps(totals[gateway]), meanRps(totals.ours))])),
       });
     }
     console.log('\nrequests/s relative to ours (ours: absolute)');
@@ -125,22 +131,23 @@ function rowOf(gateway: GatewayName, totals: Totals, ours: Totals): Record<strin
 
 /** Once per gateway and operation: the answers must equal ours. Prints every mismatch loudly. */
 async function checkSameData(target: CompareTarget, operations: CompareOperation[]): Promise<string[]> {
+  const gateways = target.gateways;
   const mismatches: string[] = [];
   for (const operation of operations) {
     const label = `${operation.name} (${operation.traffic})`;
     const answers = new Map<GatewayName, string>();
-    for (const gateway of GATEWAYS) answers.set(gateway, comparable(await operation.sample(gateway, target.urls[gateway])));
+    for (const gateway of gateways) answers.set(gateway, comparable(await operation.sample(gateway, target.urls[gateway])));
     const ours = answers.get('ours')!;
     if (ours.includes('"errors":') || /"userErrors":\[\{/.test(ours)) {
       mismatches.push(`${label}: ours answered errors`);
       console.log(`!!! ${label}: OUR GATEWAY ANSWERED ERRORS: ${ours.slice(0, 600)}`);
     }
-    const differing = GATEWAYS.filter((gateway) => answers.get(gateway) !== ours);
+    const differing = gateways.filter((gateway) => answers.get(gateway) !== ours);
     for (const gateway of differing) {
       mismatches.push(`${label}: ${GATEWAY_LABELS[gateway]}`);
       console.log(`!!! DATA MISMATCH on ${label}: ${GATEWAY_LABELS[gateway]} answered\n    ${answers.get(gateway)!.slice(0, 600)}\n  ours answered\n    ${ours.slice(0, 600)}`);
     }
-    console.log(`same data ${differing.length === 0 ? '✓' : '✗'} ${label}${differing.length === 0 ? `: all ${GATEWAYS.length} gateways, ${ours.length} bytes` : ''}`);
+    console.log(`same data ${differing.length === 0 ? '✓' : '✗'} ${label}${differing.length === 0 ? `: all ${gateways.length} gateways, ${ours.length} bytes` : ''}`);
   }
   return mismatches;
 }
