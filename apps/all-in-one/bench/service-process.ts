@@ -36,7 +36,10 @@ export interface ServiceSpec {
 }
 
 export function spawnService(spec: ServiceSpec): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(spec.entry ?? new URL('src/index.ts', spec.directory)), ...(spec.edgeOff ? ['--edge=off'] : [])], {
+  // BENCH_CPU_PROF=gateway,catalog writes a V8 CPU profile of those services into BENCH_CPU_PROF_DIR (or their folder) when they stop.
+  const profiled = process.env.BENCH_CPU_PROF?.split(',').includes(spec.name);
+  const profile = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? '.'}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(spec.entry ?? new URL('src/index.ts', spec.directory)), ...(spec.edgeOff ? ['--edge=off'] : [])], {
     cwd: fileURLToPath(spec.directory),
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

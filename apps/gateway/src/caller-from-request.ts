@@ -6,6 +6,7 @@ import {
   createAccessTokenVerifier,
   isChannel,
   InvalidAccessTokenError,
+  type AccessTokenClaims,
   type AccessTokenVerifier,
   type Caller,
 } from '@omni/auth';
@@ -23,10 +24,60 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * Resolves who is calling. No token → anonymous; a bad or expired token is refused outright
  * rather than silently downgraded, so clients notice they need to sign in again.
  */
-export async function callerFromRequest(req: IncomingMessage, verifyToken: AccessTokenVerifier, trustedProxyHops = 0): Promise<Caller> {
-  const caller = await callerFromHeaders(req, verifyToken);
-  const clientAddress = clientAddressOf(req, trustedProxyHops);
-  return clientAddress ? { ...caller, clientAddress } : caller;
+export async function callerFromRequest(req: IncomingMessage, verifyToken: AccessTokenVerifier, trustedProxyHops = 0, callers = new KnownCallers()): Promise<Caller> {
+  const clientAddress = clientAddressOf(req, trustedProxyHops) ?? '';
+  const authorization = header(req, 'authorization');
+  if (!authorization) {
+    const channel = header(req, CHANNEL_HEADER);
+    return callers.anonymous(isChannel(channel) ? channel : 'WEB', clientAddress);
+  }
+  return callers.signedIn(await claimsOf(authorization, verifyToken), clientAddress);
+}
+
+/** Callers told apart this way at most before the table starts afresh; far more than any client base's channels and addresses. */
+const MAX_ANONYMOUS_CALLERS = 10_000;
+/** Addresses one token is remembered from at most (a phone moving between networks has a few). */
+const MAX_ADDRESSES_PER_TOKEN = 8;
+
+/**
+ * The same caller object for every request of the same token (or, anonymously, channel) from the
+ * same address, frozen: what is derived from a caller once (its signed form, its shared-fetch and
+ * cache keys, its budget) is then derived once per client rather than once per request. A token
+ * is still checked on every request: its claims object is the verifier's, the same only while the
+ * token is valid and remembered.
+ */
+export class KnownCallers {
+  private readonly anonymousCallers = new Map<string, Caller>();
+  private readonly byClaims = new WeakMap<AccessTokenClaims, Map<string, Caller>>();
+
+  anonymous(channel: Caller['channel'], clientAddress: string): Caller {
+    const key = `${channel}\n${clientAddress}`;
+    let caller = this.anonymousCallers.get(key);
+    if (!caller) {
+      if (this.anonymousCallers.size >= MAX_ANONYMOUS_CALLERS) this.anonymousCallers.clear();
+      this.anonymousCallers.set(key, (caller = frozen(withAddress(anonymousCaller(channel), clientAddress))));
+    }
+    return caller;
+  }
+
+  signedIn(claims: AccessTokenClaims, clientAddress: string): Caller {
+    let byAddress = this.byClaims.get(claims);
+    if (!byAddress) this.byClaims.set(claims, (byAddress = new Map()));
+    let caller = byAddress.get(clientAddress);
+    if (!caller) {
+      if (byAddress.size >= MAX_ADDRESSES_PER_TOKEN) byAddress.clear();
+      byAddress.set(clientAddress, (caller = frozen(withAddress(callerFromClaims(claims), clientAddress))));
+    }
+    return caller;
+  }
+}
+
+const withAddress = (caller: Caller, clientAddress: string): Caller => (clientAddress ? { ...caller, clientAddress } : caller);
+
+/** Shared by the requests of one client, so nothing may change it on the way. */
+function frozen(caller: Caller): Caller {
+  Object.freeze(caller.scopes);
+  return Object.freeze(caller);
 }
 
 /**
@@ -37,10 +88,11 @@ export async function callerFromRequest(req: IncomingMessage, verifyToken: Acces
 export function callerResolver(tokenSecret: string, trustedProxyHops = 0): (req: IncomingMessage) => Promise<Caller> {
   const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
   const verifyToken = createAccessTokenVerifier(tokenSecret);
+  const known = new KnownCallers();
   return (req) => {
     let caller = callers.get(req);
     if (!caller) {
-      caller = callerFromRequest(req, verifyToken, trustedProxyHops);
+      caller = callerFromRequest(req, verifyToken, trustedProxyHops, known);
       callers.set(req, caller);
     }
     return caller;
@@ -57,16 +109,11 @@ export function clientAddressOf(req: IncomingMessage, trustedProxyHops: number):
   return proxyAddr(req, (_address, hop) => hop < trustedProxyHops).slice(0, 64);
 }
 
-async function callerFromHeaders(req: IncomingMessage, verifyToken: AccessTokenVerifier): Promise<Caller> {
-  const authorization = header(req, 'authorization');
-  if (!authorization) {
-    const channel = header(req, CHANNEL_HEADER);
-    return anonymousCaller(isChannel(channel) ? channel : 'WEB');
-  }
+async function claimsOf(authorization: string, verifyToken: AccessTokenVerifier): Promise<AccessTokenClaims> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
   try {
-    return callerFromClaims(await verifyToken(match[1]!));
+    return await verifyToken(match[1]!);
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) throw unauthenticated(error.message);
     throw error;

@@ -16,6 +16,7 @@ import { createLiveUpdates } from './live';
 import { nodeLookupPlugin } from './node-lookup-plugin';
 import { repeatedErrorsPlugin } from './repeated-errors-plugin';
 import { SignedDataSource } from './signed-data-source';
+import { VISIBILITY_SHARED_SUBGRAPHS } from './transport/shared-fetches';
 import type { SubgraphName } from './subgraphs';
 
 export interface GatewayOptions {
@@ -44,7 +45,10 @@ export interface GatewayOptions {
    * changed (README "Response cache"); off when left out, and only for a feed the catalog announces to.
    */
   responseCache?: ResponseCacheSettings;
-  /** Identical queries in flight at once for the same caller share one subgraph fetch; on by default. */
+  /**
+   * Identical queries in flight at once share one subgraph fetch: for the same caller, or, to the
+   * public catalog, for any caller who sees the same (transport/shared-fetches.ts); on by default.
+   */
   deduplicateFetches?: boolean;
 }
 
@@ -57,7 +61,10 @@ export function createGateway(options: GatewayOptions) {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedDataSource(options.subgraphUrls[name as SubgraphName] ?? url ?? '', options.signingSecret, name, { deduplicate: options.deduplicateFetches ?? true }),
+      new SignedDataSource(options.subgraphUrls[name as SubgraphName] ?? url ?? '', options.signingSecret, name, {
+        deduplicate: options.deduplicateFetches ?? true,
+        sharedBy: VISIBILITY_SHARED_SUBGRAPHS.has(name) ? 'visibility' : 'caller',
+      }),
   });
   const rateLimits = options.rateLimits === false ? null : createGatewayRateLimits(options.rateLimits);
   const limits = gatewayOperationLimits(options.supergraphSdl, options.operationLimits, rateLimits?.throttle);

@@ -1,10 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CALLER_CONTEXT_HEADER, signCallerContext } from '@omni/auth';
+import { CALLER_CONTEXT_HEADER } from '@omni/auth';
 import { createGraphQLFetch, describeErrorChain, serviceUnavailable, type GraphQLFetch, type GraphQLFetchResponse } from '@omni/graphql';
 import { injectTraceHeaders, logger, recordSubgraphFetch, REQUEST_ID_HEADER } from '@omni/observability';
 import type { GatewayContext } from './gateway-context';
+import { CallerSignatures } from './transport/caller-signatures';
 import { PlainHeaders } from './transport/plain-headers';
-import { InFlightFetches, sharedFetchKey } from './transport/shared-fetches';
+import { InFlightFetches, sharedFetchKey, type SharedBy } from './transport/shared-fetches';
 
 /**
  * Times every fetch for the metrics, and names the subgraph that did not answer in one log line;
@@ -31,6 +32,8 @@ function observedFetch(subgraph: string, fetch: GraphQLFetch): GraphQLFetch {
 export interface SignedDataSourceOptions {
   /** Share one fetch among identical queries in flight for the same caller (see transport/shared-fetches.ts); on by default. */
   deduplicate?: boolean;
+  /** Whose identical queries share a fetch: the same caller's (the default), or any caller's who sees the same (public data). */
+  sharedBy?: SharedBy;
 }
 
 type CachePolicy = { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void };
@@ -52,33 +55,53 @@ type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<Gateway
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+type SubgraphRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
+
+/** The request body of one fetch, serialised once for the signature's key and the wire. */
+const bodies = new WeakMap<SubgraphRequest, string>();
+
+function bodyOf(request: SubgraphRequest): string {
+  let body = bodies.get(request);
+  if (body === undefined) {
+    const { http: _http, ...withoutHttp } = request;
+    bodies.set(request, (body = JSON.stringify(withoutHttp)));
+  }
+  return body;
+}
+
 /**
  * Forwards the caller to subgraphs in a header signed by the gateway. Each subgraph fetch gets its
  * own short-lived signature bound to the operation text, operation name and variables it carries
  * (for an entity fetch, the representations too): a fetch late in a long query plan (or after
  * queueing) never presents an expired header, and a captured header is useless for any other
- * operation or other arguments. The request id and the trace go along, so one id follows the
+ * operation or other arguments. The very same fetch for the same caller repeated within a few
+ * seconds is sent the header signed for the first, which has most of its lifetime still ahead
+ * (transport/caller-signatures.ts). The request id and the trace go along, so one id follows the
  * request through every service.
  *
  * Sends over the lean pooled client of @omni/graphql rather than the library's default fetch stack
  * (make-fetch-happen, whose agent records a stack trace per request), and lets identical queries
- * in flight at once for the same caller share one fetch.
+ * in flight at once for the same caller (the public catalog: the same visibility) share one fetch.
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly send: GraphQLFetch;
   private readonly inFlight = new InFlightFetches<GraphQLFetchResponse>();
   private readonly deduplicate: boolean;
+  private readonly sharedBy: SharedBy;
+  private readonly signatures: CallerSignatures;
 
   constructor(
     url: string,
-    private readonly signingSecret: string,
+    signingSecret: string,
     subgraph = 'subgraph',
     options: SignedDataSourceOptions = {},
   ) {
     super({ url });
+    this.signatures = new CallerSignatures(signingSecret);
     // Pooled connections that close before the subgraph's, and one retry of a query on a reset.
     this.send = observedFetch(subgraph, createGraphQLFetch());
     this.deduplicate = options.deduplicate ?? true;
+    this.sharedBy = options.sharedBy ?? 'caller';
   }
 
   /** Fetches that are being shared right now, one per distinct key (for tests). */
@@ -93,13 +116,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     injectTraceHeaders((name, value) => request.http?.headers.set(name, value));
     // Apollo's own health and schema requests carry no caller context.
     if (!('caller' in context) || !context.caller || !request.query) return;
-    // Signed as the values stand right before they are serialised into the request body.
-    const signed = await signCallerContext(this.signingSecret, {
-      caller: context.caller,
-      query: request.query,
-      variables: request.variables,
-      operationName: request.operationName,
-    });
+    // Signed as the values stand when they are serialised into the request body.
+    const signed = await this.signatures.headerFor(
+      context.caller,
+      { query: request.query, variables: request.variables, operationName: request.operationName },
+      bodyOf(request),
+    );
     request.http?.headers.set(CALLER_CONTEXT_HEADER, signed);
   }
 
@@ -112,10 +134,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     await this.willSendRequest(options);
     if (!request.query) throw new Error('Missing query');
 
-    const { http: _http, ...withoutHttp } = request;
-    const body = JSON.stringify(withoutHttp);
+    const body = bodyOf(request);
     const caller = 'caller' in context ? (context as Partial<GatewayContext>).caller : undefined;
-    const key = this.deduplicate ? sharedFetchKey(caller, request.query, body) : undefined;
+    const key = this.deduplicate ? sharedFetchKey(caller, request.query, body, this.sharedBy) : undefined;
     const response = await this.inFlight.run(key, () => this.send(this.url, { method: 'POST', headers: headers.toObject(), body }));
 
     if (!response.ok) throw await this.errorFromResponse(response as unknown as Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]);

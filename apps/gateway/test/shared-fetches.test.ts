@@ -15,6 +15,8 @@ const SDL = /* GraphQL */ `
   type Query {
     """Who the subgraph answered, after a pause long enough for concurrent requests to overlap."""
     slowWhoami: String!
+    """What the caller's channel offers, after the same pause: public data, the same for every customer of the channel."""
+    slowOffer: String!
   }
 
   """Writes for the shared-fetch tests."""
@@ -31,8 +33,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let executions = 0;
 let subgraph: RunningServer;
 
-async function startGateway(deduplicateFetches?: boolean): Promise<RunningServer> {
-  const composed = composeServices([{ name: 'slow', url: subgraph.url, typeDefs: parse(SDL) }]);
+async function startGateway(deduplicateFetches?: boolean, subgraphName = 'slow'): Promise<RunningServer> {
+  const composed = composeServices([{ name: subgraphName, url: subgraph.url, typeDefs: parse(SDL) }]);
   if (composed.errors) throw composed.errors[0];
   return createGateway({
     supergraphSdl: composed.supergraphSdl,
@@ -69,6 +71,11 @@ beforeAll(async () => {
           executions += 1;
           await sleep(ANSWER_DELAY_MS);
           return caller.customerId ?? caller.kind;
+        },
+        slowOffer: async (_: unknown, __: unknown, { caller }: { caller: Caller }) => {
+          executions += 1;
+          await sleep(ANSWER_DELAY_MS);
+          return `offer of ${caller.channel}`;
         },
       },
       Mutation: {
@@ -135,6 +142,25 @@ describe('identical subgraph fetches in flight', () => {
     expect(count).toBe(2);
   });
 
+  it('to the public catalog, are sent once for customers who see the same, and once per channel', async () => {
+    const catalog = await startGateway(undefined, 'catalog');
+    try {
+      const [anna, boris, posShopper] = await Promise.all([
+        customerToken('cus_anna'),
+        customerToken('cus_boris'),
+        mintAccessToken(TEST_TOKEN_SECRET, { role: 'customer', sub: 'cus_clara', channel: 'POS' }),
+      ]);
+      let answers: { data?: unknown }[] = [];
+      const count = await executionsOf(async () => {
+        answers = await Promise.all([anna, boris, posShopper, anna].map((token) => ask(catalog.url, '{ slowOffer }', token)));
+      });
+      expect(count).toBe(2);
+      expect(answers.map((answer) => answer.data)).toEqual([{ slowOffer: 'offer of WEB' }, { slowOffer: 'offer of WEB' }, { slowOffer: 'offer of POS' }, { slowOffer: 'offer of WEB' }]);
+    } finally {
+      await catalog.stop();
+    }
+  });
+
   it('are each sent when deduplication is switched off', async () => {
     const separate = await startGateway(false);
     try {
@@ -165,5 +191,20 @@ describe('what may share a fetch', () => {
     expect(sharedFetchKey({ ...anonymous, scopes: [] }, '{ slowWhoami }', body)).not.toBe(key);
     expect(sharedFetchKey(anonymous, '{ slowWhoami }', '{"query":"{ slowWhoami }","variables":{"a":1}}')).not.toBe(key);
     expect(sharedFetchKey(undefined, '{ slowWhoami }', body)).toBeUndefined();
+  });
+
+  it('keys public data on what the caller may see, not on who the caller is', () => {
+    const body = '{"query":"{ products { id } }"}';
+    const customer = (customerId: string, extra: Partial<Caller> = {}) =>
+      ({ kind: 'customer', channel: 'WEB', customerId, scopes: ['storefront:read', 'catalog:read'], ...extra }) as Caller;
+    const key = sharedFetchKey(customer('cus_1'), '{ products { id } }', body, 'visibility');
+    expect(sharedFetchKey(customer('cus_2', { clientAddress: '203.0.113.9' }), '{ products { id } }', body, 'visibility')).toBe(key);
+    expect(sharedFetchKey(customer('cus_2'), '{ products { id } }', body, 'caller')).not.toBe(sharedFetchKey(customer('cus_1'), '{ products { id } }', body, 'caller'));
+    expect(sharedFetchKey(customer('cus_1', { channel: 'POS' }), '{ products { id } }', body, 'visibility')).not.toBe(key);
+    expect(sharedFetchKey(customer('cus_1', { kind: 'staff', staffRole: 'CASHIER', locationId: 'loc_1' }), '{ products { id } }', body, 'visibility')).not.toBe(
+      sharedFetchKey(customer('cus_1', { kind: 'staff', staffRole: 'CASHIER', locationId: 'loc_2' }), '{ products { id } }', body, 'visibility'),
+    );
+    expect(sharedFetchKey(customer('cus_1', { scopes: ['storefront:read'] }), '{ products { id } }', body, 'visibility')).not.toBe(key);
+    expect(sharedFetchKey(customer('cus_1'), 'mutation { reserve }', body, 'visibility')).toBeUndefined();
   });
 });

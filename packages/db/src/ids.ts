@@ -27,7 +27,15 @@ export function demoId(prefix: string, key: string, ordinal = 0): string {
   return `${prefix}_${time}${random}`;
 }
 
+// One pattern per prefix: a listing checks an id for every variant on the page.
+const idPatterns = new Map<string, RegExp>();
+
 /** True when a value looks like an id of the given type; lets services reject junk before SQL. */
 export function isIdOf(prefix: string, value: string): boolean {
-  return new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(value);
+  let pattern = idPatterns.get(prefix);
+  if (!pattern) {
+    pattern = new RegExp(`^${prefix}_[0-9a-z]{26}$`);
+    idPatterns.set(prefix, pattern);
+  }
+  return pattern.test(value);
 }

@@ -51,6 +51,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * passes the request explicitly and leaves it off: on Node 20 it costs every promise.
    */
   implicitRequestContext?: boolean;
+  /**
+   * Whether responses carry an ETag (express hashes every body for it, so a client's GET can be
+   * answered 304). On by default; services behind the gateway are only ever POSTed to, where no
+   * client revalidates, and leave it off.
+   */
+  etag?: boolean;
 }
 
 export const DEFAULT_MAX_NESTING = 500;
@@ -193,6 +199,7 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
   const logError = options.logError ?? logUnexpectedError;
   const app = express();
   app.disable('x-powered-by');
+  if (options.etag === false) app.disable('etag');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS;
   httpServer.headersTimeout = SERVER_HEADERS_TIMEOUT_MS;

@@ -124,6 +124,8 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
         readiness: listenOptions.readiness,
         // Services log and call siblings deep below the resolvers, without the request at hand.
         implicitRequestContext: options.implicitRequestContext ?? true,
+        // Only the gateway and sibling services call, by POST: nobody revalidates with If-None-Match.
+        etag: false,
       });
       return { url, stop: () => apollo.stop() };
     },

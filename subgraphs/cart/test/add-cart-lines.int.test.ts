@@ -118,6 +118,29 @@ describe('addCartLines', () => {
     expect(second.cart!.totalQuantity).toBe(3);
   });
 
+  it('keeps the totals of lines it raises, adds and leaves alone in one request, in the same four cart statements (and the page of lines the payload asks for) for 1 line and for 10', async () => {
+    const { client, cartId } = await newShopperCart();
+    const [kept, raised, added] = [variant(3), variant(4), variant(5)];
+    await add(client, { cartId, lines: [{ variantId: kept.id, quantity: 1 }, { variantId: raised.id, quantity: 1 }] });
+    const before = cartDatabase.statements.total;
+    const payload = await add(client, { cartId, lines: [{ variantId: raised.id, quantity: 2 }, { variantId: added.id, quantity: 1 }] });
+    const statements = cartDatabase.statements.total - before;
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.cart!.totalQuantity).toBe(5);
+    expect(payload.cart!.subtotal).toEqual(toMoney(kept.priceMinor + 3 * raised.priceMinor + added.priceMinor, 'EUR'));
+    const stored = expectData(await client(`query($id: ID!) { cart(id: $id) { version totalQuantity subtotal { amount } lines { totalCount } } }`, { id: cartId })).cart;
+    expect(stored).toEqual({ version: 3, totalQuantity: 5, subtotal: { amount: payload.cart!.subtotal.amount }, lines: { totalCount: 3 } });
+
+    // Read with its lines, locked, lines written with the cart's new totals, event, and the page of
+    // lines the payload asks for: the same for ten lines.
+    const other = await newShopperCart();
+    const tenBefore = cartDatabase.statements.total;
+    const ten = await add(other.client, { cartId: other.cartId, lines: Array.from({ length: 10 }, (_, index) => ({ variantId: variant(index).id, quantity: 1 })) });
+    expect(ten.userErrors).toEqual([]);
+    expect(cartDatabase.statements.total - tenBefore).toBe(statements);
+    expect(statements).toBe(5);
+  });
+
   it('credits lines staff add to them, in their channel', async () => {
     const { cartId } = await newShopperCart();
     const staff = asCaller(callers.staff(cashier.id, cashier.homeLocationId));

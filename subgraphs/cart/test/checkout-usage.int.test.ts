@@ -9,8 +9,13 @@ import { BERLIN, CHECKOUT, checkoutAs, customerWithCart, freshVariant, rowsOf, s
 const COUPON = 'SAVE1';
 const PROMOTION_ID = 'promo_save1';
 const pricingRequests: PricingRequest[] = [];
+/** Runs once while the next quote is made: checkout reads the catalog's facts at the same time. */
+let whilePricing: (() => Promise<void>) | null = null;
 const couponPricing: PricingPort = async (request) => {
   pricingRequests.push(request);
+  const during = whilePricing;
+  whilePricing = null;
+  await during?.();
   const list = await listPricing(request);
   if (!request.couponCodes.includes(COUPON)) return list;
   const [first, ...rest] = list.lines;
@@ -33,7 +38,7 @@ const usage = {
   unreachable: false,
   /** What the next confirmation does: count the hold, refuse it (false), or fail to answer. */
   confirmAnswer: 'count' as 'count' | 'refuse' | 'fail',
-  /** Runs once while the next hold is made: what happens after checkout planned, before it reserves. */
+  /** Runs once while the next hold is made: after checkout planned, while it reserves. */
   whileHolding: null as (() => Promise<void>) | null,
 };
 const usagePort: PromotionUsagePort = {
@@ -80,6 +85,7 @@ beforeEach(() => {
   usage.unreachable = false;
   usage.confirmAnswer = 'count';
   usage.whileHolding = null;
+  whilePricing = null;
 });
 
 const APPLY = `mutation($input: ApplyCouponCodeInput!) { applyCouponCode(input: $input) { cart { version } userErrors { code } } }`;
@@ -159,11 +165,24 @@ describe('checkout: hold promotion usage', () => {
     expect(await stockAt(h, variant.id, BERLIN.id)).toEqual({ onHand: 5, reserved: 0 });
   });
 
-  it('releases the hold when stock cannot be reserved after it', async () => {
+  it('releases the hold when stock cannot be reserved beside it', async () => {
     const { cartId, client, variant } = await discountedCart();
-    // The store sells its units after this checkout was priced and planned, before it reserves.
-    usage.whileHolding = () => setStock(h, variant.id, BERLIN.id, 1);
+    // The store sells its units while this checkout is priced: the sale commits only once checkout
+    // planned with the stock it read before (hold and reservation start together, so the hold is
+    // where the sale is let commit). The reservation then waits for the sale's lock or comes after it.
+    let sold!: () => void;
+    const saleCommits = new Promise<void>((resolve) => (sold = resolve));
+    let saleLocked!: () => void;
+    const saleHoldsLock = new Promise<void>((resolve) => (saleLocked = resolve));
+    const sale = h.catalogDatabase.db.transaction(async (tx) => {
+      await tx.execute(sql`update catalog.inventory_levels set on_hand = 1 where variant_id = ${variant.id} and location_id = ${BERLIN.id}`);
+      saleLocked();
+      await saleCommits;
+    });
+    whilePricing = () => saleHoldsLock;
+    usage.whileHolding = async () => sold();
     const short = await checkoutAs(client, pickup(cartId, 'usage-short'));
+    await sale;
     expect(short.userErrors.map((error) => error.code)).toEqual(['OUT_OF_STOCK']);
     const holdId = usage.byKey.get(`${cartId}:usage-short`)!;
     expect(usage.holds).toHaveLength(1);

@@ -30,6 +30,10 @@ let h: CheckoutHarness;
 // The test card provider, wrapped so a test can make authorisation crash midway.
 const card = createTestCardProvider();
 let crashNextAuthorization = false;
+/** Lets the next authorisation run past the stock hold's lifetime: its reservation lapses before settlement. */
+let lapseReservationAtNextAuthorization = false;
+/** Every capture the provider was asked for, by its idempotency key. */
+const captures: string[] = [];
 const flakyCard: PaymentProvider = {
   ...card,
   authorize: async (request) => {
@@ -37,7 +41,15 @@ const flakyCard: PaymentProvider = {
       crashNextAuthorization = false;
       throw new Error('card processor unreachable');
     }
+    if (lapseReservationAtNextAuthorization) {
+      lapseReservationAtNextAuthorization = false;
+      await h.catalogDatabase.db.execute(sql`update catalog.inventory_reservations set expires_at = now() - interval '1 second' where reference = ${request.reference} and status = 'ACTIVE'`);
+    }
     return card.authorize(request);
+  },
+  capture: async (reference, amountMinor, idempotencyKey) => {
+    captures.push(idempotencyKey);
+    return card.capture(reference, amountMinor, idempotencyKey);
   },
 };
 
@@ -49,6 +61,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
+const CHECKOUT_ORDER_ID = `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }`;
 const pickupAt = (locationId: string) => ({ method: 'PICKUP', locationId });
 const payAtPickup = { provider: 'PAY_AT_PICKUP' };
 const cardPayment = (cardToken = 'tok_visa') => ({ provider: 'TEST_CARD', cardToken });
@@ -284,6 +297,34 @@ describe('checkout', () => {
 });
 
 describe('checkout without a price', () => {
+  it('never charges an order whose stock could not be committed: the order is kept authorised and uncommitted, and a replay tries again', async () => {
+    const variant = freshVariant();
+    await setStock(h, variant.id, WAREHOUSE.id, 5);
+    const { cartId, client } = await customerWithCart(h, variant.id, 1);
+    const input = { cartId, idempotencyKey: 'lapsed-1', fulfillment: { method: 'DELIVERY', locationId: WAREHOUSE.id, shippingAddress: ADDRESS }, payment: cardPayment() };
+    const capturesBefore = captures.length;
+    lapseReservationAtNextAuthorization = true;
+
+    // An error, not an order: the order is not settled, and the shopper's retry is what finishes it.
+    const answered = await client(CHECKOUT_ORDER_ID, { input });
+    expect(answered.errors).toHaveLength(1);
+    const orderOf = async () =>
+      rowsOf<{ id: string; reservation_state: string; payment_status: string; captured_minor: number }>(
+        await h.cartDatabase.db.execute(sql`select id, reservation_state, payment_status, captured_minor::int as captured_minor from cart.orders where cart_id = ${cartId}`),
+      );
+    // The order stands (the cart is closed by it) with a record of what is missing: stock not committed, payment not captured.
+    expect(await orderOf()).toEqual([{ id: expect.stringMatching(/^ord_/), reservation_state: 'ACTIVE', payment_status: 'AUTHORIZED', captured_minor: 0 }]);
+    expect(captures.length).toBe(capturesBefore);
+    // The lapsed hold gave its unit back: nothing is sold that stock does not cover.
+    expect(await stockAt(h, variant.id, WAREHOUSE.id)).toEqual({ onHand: 5, reserved: 0 });
+
+    // A replay with the key asks the catalog again; still refused, still not charged.
+    const replayed = await client(CHECKOUT_ORDER_ID, { input });
+    expect(replayed.errors).toHaveLength(1);
+    expect(captures.length).toBe(capturesBefore);
+    expect(await orderOf()).toEqual([expect.objectContaining({ reservation_state: 'ACTIVE', payment_status: 'AUTHORIZED', captured_minor: 0 })]);
+  });
+
   it('refuses with PRICING_UNAVAILABLE when promotions cannot quote: nothing reserved, nothing charged, the cart stays open', async () => {
     const variant = freshVariant();
     await setStock(h, variant.id, WAREHOUSE.id, 2);

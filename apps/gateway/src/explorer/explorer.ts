@@ -68,5 +68,6 @@ export function explorer(): RequestHandler {
     if (!asset) return next();
     res.status(200).type(asset.type).set('cache-control', 'public, max-age=3600').send(asset.body);
   });
-  return router;
+  // Every route is a GET, so the API's POSTs skip the router's path matching.
+  return (req, res, next) => (req.method === 'POST' ? next() : router(req, res, next));
 }

@@ -28,7 +28,51 @@ export function measureOperation(input: OperationCostInput): OperationReport {
     shape = { depth: operationDepth(document, operation), ...countDocument(document), rootFields: countRootFields(document, operation) };
     shapes.set(operation, shape);
   }
-  return { ...shape, cost: operationCost(input) };
+  return { ...shape, cost: costOf(input) };
+}
+
+/** A cost that read no variable, with what it was measured against. */
+interface FixedCost {
+  schema: OperationCostInput['schema'];
+  annotations: OperationCostInput['annotations'];
+  sizing: OperationCostInput['sizing'];
+  cost: number;
+}
+
+const fixedCosts = new WeakMap<OperationDefinitionNode, FixedCost>();
+
+/**
+ * Most operations size their lists with literals (`first: 24`) or not at all, and then cost the
+ * same on every request: measured once, with the variables watched, and kept when none was read.
+ * Page sizes passed as variables and `_entities` representations are read, so those operations
+ * are measured on every request.
+ */
+function costOf(input: OperationCostInput): number {
+  const fixed = fixedCosts.get(input.operation);
+  if (fixed && fixed.schema === input.schema && fixed.annotations === input.annotations && fixed.sizing === input.sizing) return fixed.cost;
+  let readVariable = false;
+  // Every way of looking at the variables counts as reading them.
+  const variables = new Proxy(input.variables ?? {}, {
+    get(target, name) {
+      readVariable = true;
+      return Reflect.get(target, name);
+    },
+    has(target, name) {
+      readVariable = true;
+      return Reflect.has(target, name);
+    },
+    ownKeys(target) {
+      readVariable = true;
+      return Reflect.ownKeys(target);
+    },
+    getOwnPropertyDescriptor(target, name) {
+      readVariable = true;
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+  });
+  const cost = operationCost({ ...input, variables });
+  if (!readVariable) fixedCosts.set(input.operation, { schema: input.schema, annotations: input.annotations, sizing: input.sizing, cost });
+  return cost;
 }
 
 export type CheckedLimits = Partial<Omit<OperationLimits, 'maxTokens'>>;

@@ -52,6 +52,22 @@ export async function findCartWithAllLines(db: CartDb, id: string): Promise<{ ca
   return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])) };
 }
 
+/**
+ * A cart and its lines holding any of `variantIds`, read by one statement (so from one snapshot)
+ * without a lock: what an addition plans with. Under the lock the cart's version tells whether the
+ * lines are still these (every change of a line moves the version on).
+ */
+export async function findCartWithLinesOfVariants(db: CartDb, id: string, variantIds: readonly string[]): Promise<{ cart: CartRow | null; lines: CartLineRow[] }> {
+  const rows = await db
+    .select({ cart: carts, line: cartLines })
+    .from(carts)
+    .leftJoin(cartLines, and(eq(cartLines.cartId, carts.id), inArray(cartLines.variantId, [...variantIds])))
+    .where(eq(carts.id, id));
+  const [first] = rows;
+  if (!first) return { cart: null, lines: [] };
+  return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])) };
+}
+
 /** Returns null when the owner already has an active cart (the partial unique index refused the row). */
 export async function insertCartUnlessOwnerHasOne(db: CartDb, values: typeof carts.$inferInsert): Promise<CartRow | null> {
   const [row] = await db.insert(carts).values(values).onConflictDoNothing().returning();
@@ -84,7 +100,12 @@ export function findCartLinesByIds(tx: CartDb, cartId: string, lineIds: readonly
  */
 export async function upsertCartLines(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx
+  await lineUpsert(tx, rows);
+}
+
+/** New lines inserted, lines already holding the variant given the new quantity and price. */
+function lineUpsert(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]) {
+  return tx
     .insert(cartLines)
     .values(rows)
     .onConflictDoUpdate({
@@ -95,6 +116,37 @@ export async function upsertCartLines(tx: CartDb, rows: (typeof cartLines.$infer
         updatedAt: sql`now()`,
       },
     });
+}
+
+/**
+ * `upsertCartLines` and `bumpCart` in one statement, for a caller holding the cart lock. The
+ * totals are still recomputed from the lines: those of other variants as they are, plus the rows
+ * the upsert returns (a statement does not see its own writes, so they are counted from there).
+ * Every row holds a distinct variant of the cart.
+ */
+export async function upsertCartLinesAndBump(tx: CartDb, cartId: string, rows: (typeof cartLines.$inferInsert)[]): Promise<CartRow> {
+  if (rows.length === 0) return bumpCart(tx, cartId);
+  const upserted = tx.$with('upserted').as(lineUpsert(tx, rows).returning({ quantity: cartLines.quantity, unitPriceMinor: cartLines.unitPriceMinor }));
+  const variantIds = rows.map((row) => row.variantId);
+  const others = sql`from ${cartLines} where ${cartLines.cartId} = ${carts.id} and ${cartLines.variantId} not in (${sql.join(
+    variantIds.map((variantId) => sql`${variantId}`),
+    sql`, `,
+  )})`;
+  const fromUpserted = sql`from ${upserted}`;
+  const [row] = await tx
+    .with(upserted)
+    .update(carts)
+    .set({
+      version: sql`${carts.version} + 1`,
+      updatedAt: sql`now()`,
+      lineCount: sql`(select count(*)::integer ${others}) + (select count(*)::integer ${fromUpserted})`,
+      totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${others}) + (select coalesce(sum(quantity), 0)::integer ${fromUpserted})`,
+      subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${others}) + (select coalesce(sum(quantity::bigint * unit_price_minor), 0)::bigint ${fromUpserted})`,
+    })
+    .where(eq(carts.id, cartId))
+    .returning();
+  if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
+  return row;
 }
 
 export async function setCartLineQuantities(tx: CartDb, cartId: string, changes: readonly { lineId: string; quantity: number }[]): Promise<void> {

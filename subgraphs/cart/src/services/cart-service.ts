@@ -26,10 +26,11 @@ import {
   findActiveCartOfOwner,
   findCartLinesByIds,
   findCartLinesByVariantIds,
+  findCartWithLinesOfVariants,
   insertCartUnlessOwnerHasOne,
   lockCart,
   setCartLineQuantities,
-  upsertCartLines,
+  upsertCartLinesAndBump,
 } from '../db/cart-queries';
 import { MAX_LINE_QUANTITY, outboxEvents, type CartRow } from '../db/schema';
 import { assertAccess, cartAccess, cartAccessAfterMerges, customerCartAccessAfterMerges, survivorOf } from './cart-access';
@@ -221,17 +222,23 @@ export async function changeableCartAfterMerges(ctx: CartContext, cart: CartRow 
 /** What `changeCart`'s `apply` answers when the request asks for what the cart already is. */
 export const UNCHANGED = 'unchanged';
 
+/** What `changeCart`'s `apply` answers when it changed the lines and bumped the cart in the same statement. */
+export interface Bumped {
+  bumped: CartRow;
+}
+
 /**
  * Every change runs here: the cart row is locked `for update`, so concurrent writers queue and
  * each sees the lines and version the previous one left. `apply` validates everything before it
  * writes, so returning user errors leaves the cart untouched; returning UNCHANGED answers the cart
  * as it is, with no new version and no event (a retried request must not look like a change).
+ * An `apply` that bumps the cart itself (see `upsertCartLinesAndBump`) answers the bumped row.
  */
 export async function changeCart(
   ctx: CartContext,
   cartId: string,
   expected: number | null | undefined,
-  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[] | typeof UNCHANGED>,
+  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[] | typeof UNCHANGED | Bumped>,
 ): Promise<Outcome<CartRow>> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CartRow>> => {
     const checked = await changeableCartAfterMerges(ctx, await lockCart(tx, cartId), tx);
@@ -240,10 +247,10 @@ export async function changeCart(
     if (expected != null && expected !== cart.version) {
       return fail(userError('VERSION_CONFLICT', `The cart is at version ${cart.version}, not ${expected}; reload it and retry`, ['input', 'expectedVersion']));
     }
-    const errors = await apply(tx, cart);
-    if (errors === UNCHANGED) return succeed(cart);
-    if (errors.length > 0) return fail(...errors);
-    const changed = await bumpCart(tx, cart.id);
+    const applied = await apply(tx, cart);
+    if (applied === UNCHANGED) return succeed(cart);
+    if (Array.isArray(applied) && applied.length > 0) return fail(...applied);
+    const changed = Array.isArray(applied) ? await bumpCart(tx, cart.id) : applied.bumped;
     // In the same transaction: the event exists exactly when the change committed.
     await publishEvent(tx, outboxEvents, {
       type: 'cart.changed',
@@ -275,16 +282,19 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
   if (!parsed.success) return fail(...userErrorsFromIssues(parsed.error.issues));
   const input = parsed.data;
 
-  // Checked before the catalog is asked, so nobody else's cart costs a service call.
-  const current = await changeableCartAfterMerges(ctx, await ctx.loaders.cartById.load(input.cartId));
+  // Checked before the catalog is asked, so nobody else's cart costs a service call. The lines of
+  // the variants asked for come with the cart, for the plan below.
+  const variantIds = input.lines.map((line) => line.variantId);
+  const read = await findCartWithLinesOfVariants(ctx.db, input.cartId, variantIds);
+  const current = await changeableCartAfterMerges(ctx, read.cart);
   if (!current.ok) return current;
 
   // Asked outside the transaction: the cart lock is never held across a network call.
-  const variantIds = input.lines.map((line) => line.variantId);
   const snapshots = await ctx.catalog.variantSnapshots(variantIds, current.value.channel, current.value.currencyCode);
 
   return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
-    const existing = await findCartLinesByVariantIds(tx, cart.id, variantIds);
+    // The same version under the lock means the same lines: they are read again only when another change came first.
+    const existing = cart.version === current.value.version ? read.lines : await findCartLinesByVariantIds(tx, cart.id, variantIds);
     const plan = planLineAdditions({
       cartCurrencyCode: cart.currencyCode,
       channel: ctx.caller.channel,
@@ -296,8 +306,9 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
     if (!plan.ok) return plan.userErrors;
     // Monotonic ids: lines added in one request are listed in the request's order.
     const ids = plan.value.map(() => newId('line'));
-    await upsertCartLines(
+    const bumped = await upsertCartLinesAndBump(
       tx,
+      cart.id,
       plan.value.map((line, index) => ({
         id: ids[index]!,
         cartId: cart.id,
@@ -309,7 +320,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
         addedByStaffId: staffIdOf(ctx.caller),
       })),
     );
-    return [];
+    return { bumped };
   });
 }
 

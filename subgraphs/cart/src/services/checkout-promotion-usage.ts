@@ -22,7 +22,8 @@ function refusalError(refusal: PromotionUseRefusal) {
 
 /**
  * Step 3 of checkout, hold promotion usage: every promotion the quote applied is held in the
- * promotions subgraph before anything is reserved or charged, so usage limits, budgets and
+ * promotions subgraph while the stock is reserved and before anything is charged (a refusal
+ * releases that reservation before checkout answers), so usage limits, budgets and
  * single-use codes are never exceeded by concurrent checkouts. The hold key is the cart and the
  * checkout's idempotency key, so an attempt retried with its key asks for the same hold.
  * Answers the hold id, or null when nothing was discounted (then nothing is asked).

@@ -104,8 +104,8 @@ export function creditedStaffId(checkoutStaffId: string | null, lines: readonly 
 /**
  * Places the order for a cart, as a saga whose steps read top to bottom:
  *
- *   validate → price → hold promotion usage → reserve stock → pay with points → authorise payment
- *   → write order → settle
+ *   validate → price → hold promotion usage and reserve stock (at once) → pay with points
+ *   → authorise payment → write order → settle
  *
  * No step holds the cart lock across a network call. Until the order is written every failure
  * undoes what the steps before it did (the usage hold and the reservation are released, the
@@ -131,25 +131,31 @@ export async function checkout(ctx: CartContext, rawInput: CheckoutInput): Promi
   // Points pay part of the total; the payment provider is asked for the rest only.
   const chargeMinor = quote.totalMinor - input.loyaltyPoints;
 
-  // 3. Hold promotion usage; undone from here on by releasing it (no hold without discounts).
-  const held = await holdPromotionUsage(ctx, input, cart, quote);
-  if (!held.ok) return held;
-  const holdId = held.value;
-
-  // 4. Reserve stock; undone from here on by releasing it.
-  const reserved = await reserveStock(ctx, cart, lines, fulfillment).catch(async (error: unknown) => {
-    await releasePromotionUsage(ctx, holdId);
-    throw error;
-  });
-  if (!reserved.ok) {
+  // 3 and 4. Hold promotion usage (no hold without discounts) and reserve stock, both at once:
+  // neither needs the other, and each is undone when the other fails. From here on both are
+  // undone by releasing them.
+  const [held, reserved] = await Promise.allSettled([holdPromotionUsage(ctx, input, cart, quote), reserveStock(ctx, cart, lines, fulfillment)]);
+  const heldId = held.status === 'fulfilled' && held.value.ok ? held.value.value : null;
+  const reservedId = reserved.status === 'fulfilled' && reserved.value.ok ? reserved.value.value : null;
+  if (held.status === 'rejected' || reserved.status === 'rejected') {
+    await Promise.allSettled([reservedId ? ctx.catalog.releaseReservation(reservedId) : null, releasePromotionUsage(ctx, heldId)]);
+    throw held.status === 'rejected' ? held.reason : (reserved as PromiseRejectedResult).reason;
+  }
+  if (!held.value.ok) {
+    // The reservation key is this attempt's own, so what it reserved is released whatever else happened.
+    if (reservedId) await ctx.catalog.releaseReservation(reservedId);
+    return held.value;
+  }
+  const holdId = held.value.value;
+  if (!reserved.value.ok) {
     // A concurrent request with the same key may hold the stock this one asked for, and the usage
     // hold with it (the key names one hold): its order keeps it.
     const replayed = await replay(ctx, input, requestHash);
     if (replayed) return replayed;
     await releasePromotionUsage(ctx, holdId);
-    return reserved;
+    return reserved.value;
   }
-  const reservationId = reserved.value;
+  const reservationId = reserved.value.value;
 
   // 5. Pay with points; undone from here on by refunding them. The order id is minted now so the
   // customer's ledger names the order the points paid for.
@@ -489,19 +495,24 @@ async function replayOf(ctx: CartContext, existing: OrderRow, requestHash: strin
 
 /**
  * Step 8, settle a written order: the held units leave stock, a card authorisation is captured and
- * the promotion usage hold is confirmed with the order. The three are independent and asked at
- * once; what they did is recorded on the order in one statement, and a failure of one is thrown
- * after the others are recorded, for a replay to finish. Replays racing each other may both get
- * here: committing and confirming are idempotent and the capture is keyed by the order, so stock,
- * money and usage move once. The sale is final at this point, so all happen at placement, also
- * for pickup orders.
+ * the promotion usage hold is confirmed with the order. The card is captured only once the units
+ * left stock (or had left it at an earlier attempt): the order owes goods, and money is never
+ * taken for goods that could not be committed. Confirming usage is independent and asked at the
+ * same time. What they did is recorded on the order in one statement, and a failure is thrown
+ * after that, for a replay to finish; an order whose stock cannot be committed is logged as an
+ * error naming it and stays authorised, not charged (`reservationState` ACTIVE, `paymentStatus`
+ * AUTHORIZED), until a replay commits it. Replays racing each other may both get here: committing
+ * and confirming are idempotent and the capture is keyed by the order, so stock, money and usage
+ * move once. The sale is final at this point, so all happen at placement, also for pickup orders.
  */
 async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
   // The card pays what the points left, as authorised.
   const chargeMinor = order.totalMinor - order.pointsPaid;
+  const stock = order.reservationState === 'ACTIVE' ? commitStock(ctx, order) : Promise.resolve(null);
+  const money = stock.then(() => (order.paymentStatus === 'AUTHORIZED' ? ctx.payments[order.paymentProvider].capture(order.paymentReference, chargeMinor, `capture:${order.id}`).then(() => true) : null));
   const [committed, captured, confirmed] = await Promise.allSettled([
-    order.reservationState === 'ACTIVE' ? commitStock(ctx, order) : null,
-    order.paymentStatus === 'AUTHORIZED' ? ctx.payments[order.paymentProvider].capture(order.paymentReference, chargeMinor, `capture:${order.id}`).then(() => true) : null,
+    stock,
+    money,
     order.promotionHoldState === 'HELD' && order.promotionHoldId ? ctx.promotionUsage.confirm(order.promotionHoldId, order.id) : null,
   ]);
   const changes: Parameters<typeof updateOrderSettlement>[2] = {};
@@ -514,19 +525,44 @@ async function settle(ctx: CartContext, order: OrderRow): Promise<OrderRow> {
     changes.promotionHoldState = confirmed.value ? 'CONFIRMED' : 'LAPSED';
   }
   const current = Object.keys(changes).length > 0 ? await updateOrderSettlement(ctx.db, order.id, changes) : order;
+  if (committed.status === 'rejected') {
+    logger.error(`order ${order.id}: its stock could not be committed, so its payment was not captured; a checkout replay with its key retries: ${errorText(committed.reason)}`);
+  }
   const failed = [committed, captured, confirmed].find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
   ctx.loaders.orderById.clear(current.id).prime(current.id, current);
   return current;
 }
 
-/** The order's held units leave stock; throws when the catalog refuses (the reservation lapsed). */
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Attempts at committing an order's stock when the catalog cannot be reached; a refusal is final. */
+const COMMIT_ATTEMPTS = 3;
+const COMMIT_RETRY_MS = [50, 250];
+
+/** Thrown when the catalog refuses to commit (the reservation lapsed or was released): asking again changes nothing. */
+class StockCommitRefused extends Error {
+  override name = 'StockCommitRefused';
+}
+
+/**
+ * The order's held units leave stock; throws when the catalog refuses (the reservation lapsed).
+ * A failure to reach the catalog is retried a few times first: the order is written, and each
+ * attempt that gives up leaves it uncharged until a replay.
+ */
 async function commitStock(ctx: CartContext, order: OrderRow): Promise<true> {
-  const committed = await ctx.catalog.commitReservation(order.reservationId);
-  if (committed.userErrors.length > 0 || committed.reservation?.status !== 'COMMITTED') {
-    throw new Error(`Stock of order ${order.id} could not be committed: ${committed.userErrors.map((e) => e.message).join('; ')}`);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const committed = await ctx.catalog.commitReservation(order.reservationId);
+      if (committed.userErrors.length > 0 || committed.reservation?.status !== 'COMMITTED') {
+        throw new StockCommitRefused(`Stock of order ${order.id} could not be committed: ${committed.userErrors.map((e) => e.message).join('; ')}`);
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof StockCommitRefused || attempt >= COMMIT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, COMMIT_RETRY_MS[attempt - 1]));
+    }
   }
-  return true;
 }
 
 /**

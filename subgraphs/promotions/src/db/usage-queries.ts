@@ -116,6 +116,19 @@ export async function findLiveHoldByKey(db: PromotionsDb, service: string, holdK
   return row ?? null;
 }
 
+/**
+ * What a key names now, in one statement: its live hold (pending and not lapsed, or confirmed),
+ * and whether a pending hold of it lapsed (it still occupies the key until marked EXPIRED).
+ */
+export async function findHoldOfKey(db: PromotionsDb, service: string, holdKey: string): Promise<{ live: UsageHoldRow | null; lapsedPending: boolean }> {
+  const rows = await db
+    .select({ hold: usageHolds, lapsed: sql<boolean>`${usageHolds.status} = 'PENDING' and ${usageHolds.expiresAt} <= ${DB_NOW}` })
+    .from(usageHolds)
+    .where(and(eq(usageHolds.service, service), eq(usageHolds.holdKey, holdKey), inArray(usageHolds.status, ['PENDING', 'CONFIRMED'])));
+  const live = rows.find((row) => !row.lapsed)?.hold ?? null;
+  return { live, lapsedPending: rows.some((row) => Boolean(row.lapsed)) };
+}
+
 /** A pending hold of this key that lapsed gives its key up, so the next attempt can hold anew. */
 export async function expireLapsedHoldOfKey(tx: PromotionsDb, service: string, holdKey: string): Promise<void> {
   const lapsed = await tx
@@ -151,13 +164,12 @@ export async function insertHold(
   return row;
 }
 
-export async function findHold(db: PromotionsDb, id: string): Promise<UsageHoldRow | null> {
-  const [row] = await db.select().from(usageHolds).where(eq(usageHolds.id, id));
-  return row ?? null;
-}
-
-export function findUsesOfHold(db: PromotionsDb, holdId: string): Promise<PromotionUseRow[]> {
-  return db.select().from(promotionUses).where(eq(promotionUses.holdId, holdId)).orderBy(asc(promotionUses.id));
+/** A hold and its uses (in id order), read by one statement; null for an unknown hold. */
+export async function findHoldWithUses(db: PromotionsDb, id: string): Promise<{ hold: UsageHoldRow; uses: PromotionUseRow[] } | null> {
+  const rows = await db.select({ hold: usageHolds, use: promotionUses }).from(usageHolds).leftJoin(promotionUses, eq(promotionUses.holdId, usageHolds.id)).where(eq(usageHolds.id, id)).orderBy(asc(promotionUses.id));
+  const [first] = rows;
+  if (!first) return null;
+  return { hold: first.hold, uses: rows.flatMap((row) => (row.use ? [row.use] : [])) };
 }
 
 /** The hold, locked, and whether it lapsed by the database clock as of now. */
