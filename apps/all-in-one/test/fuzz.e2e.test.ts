@@ -291,5 +291,6 @@ describe('fuzzing every public argument through the gateway', () => {
     console.info(`fuzz: ${sent} requests over ${roots.length} fields in ${seconds.toFixed(1)} s, ${findings.length} findings; answers ${JSON.stringify(Object.fromEntries(answers))}`);
     expect(sent).toBeGreaterThanOrEqual(2_000);
     expect(findings).toEqual([]);
-  }, 300_000);
+    // A table digest after every mutation's group is most of the time: minutes on a shared machine.
+  }, 600_000);
 });
