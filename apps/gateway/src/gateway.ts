@@ -112,6 +112,8 @@ export function createGateway(options: GatewayOptions) {
         // GraphiQL, served from node_modules, for development only.
         guards: [...(production ? [] : [explorer()]), safelistGuard({ operations, safelistedKinds: new Set(options.persistedOperations?.safelistedKinds ?? []), callerOf }), limits.httpGuard, live.sse],
         corsOrigins: options.corsOrigins,
+        // The API's JSON POSTs skip express; the explorer's pages, GETs and the SSE stream stay with it.
+        directJsonPost: { paths: ['/', '/graphql'] },
         readiness: subgraphReadiness(subgraphsOf(options.supergraphSdl, options.subgraphUrls), options.signingSecret),
         context: async ({ req }: { req: IncomingMessage }): Promise<GatewayContext> => ({ caller: await callerOf(req), request: observedRequestOf(req) }),
       });

@@ -172,6 +172,8 @@ export interface VerifiedCallerContext {
   issuer: string;
   /** `operationDigest` of the operation the header was issued for; see `assertSignedForOperation`. */
   operationDigest: string;
+  /** The header's `exp`, seconds since the epoch: it is refused once `exp <= now - CLOCK_TOLERANCE_SECONDS`. */
+  expiresAt: number;
 }
 
 export async function verifyCallerContext(secret: string, headerValue: string | undefined | null): Promise<VerifiedCallerContext> {
@@ -189,7 +191,7 @@ export async function verifyCallerContext(secret: string, headerValue: string | 
   if (!mayIssue(payload.iss, caller.data)) {
     throw new InvalidCallerContextError('Invalid gateway signature', 'issuer');
   }
-  return { caller: caller.data, issuer: payload.iss, operationDigest: payload.op };
+  return { caller: caller.data, issuer: payload.iss, operationDigest: payload.op, expiresAt: payload.exp as number };
 }
 
 /** Refuses a verified header presented with an operation, name or variables other than those it was signed for. */

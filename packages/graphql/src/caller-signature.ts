@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   assertSignedForOperation,
   CALLER_CONTEXT_HEADER,
+  CLOCK_TOLERANCE_SECONDS,
   claimsUnboundAudience,
   InvalidCallerContextError,
   unverifiedIssuer,
@@ -13,6 +14,7 @@ import {
   type VerifiedCallerContext,
 } from '@omni/auth';
 import { unauthenticated } from './errors';
+import { bodyTextOf } from './request-body';
 
 /** One warning per reason per minute: a misconfigured gateway refuses every request, the log must stay readable. */
 const WARNING_INTERVAL_MS = 60_000;
@@ -65,6 +67,21 @@ function receivedOperation(req: ParsedRequest): SignedOperation | undefined {
 const VERIFIED = Symbol('verified caller context');
 
 /**
+ * Headers already accepted together with the exact body text they came with. The gateway reuses
+ * a caller's header for the same fetch within seconds, and the outcome of both checks (signature,
+ * then operation digest) depends only on the header, that text and the clock; so a repeat skips
+ * the HMAC, the claims' validation and the SHA-256 over the operation, and only the expiry is
+ * checked again. Bounded in entries and in body size, so it holds a few MB at most.
+ */
+const MEMO_ENTRIES = 2_000;
+const MEMO_MAX_BODY_CHARS = 8_192;
+
+interface AcceptedHeader {
+  verified: VerifiedCallerContext;
+  unbound: boolean;
+}
+
+/**
  * Checks the signed caller header of a subgraph request: the signature and the operation text,
  * name and variables it was issued for when the context is built, so a captured header cannot
  * carry a different operation or the same one with other arguments; and once more against the
@@ -94,6 +111,34 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
 
   // Contexts built from an unbound header (the bench's peers); the operation check skips them.
   const unbound = new WeakSet<VerifiedCallerContext>();
+  const accepted = new Map<string, AcceptedHeader>();
+
+  const memoKeyOf = (token: string | undefined, req: IncomingMessage) => {
+    const text = bodyTextOf(req);
+    return token && text !== undefined && text.length <= MEMO_MAX_BODY_CHARS ? `${token}\n${text}` : undefined;
+  };
+  const remember = (key: string | undefined, verified: VerifiedCallerContext, isUnbound: boolean) => {
+    if (key === undefined) return;
+    // Oldest first out: a Map iterates in insertion order.
+    if (accepted.size >= MEMO_ENTRIES) accepted.delete(accepted.keys().next().value!);
+    accepted.set(key, { verified, unbound: isUnbound });
+  };
+  /** A fresh context per request (its checked operation is this request's parsed body), from an accepted header not yet expired. */
+  const acceptedAgain = (key: string | undefined, req: IncomingMessage): VerifiedCallerContext | undefined => {
+    const hit = key === undefined ? undefined : accepted.get(key);
+    if (!hit) return undefined;
+    if (hit.verified.expiresAt <= Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_SECONDS) {
+      accepted.delete(key!);
+      return undefined;
+    }
+    const verified = { ...hit.verified };
+    if (hit.unbound) unbound.add(verified);
+    else {
+      const operation = receivedOperation(req);
+      if (operation) checkedOperations.set(verified, operation);
+    }
+    return verified;
+  };
   // The operation each header was found signed for when its context was built, as the very
   // strings and variables object of the parsed body: Apollo resolves the same ones unless a
   // persisted query or another route supplied the text, and only then is the digest taken again.
@@ -111,10 +156,14 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
      */
     async verify(req: IncomingMessage, { acceptUnbound = false }: { acceptUnbound?: boolean } = {}): Promise<VerifiedCallerContext> {
       const token = headerValue(req, CALLER_CONTEXT_HEADER);
+      const memoKey = memoKeyOf(token, req);
+      const again = acceptedAgain(memoKey, req);
+      if (again) return again;
       try {
         if (acceptUnbound && token && claimsUnboundAudience(token)) {
           const verified: VerifiedCallerContext = { ...(await verifyUnboundCallerContext(options.signingSecret, token)), operationDigest: '' };
           unbound.add(verified);
+          remember(memoKey, { ...verified }, true);
           return verified;
         }
         const verified = await verifyCallerContext(options.signingSecret, token);
@@ -124,6 +173,7 @@ export function createCallerSignature<TContext extends object>(options: CallerSi
           assertSignedForOperation(verified, operation);
           checkedOperations.set(verified, operation);
         }
+        remember(memoKey, { ...verified }, false);
         return verified;
       } catch (error) {
         if (error instanceof InvalidCallerContextError) {

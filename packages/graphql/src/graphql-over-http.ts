@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Negotiator from 'negotiator';
 import { noteErrorCodes, observedRequestOf } from './request-observability';
 
@@ -49,13 +49,19 @@ export function graphqlOverHttpStatusPlugin(): ApolloServerPlugin {
   };
 }
 
+/** Sends a JSON text with its length; on plain node:http objects, so it serves with and without express. */
+export function sendJson(res: ServerResponse, status: number, text: string, mediaType = APPLICATION_JSON): void {
+  if (res.headersSent) return;
+  res.statusCode = status;
+  res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 /** Sends a request error found before Apollo Server runs, with the status and type `requestErrorStatus` names. */
-export function sendGraphQLRequestError(req: Request, res: Response, body: { errors: unknown[]; extensions?: Record<string, unknown> }): void {
+export function sendGraphQLRequestError(req: IncomingMessage, res: ServerResponse, body: { errors: unknown[]; extensions?: Record<string, unknown> }): void {
   if (res.headersSent) return;
   noteErrorCodes(body.errors, observedRequestOf(req));
-  const graphqlResponseJson = prefersGraphQLResponseJson(req.get('accept'));
-  res
-    .status(graphqlResponseJson ? 400 : 200)
-    .type(graphqlResponseJson ? GRAPHQL_RESPONSE_JSON : APPLICATION_JSON)
-    .send(JSON.stringify(body));
+  const graphqlResponseJson = prefersGraphQLResponseJson(req.headers.accept);
+  sendJson(res, graphqlResponseJson ? 400 : 200, JSON.stringify(body), graphqlResponseJson ? GRAPHQL_RESPONSE_JSON : APPLICATION_JSON);
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { format } from 'node:url';
 import type { ApolloServer, BaseContext, ContextFunction } from '@apollo/server';
@@ -8,12 +8,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { logger } from '@omni/observability';
+import { directJsonPost } from './direct-json-post';
 import { logUnexpectedError } from './error-log-line';
 import { DRAIN_GRACE_MS } from './graceful-shutdown';
-import { graphqlOverHttpStatusPlugin, sendGraphQLRequestError } from './graphql-over-http';
+import { graphqlOverHttpStatusPlugin, sendGraphQLRequestError, sendJson } from './graphql-over-http';
 import { healthEndpoints, type ReadinessChecks } from './health';
-import { beginRequest, edgeObservabilityEnabled, metricsEndpoint, rememberObservedRequest, requestObservabilityPlugin, resumeRequest } from './request-observability';
+import { DEFAULT_MAX_NESTING, nestingViolation } from './nesting-limits';
+import { beginRequest, edgeObservabilityEnabled, metricsEndpoint, rememberObservedRequest, requestObservabilityPlugin, resumeRequest, type RequestStep } from './request-observability';
 import { SERVER_HEADERS_TIMEOUT_MS, SERVER_KEEP_ALIVE_TIMEOUT_MS } from './keep-alive';
+
+export { DEFAULT_MAX_NESTING, documentNesting, jsonNesting } from './nesting-limits';
 
 /**
  * The HTTP layer of the gateway and of every subgraph. Apollo's standalone server hands body
@@ -57,9 +61,13 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * client revalidates, and leave it off.
    */
   etag?: boolean;
+  /**
+   * Serves plain JSON POSTs straight on node:http (direct-json-post.ts) instead of through express,
+   * with the same checks, CORS headers and guards; `paths` limits it to those paths (others, such
+   * as a streaming endpoint among the guards, stay with express).
+   */
+  directJsonPost?: boolean | { paths: readonly string[] };
 }
-
-export const DEFAULT_MAX_NESTING = 500;
 
 export interface ListeningGraphQLHttp {
   url: string;
@@ -67,8 +75,7 @@ export interface ListeningGraphQLHttp {
 }
 
 function sendError(res: express.Response, status: number, message: string): void {
-  if (res.headersSent) return;
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' } }] }));
+  sendJson(res, status, JSON.stringify({ errors: [{ message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' } }] }));
 }
 
 /** A POST body that is not JSON is refused up front, rather than reaching Apollo without a body. */
@@ -82,65 +89,7 @@ const requireJsonPost: RequestHandler = (req, res, next) => {
   sendError(res, 415, 'Send GraphQL requests as JSON with the header content-type: application/json');
 };
 
-/**
- * How deeply a GraphQL document nests selection sets, list and object values and argument lists
- * (`{`, `[`, `(`), outside strings and comments. Counted in one pass without recursion, and
- * stops as soon as `limit` is exceeded.
- */
-export function documentNesting(source: string, limit = Infinity): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === '#') {
-      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
-    } else if (char === '"') {
-      if (source.startsWith('"""', i)) {
-        i += 3;
-        while (i < source.length && !source.startsWith('"""', i)) i += source.startsWith('\\"""', i) ? 4 : 1;
-        i += 2;
-      } else {
-        i++;
-        while (i < source.length && source[i] !== '"' && source[i] !== '\n' && source[i] !== '\r') i += source[i] === '\\' ? 2 : 1;
-      }
-    } else if (char === '{' || char === '[' || char === '(') {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
-      }
-    } else if ((char === '}' || char === ']' || char === ')') && depth > 0) {
-      depth--;
-    }
-  }
-  return deepest;
-}
-
-/** How deeply a JSON value nests arrays and objects (a flat object is 1), without recursion; stops past `limit`. */
-export function jsonNesting(value: unknown, limit = Infinity): number {
-  let deepest = 0;
-  const pending: [unknown, number][] = [[value, 1]];
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth > deepest) {
-      deepest = depth;
-      if (deepest > limit) return deepest;
-    }
-    for (const item of Array.isArray(current) ? current : Object.values(current)) {
-      if (item !== null && typeof item === 'object') pending.push([item, depth + 1]);
-    }
-  }
-  return deepest;
-}
-
-/**
- * Refuses deeply nested documents and variables before anything recursive sees them: graphql-js
- * parses and validates values and selections by recursion, as do the input and cost checks, so a
- * list literal nested a couple of thousand levels overflows the call stack. Real operations nest a
- * few dozen levels at most; the limit stays well above that, so that the operation limits can still
- * measure and explain a merely too deep query, and well below where parsing overflows.
- */
+/** Refuses deeply nested documents and variables before anything recursive sees them (see nesting-limits.ts). */
 function nestingGuard(maxNesting: number): RequestHandler {
   return (req, res, next) => {
     let query: unknown;
@@ -158,13 +107,8 @@ function nestingGuard(maxNesting: number): RequestHandler {
     } else if (typeof req.body === 'object' && req.body !== null) {
       ({ query, variables } = req.body as { query?: unknown; variables?: unknown });
     }
-    const refuse = (message: string) => sendGraphQLRequestError(req, res, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
-    if (typeof query === 'string' && documentNesting(query, maxNesting) > maxNesting) {
-      return refuse(`The document nests selections, lists or objects more than ${maxNesting} levels deep`);
-    }
-    if (jsonNesting(variables, maxNesting) > maxNesting) {
-      return refuse(`The variables nest lists or objects more than ${maxNesting} levels deep`);
-    }
+    const violation = nestingViolation(query, variables, maxNesting);
+    if (violation) return sendGraphQLRequestError(req, res, { errors: [{ message: violation, extensions: { code: 'BAD_USER_INPUT' } }] });
     next();
   };
 }
@@ -200,7 +144,11 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
   const app = express();
   app.disable('x-powered-by');
   if (options.etag === false) app.disable('etag');
-  const httpServer = createServer(app);
+  let direct: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  const httpServer = createServer((req, res) => {
+    if (direct?.(req, res)) return;
+    app(req, res);
+  });
   httpServer.keepAliveTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS;
   httpServer.headersTimeout = SERVER_HEADERS_TIMEOUT_MS;
   apollo.addPlugin(graphqlOverHttpStatusPlugin());
@@ -220,15 +168,24 @@ export async function listenGraphQLHttp<TContext extends BaseContext>(apollo: Ap
     rememberObservedRequest(value, args.req);
     return value;
   };
+  const observe = observed ? { begin: beginRequest(options.service ?? 'graphql', { implicitContext }), resume: resumeRequest({ implicitContext }) } : undefined;
+  const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
+  const cors = corsPolicy(options.corsOrigins);
+  if (options.directJsonPost) {
+    const paths = typeof options.directJsonPost === 'object' ? new Set(options.directJsonPost.paths) : undefined;
+    // Guards and CORS are written as express middleware but use only node:http's request and response on a POST.
+    const steps = (handlers: readonly RequestHandler[]) => handlers as unknown as RequestStep[];
+    direct = directJsonPost(apollo, { bodyLimit: options.bodyLimit, maxNesting, context, logError, observe, paths, before: steps(cors), guards: steps(options.guards ?? []) });
+  }
   app.use(
-    ...(observed ? [beginRequest(options.service ?? 'graphql', { implicitContext })] : []),
+    ...(observe ? [observe.begin] : []),
     metricsEndpoint,
     healthEndpoints(options.readiness ?? {}, options.logWarning ?? ((line) => logger.warn(line))),
-    ...corsPolicy(options.corsOrigins),
+    ...cors,
     express.json({ limit: options.bodyLimit, strict: true }),
-    ...(observed ? [resumeRequest({ implicitContext })] : []),
+    ...(observe ? [observe.resume] : []),
     requireJsonPost,
-    nestingGuard(options.maxNesting ?? DEFAULT_MAX_NESTING),
+    nestingGuard(maxNesting),
     ...(options.guards ?? []),
     expressMiddleware(apollo, { context }),
     bodyErrorResponder(logError),

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createObservedRequest,
   logger,
@@ -65,32 +65,47 @@ function requestedOperationName(body: unknown): string | undefined {
   return typeof name === 'string' && OPERATION_NAME.test(name) ? name : undefined;
 }
 
+/** The path of a request without its query string (what express calls `req.path`). */
+export function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * A step of request handling on plain node:http objects; express takes it as middleware too, and
+ * the direct JSON POST path (direct-json-post.ts) calls it without express.
+ */
+export type RequestStep = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: () => void) => void;
+
 /**
  * One id per request: the caller's `x-request-id` when it is a sane one, else a new one; sent back
  * in the response, on every log line written while the request is served, and forwarded to the
  * services it calls. When the response ends, one access-log line (no tokens, no variables, no
  * personal data: method, operation name, status, duration, kind of caller) and the metrics.
  */
-export function beginRequest(service: string, options: { implicitContext: boolean }): RequestHandler {
+export function beginRequest(service: string, options: { implicitContext: boolean }): RequestStep {
   startDefaultMetrics();
   const { implicitContext } = options;
   return (req, res, next) => {
     const started = performance.now();
+    const path = pathOf(req);
+    const method = req.method ?? 'GET';
     const context = createObservedRequest(service, requestIdFrom(req.headers[REQUEST_ID_HEADER]), logger, implicitContext);
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
-    const span = startServerSpan({ method: req.method, path: req.path, headers: req.headers, service });
+    const span = startServerSpan({ method, path, headers: req.headers, service });
     (req as Tracked)[TRACKED] = { context, span };
     res.once('close', () => {
       const durationMs = performance.now() - started;
       const status = res.statusCode;
       span?.end(status);
-      const endpoint = ENDPOINT_PATHS.has(req.path);
+      const endpoint = ENDPOINT_PATHS.has(path);
       const operationName = context.operationName ?? requestedOperationName(req.body);
       const line = {
         service,
         requestId: context.requestId,
-        method: req.method,
-        ...(endpoint ? { path: req.path } : { operation: operationName ?? null }),
+        method,
+        ...(endpoint ? { path } : { operation: operationName ?? null }),
         status,
         durationMs: Math.round(durationMs * 10) / 10,
         ...(context.callerKind ? { caller: context.callerKind } : {}),
@@ -114,7 +129,7 @@ export function beginRequest(service: string, options: { implicitContext: boolea
  * belong to no request, so what runs after it would otherwise log without the request id (with
  * the implicit context) and trace outside the request's span.
  */
-export function resumeRequest(options: { implicitContext: boolean }): RequestHandler {
+export function resumeRequest(options: { implicitContext: boolean }): RequestStep {
   const { implicitContext } = options;
   return (req, _res, next) => {
     const tracked = (req as Tracked)[TRACKED];

@@ -126,6 +126,8 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
         implicitRequestContext: options.implicitRequestContext ?? true,
         // Only the gateway and sibling services call, by POST: nobody revalidates with If-None-Match.
         etag: false,
+        // No guards, no CORS: the gateway's and siblings' JSON POSTs skip express.
+        directJsonPost: true,
       });
       return { url, stop: () => apollo.stop() };
     },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER_CONTEXT_HEADER, operationDigest, SCOPES_BY_KIND, signCallerContext, type Caller } from '@omni/auth';
+import { request as httpRequest } from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CALLER_CONTEXT_HEADER, CALLER_CONTEXT_LIFETIME_SECONDS, CLOCK_TOLERANCE_SECONDS, operationDigest, SCOPES_BY_KIND, signCallerContext, type Caller } from '@omni/auth';
 import { malformedRequests, sendMalformed, TEST_SIGNING_SECRET } from '@omni/testing';
 import { SignJWT } from 'jose';
 import { CLIENT_IDLE_SOCKET_TIMEOUT_MS } from '../src/keep-alive';
@@ -107,6 +108,33 @@ function signable(body: string | undefined): { variables?: unknown; operationNam
   }
 }
 
+describe('a caller header presented again with the same body', () => {
+  const ADD = 'mutation Add($input: AddInput!) { add(input: $input) }';
+
+  it('is accepted again, while the same header with another body is still refused', async () => {
+    const before = tiny.bumps();
+    const variables = { input: { by: 1, key: 'again-1' } };
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: admin, query: ADD, variables, operationName: 'Add' });
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      expect(await post(running.url, ADD, header, { variables, operationName: 'Add' })).toMatchObject({ status: 200, data: { add: before + attempt } });
+      expect(await post(running.url, ADD, header, { variables: { input: { by: 100, key: 'again-1' } }, operationName: 'Add' })).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect(tiny.bumps()).toBe(before + 3);
+  });
+
+  it('is refused once it has expired, even after it was accepted with that body', async () => {
+    const query = '{ whoami }';
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query });
+    expect(await post(running.url, query, header)).toMatchObject({ status: 200, data: { whoami: 'gateway:customer' } });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + (CALLER_CONTEXT_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS + 1) * 1000 });
+    try {
+      expect(await post(running.url, query, header)).toMatchObject({ status: 401, data: null, code: 'UNAUTHENTICATED' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('subgraph caller header bound to the variables', () => {
   const ADD = 'mutation Add($input: AddInput!) { add(input: $input) }';
 
@@ -206,7 +234,41 @@ describe('subgraph refusals of what this API does not do', () => {
   });
 });
 
+/** POSTs `chunks` one by one without a content-length (chunked transfer), as a streaming client would. */
+function postInChunks(url: string, chunks: string[], headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    for (const chunk of chunks) request.write(chunk);
+    request.end();
+  });
+}
+
 describe('subgraph HTTP layer', () => {
+  it('reads a JSON body sent in chunks without a length, with a byte order mark and charset=UTF-8', async () => {
+    const query = '{ whoami }';
+    const header = await signCallerContext(TEST_SIGNING_SECRET, { caller: customer, query });
+    const text = `\uFEFF${JSON.stringify({ query })}`;
+    const answer = await postInChunks(running.url, [text.slice(0, 5), text.slice(5)], { 'content-type': 'application/json; charset=UTF-8', [CALLER_CONTEXT_HEADER]: header });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ data: { whoami: 'gateway:customer' } });
+  });
+
+  it('refuses a chunked body once it grows over the limit, with 413 and JSON', async () => {
+    const server = await createTinySubgraph({ signingSecret: TEST_SIGNING_SECRET, bodyLimit: 1024 }).server.listen(0);
+    try {
+      const answer = await postInChunks(server.url, ['{"query":"{ whoami }","variables":{"pad":"', 'x'.repeat(800), 'x'.repeat(800), '"}}'], { 'content-type': 'application/json' });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toEqual({ errors: [{ message: 'The request body is too large', extensions: { code: 'BAD_USER_INPUT' } }] });
+    } finally {
+      await server.stop();
+    }
+  });
   for (const mode of ['development', 'production']) {
     it(`serves no landing page to a browser, only a JSON 4xx (NODE_ENV=${mode})`, async () => {
       const previous = process.env.NODE_ENV;

@@ -33,7 +33,7 @@ export const TINY_SDL = /* GraphQL */ `
   }
 `;
 
-export function createTinySubgraph(options: { signingSecret: string; logWarning?: (line: string) => void; logErrors?: (error: unknown) => void }) {
+export function createTinySubgraph(options: { signingSecret: string; logWarning?: (line: string) => void; logErrors?: (error: unknown) => void; bodyLimit?: number }) {
   let bumps = 0;
   const server = createSubgraphServer<{ verified: VerifiedCallerContext }>({
     name: 'tiny',
@@ -50,6 +50,7 @@ export function createTinySubgraph(options: { signingSecret: string; logWarning?
     createContext: (verified) => ({ verified }),
     logWarning: options.logWarning,
     logErrors: options.logErrors ?? (() => {}),
+    bodyLimit: options.bodyLimit,
   });
   return { server, bumps: () => bumps };
 }
