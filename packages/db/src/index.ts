@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './ids';
 export * from './errors';
 export * from './child-pages';
+export * from './prepared-statements';

@@ -16,9 +16,10 @@ afterAll(async () => {
 });
 
 /**
- * Prepared reads map their rows with decoders looked up once (see prepared.ts); they must come
- * out exactly as drizzle's own mapping of the same select: dates as Date, bigints as numbers,
- * jsonb parsed, arrays, nulls, and expression columns as their `mapWith` makes them.
+ * Prepared reads map their rows with decoders looked up once (see prepared-statements.ts in
+ * @omni/db); they must come out exactly as drizzle's own mapping of the same select: dates as
+ * Date, bigints as numbers, jsonb parsed, arrays, nulls, and expression columns as their
+ * `mapWith` makes them.
  */
 describe('rows of prepared reads', () => {
   it('equal what drizzle maps for the same select', async () => {

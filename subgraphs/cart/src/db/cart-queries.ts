@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { findFirstRowsPerParent } from '@omni/db';
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { findFirstRowsPerParentPrepared, isAnyOf, preparedOnce, type PreparedChildPageQuery } from '@omni/db';
 import type { CartDb } from './database';
 import { cartLines, carts, customerAliases, type CartLineRow, type CartRow } from './schema';
 
 export function findCartsByIds(db: CartDb, ids: readonly string[]): Promise<CartRow[]> {
-  return db.select().from(carts).where(inArray(carts.id, [...ids]));
+  return preparedOnce(db, 'cartsByIds', (on) => on.select().from(carts).where(isAnyOf(carts.id)).prepare('cart_carts_by_ids')).execute({ keys: ids });
 }
 
 /**
@@ -12,13 +12,15 @@ export function findCartsByIds(db: CartDb, ids: readonly string[]): Promise<Cart
  * survivor's cart (`merged_id` set): access tokens outlive a merge, and the cart went over.
  */
 export function findActiveCartsByCustomerIds(db: CartDb, customerIds: readonly string[]): Promise<{ cart: CartRow; mergedId: string | null }[]> {
-  const ids = [...customerIds];
-  const survivorsOfAsked = db.select({ survivorId: customerAliases.survivorId }).from(customerAliases).where(inArray(customerAliases.mergedId, ids));
-  return db
-    .select({ cart: carts, mergedId: customerAliases.mergedId })
-    .from(carts)
-    .leftJoin(customerAliases, and(eq(customerAliases.survivorId, carts.customerId), inArray(customerAliases.mergedId, ids)))
-    .where(and(eq(carts.status, 'ACTIVE'), or(inArray(carts.customerId, ids), inArray(carts.customerId, survivorsOfAsked))));
+  return preparedOnce(db, 'activeCartsByCustomerIds', (on) => {
+    const survivorsOfAsked = on.select({ survivorId: customerAliases.survivorId }).from(customerAliases).where(isAnyOf(customerAliases.mergedId));
+    return on
+      .select({ cart: carts, mergedId: customerAliases.mergedId })
+      .from(carts)
+      .leftJoin(customerAliases, and(eq(customerAliases.survivorId, carts.customerId), isAnyOf(customerAliases.mergedId)))
+      .where(and(eq(carts.status, 'ACTIVE'), or(isAnyOf(carts.customerId), inArray(carts.customerId, survivorsOfAsked))))
+      .prepare('cart_active_carts_by_customer_ids');
+  }).execute({ keys: customerIds });
 }
 
 /**
@@ -30,14 +32,30 @@ export function findLinePages(
   cartIds: readonly string[],
   page: { limit: number; after: string | null },
 ): Promise<CartLineRow[]> {
-  const filters: SQL[] = [inArray(cartLines.cartId, [...cartIds])];
-  if (page.after !== null) filters.push(gt(cartLines.id, page.after));
-  return findFirstRowsPerParent(db, { table: cartLines, parent: cartLines.cartId, where: and(...filters), orderBy: [asc(cartLines.id)], limit: page.limit + 1 });
+  const limit = page.limit + 1;
+  if (page.after === null) return findFirstRowsPerParentPrepared(db, 'cart_line_pages', linePages(false), { keys: cartIds, limit });
+  return findFirstRowsPerParentPrepared(db, 'cart_line_pages_after', linePages(true), { keys: cartIds, after: page.after, limit });
 }
 
+/** The two shapes of `findLinePages`, first page or after a cursor, with their values as placeholders. */
+const linePages =
+  (afterCursor: boolean) => (): PreparedChildPageQuery<typeof cartLines> => ({
+    table: cartLines,
+    parent: cartLines.cartId,
+    where: and(isAnyOf(cartLines.cartId), afterCursor ? gt(cartLines.id, sql.placeholder('after')) : undefined),
+    orderBy: [asc(cartLines.id)],
+    limit: sql.placeholder('limit'),
+  });
+
 export async function findActiveCartOfOwner(db: CartDb, owner: { customerId: string } | { guestId: string }): Promise<CartRow | null> {
-  const ownerFilter = 'customerId' in owner ? eq(carts.customerId, owner.customerId) : eq(carts.guestId, owner.guestId);
-  const [row] = await db.select().from(carts).where(and(ownerFilter, eq(carts.status, 'ACTIVE')));
+  const [row] =
+    'customerId' in owner
+      ? await preparedOnce(db, 'activeCartOfCustomer', (on) =>
+          on.select().from(carts).where(and(eq(carts.customerId, sql.placeholder('owner')), eq(carts.status, 'ACTIVE'))).prepare('cart_active_cart_of_customer'),
+        ).execute({ owner: owner.customerId })
+      : await preparedOnce(db, 'activeCartOfGuest', (on) =>
+          on.select().from(carts).where(and(eq(carts.guestId, sql.placeholder('owner')), eq(carts.status, 'ACTIVE'))).prepare('cart_active_cart_of_guest'),
+        ).execute({ owner: owner.guestId });
   return row ?? null;
 }
 
@@ -46,7 +64,15 @@ export async function findActiveCartOfOwner(db: CartDb, owner: { customerId: str
  * snapshot: the lines are exactly those of the version read, which checkout then holds the cart to.
  */
 export async function findCartWithAllLines(db: CartDb, id: string): Promise<{ cart: CartRow | null; lines: CartLineRow[] }> {
-  const rows = await db.select({ cart: carts, line: cartLines }).from(carts).leftJoin(cartLines, eq(cartLines.cartId, carts.id)).where(eq(carts.id, id)).orderBy(asc(cartLines.id));
+  const rows = await preparedOnce(db, 'cartWithAllLines', (on) =>
+    on
+      .select({ cart: carts, line: cartLines })
+      .from(carts)
+      .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
+      .where(eq(carts.id, sql.placeholder('id')))
+      .orderBy(asc(cartLines.id))
+      .prepare('cart_cart_with_all_lines'),
+  ).execute({ id });
   const [first] = rows;
   if (!first) return { cart: null, lines: [] };
   return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])) };
@@ -58,11 +84,14 @@ export async function findCartWithAllLines(db: CartDb, id: string): Promise<{ ca
  * lines are still these (every change of a line moves the version on).
  */
 export async function findCartWithLinesOfVariants(db: CartDb, id: string, variantIds: readonly string[]): Promise<{ cart: CartRow | null; lines: CartLineRow[] }> {
-  const rows = await db
-    .select({ cart: carts, line: cartLines })
-    .from(carts)
-    .leftJoin(cartLines, and(eq(cartLines.cartId, carts.id), inArray(cartLines.variantId, [...variantIds])))
-    .where(eq(carts.id, id));
+  const rows = await preparedOnce(db, 'cartWithLinesOfVariants', (on) =>
+    on
+      .select({ cart: carts, line: cartLines })
+      .from(carts)
+      .leftJoin(cartLines, and(eq(cartLines.cartId, carts.id), isAnyOf(cartLines.variantId, 'variantIds')))
+      .where(eq(carts.id, sql.placeholder('id')))
+      .prepare('cart_cart_with_lines_of_variants'),
+  ).execute({ id, variantIds });
   const [first] = rows;
   if (!first) return { cart: null, lines: [] };
   return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])) };
@@ -186,11 +215,9 @@ export async function bumpCart(tx: CartDb, cartId: string): Promise<CartRow> {
 
 /** Every line of many carts, each cart's lines oldest first: what fulfillment options are asked for. */
 export function findAllLinesOfCarts(db: CartDb, cartIds: readonly string[]): Promise<CartLineRow[]> {
-  return db
-    .select()
-    .from(cartLines)
-    .where(inArray(cartLines.cartId, [...cartIds]))
-    .orderBy(asc(cartLines.cartId), asc(cartLines.id));
+  return preparedOnce(db, 'allLinesOfCarts', (on) =>
+    on.select().from(cartLines).where(isAnyOf(cartLines.cartId)).orderBy(asc(cartLines.cartId), asc(cartLines.id)).prepare('cart_all_lines_of_carts'),
+  ).execute({ keys: cartIds });
 }
 
 /** Replaces the cart's coupon codes; the caller holds the cart lock and decided the final list. */

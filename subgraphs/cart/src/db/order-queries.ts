@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { findFirstRowsPerParent } from '@omni/db';
+import { findFirstRowsPerParent, preparedOnce } from '@omni/db';
 import type { CartDb } from './database';
 import { cartLines, carts, orderLines, orderReturnLines, orderReturns, orders, type CartLineRow, type CartRow, type FulfillmentStatus, type OrderLineRow, type OrderReturnLineRow, type OrderReturnRow, type OrderRow } from './schema';
 
@@ -16,10 +16,13 @@ export function findOrderLinesByOrderIds(db: CartDb, orderIds: readonly string[]
 }
 
 export async function findOrderByIdempotencyKey(db: CartDb, cartId: string, idempotencyKey: string): Promise<OrderRow | null> {
-  const [row] = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.cartId, cartId), eq(orders.idempotencyKey, idempotencyKey)));
+  const [row] = await preparedOnce(db, 'orderByIdempotencyKey', (on) =>
+    on
+      .select()
+      .from(orders)
+      .where(and(eq(orders.cartId, sql.placeholder('cartId')), eq(orders.idempotencyKey, sql.placeholder('idempotencyKey'))))
+      .prepare('cart_order_by_idempotency_key'),
+  ).execute({ cartId, idempotencyKey });
   return row ?? null;
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { isAnyOf, preparedOnce } from '@omni/db';
 import {
   customerMerges,
   customers,
@@ -16,17 +17,19 @@ import type { CustomerDb } from './database';
  * most, the second only when a requested record was merged.
  */
 export async function findCustomerHeadsByIds(db: CustomerDb, ids: readonly string[]): Promise<Map<string, CustomerRow>> {
-  const rows = await db.select().from(customers).where(inArray(customers.id, [...ids]));
+  const rows = await findCustomersByIds(db, ids);
   const result = new Map<string, CustomerRow>();
   const survivorIds = [...new Set(rows.map((row) => row.mergedIntoId).filter((id): id is string => id !== null))];
-  const survivors = survivorIds.length
-    ? new Map((await db.select().from(customers).where(inArray(customers.id, survivorIds))).map((row) => [row.id, row]))
-    : new Map<string, CustomerRow>();
+  const survivors = survivorIds.length ? new Map((await findCustomersByIds(db, survivorIds)).map((row) => [row.id, row])) : new Map<string, CustomerRow>();
   for (const row of rows) {
     const head = row.mergedIntoId ? survivors.get(row.mergedIntoId) : row;
     if (head) result.set(row.id, head);
   }
   return result;
+}
+
+function findCustomersByIds(db: CustomerDb, ids: readonly string[]): Promise<CustomerRow[]> {
+  return preparedOnce(db, 'customersByIds', (on) => on.select().from(customers).where(isAnyOf(customers.id)).prepare('customer_customers_by_ids')).execute({ keys: ids });
 }
 
 /** The id a customer id resolves to now (itself, or its survivor), or null when unknown. */
@@ -46,11 +49,9 @@ export function lockCustomers(tx: CustomerDb, ids: readonly string[]): Promise<C
 }
 
 export function findIdentitiesByCustomerIds(db: CustomerDb, customerIds: readonly string[]): Promise<IdentityRow[]> {
-  return db
-    .select()
-    .from(identities)
-    .where(inArray(identities.customerId, [...customerIds]))
-    .orderBy(asc(identities.createdAt), asc(identities.id));
+  return preparedOnce(db, 'identitiesByCustomerIds', (on) =>
+    on.select().from(identities).where(isAnyOf(identities.customerId)).orderBy(asc(identities.createdAt), asc(identities.id)).prepare('customer_identities_by_customer_ids'),
+  ).execute({ keys: customerIds });
 }
 
 /** Who holds each of these identifiers now, in one statement. */
@@ -84,7 +85,7 @@ export async function markIdentitiesVerified(db: CustomerDb, keys: readonly { ki
 }
 
 export function findStaffMembersByIds(db: CustomerDb, ids: readonly string[]): Promise<StaffMemberRow[]> {
-  return db.select().from(staffMembers).where(inArray(staffMembers.id, [...ids]));
+  return preparedOnce(db, 'staffMembersByIds', (on) => on.select().from(staffMembers).where(isAnyOf(staffMembers.id)).prepare('customer_staff_members_by_ids')).execute({ keys: ids });
 }
 
 export async function updateCustomer(

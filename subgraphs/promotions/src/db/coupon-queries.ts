@@ -1,5 +1,5 @@
 import { and, asc, gt, inArray, sql } from 'drizzle-orm';
-import { findFirstRowsPerParent } from '@omni/db';
+import { findFirstRowsPerParent, isAnyOf, preparedOnce } from '@omni/db';
 import type { PromotionsDb } from './database';
 import { couponCodes, promotionUses, type CouponCodeRow } from './schema';
 import { countedUse } from './usage-queries';
@@ -14,16 +14,19 @@ export function insertCouponCodes(db: PromotionsDb, rows: readonly NewCouponCode
 
 /** The stored codes among `codes` (already normalized). */
 export function findCouponCodes(db: PromotionsDb, codes: readonly string[]): Promise<CouponCodeRow[]> {
-  return db.select().from(couponCodes).where(inArray(couponCodes.code, [...codes]));
+  return preparedOnce(db, 'couponCodes', (on) => on.select().from(couponCodes).where(isAnyOf(couponCodes.code)).prepare('promotions_coupon_codes')).execute({ keys: codes });
 }
 
 /** Uses that count against each code's own limit (confirmed, or held and not lapsed); unused codes are missing. */
 export function countCouponUses(db: PromotionsDb, codes: readonly string[]): Promise<{ code: string; uses: number }[]> {
-  return db
-    .select({ code: sql<string>`${promotionUses.couponCode}`, uses: sql<number>`count(*)`.mapWith(Number) })
-    .from(promotionUses)
-    .where(and(inArray(promotionUses.couponCode, [...codes]), countedUse))
-    .groupBy(promotionUses.couponCode);
+  return preparedOnce(db, 'couponUses', (on) =>
+    on
+      .select({ code: sql<string>`${promotionUses.couponCode}`, uses: sql<number>`count(*)`.mapWith(Number) })
+      .from(promotionUses)
+      .where(and(isAnyOf(promotionUses.couponCode), countedUse))
+      .groupBy(promotionUses.couponCode)
+      .prepare('promotions_coupon_uses'),
+  ).execute({ keys: codes });
 }
 
 /** A keyset page of codes (creation order) for each of many promotions, in one statement; up to `limit + 1` per promotion. */

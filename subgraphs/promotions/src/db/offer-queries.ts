@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { isAnyOf, preparedOnce } from '@omni/db';
 import type { PromotionsDb } from './database';
 import { couponCodes, customerAliases, personalOffers, promotions, promotionUses, type OfferTrigger, type PersonalOfferRow, type PromotionRow } from './schema';
 import { countedUse } from './usage-queries';
@@ -47,11 +48,14 @@ export async function insertPersonalOffer(tx: PromotionsDb, row: NewPersonalOffe
 
 /** The offers of many customers in one statement, newest first per customer. */
 export function findOffersByCustomerIds(db: PromotionsDb, customerIds: readonly string[]): Promise<PersonalOfferRow[]> {
-  return db
-    .select()
-    .from(personalOffers)
-    .where(inArray(personalOffers.customerId, [...customerIds]))
-    .orderBy(asc(personalOffers.customerId), desc(personalOffers.issuedAt), desc(personalOffers.id));
+  return preparedOnce(db, 'offersByCustomerIds', (on) =>
+    on
+      .select()
+      .from(personalOffers)
+      .where(isAnyOf(personalOffers.customerId))
+      .orderBy(asc(personalOffers.customerId), desc(personalOffers.issuedAt), desc(personalOffers.id))
+      .prepare('promotions_offers_by_customer_ids'),
+  ).execute({ keys: customerIds });
 }
 
 /**
@@ -60,21 +64,24 @@ export function findOffersByCustomerIds(db: PromotionsDb, customerIds: readonly 
  */
 export function findPersonalPromotionsByCodes(db: PromotionsDb, codes: readonly string[]): Promise<(LivePromotionRow & { code: string })[]> {
   const usesOfPromotion = sql`${promotionUses.promotionId} = ${promotions.id} and ${countedUse}`;
-  return db
-    .select({
-      ...getTableColumns(promotions),
-      code: couponCodes.code,
-      heldUses: sql<number>`(select count(*) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
-      heldMinor: sql<number>`(select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
-    })
-    .from(couponCodes)
-    .innerJoin(promotions, eq(promotions.id, couponCodes.promotionId))
-    .where(and(inArray(couponCodes.code, [...codes]), isNotNull(promotions.ownerCustomerId)));
+  return preparedOnce(db, 'personalPromotionsByCodes', (on) =>
+    on
+      .select({
+        ...getTableColumns(promotions),
+        code: couponCodes.code,
+        heldUses: sql<number>`(select count(*) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
+        heldMinor: sql<number>`(select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
+      })
+      .from(couponCodes)
+      .innerJoin(promotions, eq(promotions.id, couponCodes.promotionId))
+      .where(and(isAnyOf(couponCodes.code), isNotNull(promotions.ownerCustomerId)))
+      .prepare('promotions_personal_promotions_by_codes'),
+  ).execute({ keys: codes });
 }
 
 /** The customer each merged id now stands for; ids never merged are missing. */
 export function findSurvivors(db: PromotionsDb, customerIds: readonly string[]): Promise<{ mergedId: string; survivorId: string }[]> {
-  return db.select().from(customerAliases).where(inArray(customerAliases.mergedId, [...customerIds]));
+  return preparedOnce(db, 'survivors', (on) => on.select().from(customerAliases).where(isAnyOf(customerAliases.mergedId)).prepare('promotions_survivors')).execute({ keys: customerIds });
 }
 
 /**

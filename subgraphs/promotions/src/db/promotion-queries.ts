@@ -1,10 +1,11 @@
 import { and, asc, eq, getTableColumns, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { isAnyOf, preparedOnce } from '@omni/db';
 import type { PromotionsDb } from './database';
 import { promotions, promotionUses, type NewPromotionRow, type PromotionRow, type PromotionStatus } from './schema';
 import { countedUse } from './usage-queries';
 
 export function findPromotionsByIds(db: PromotionsDb, ids: readonly string[]): Promise<PromotionRow[]> {
-  return db.select().from(promotions).where(inArray(promotions.id, [...ids]));
+  return preparedOnce(db, 'promotionsByIds', (on) => on.select().from(promotions).where(isAnyOf(promotions.id)).prepare('promotions_promotions_by_ids')).execute({ keys: ids });
 }
 
 /** A live promotion with what counts against its total limit and budget (0 for promotions without either). */
@@ -26,23 +27,28 @@ const usesOfPromotion = sql`${promotionUses.promotionId} = ${promotions.id} and 
  * rereading history; the engine still checks the whole window itself.
  */
 export function findLivePromotionsByCurrencies(db: PromotionsDb, currencyCodes: readonly string[], now: Date): Promise<LivePromotionRow[]> {
-  return db
-    .select({
-      ...getTableColumns(promotions),
-      // Only promotions with a total limit or a budget are counted; the others cost nothing here.
-      heldUses: sql<number>`case when ${limitedByTotalOrBudget} then (select count(*) from ${promotionUses} where ${usesOfPromotion}) else 0 end`.mapWith(Number),
-      heldMinor: sql<number>`case when ${limitedByTotalOrBudget} then (select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion}) else 0 end`.mapWith(Number),
-    })
-    .from(promotions)
-    .where(
-      and(
-        eq(promotions.status, 'ACTIVE'),
-        inArray(promotions.currencyCode, [...currencyCodes]),
-        or(isNull(promotions.endsAt), gt(promotions.endsAt, now)),
-        sharedPromotion,
-      ),
-    )
-    .orderBy(asc(promotions.id));
+  const statement = preparedOnce(db, 'livePromotionsByCurrencies', (on) =>
+    on
+      .select({
+        ...getTableColumns(promotions),
+        // Only promotions with a total limit or a budget are counted; the others cost nothing here.
+        heldUses: sql<number>`case when ${limitedByTotalOrBudget} then (select count(*) from ${promotionUses} where ${usesOfPromotion}) else 0 end`.mapWith(Number),
+        heldMinor: sql<number>`case when ${limitedByTotalOrBudget} then (select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion}) else 0 end`.mapWith(Number),
+      })
+      .from(promotions)
+      .where(
+        and(
+          eq(promotions.status, 'ACTIVE'),
+          isAnyOf(promotions.currencyCode),
+          or(isNull(promotions.endsAt), gt(promotions.endsAt, sql.placeholder('now'))),
+          sharedPromotion,
+        ),
+      )
+      .orderBy(asc(promotions.id))
+      .prepare('promotions_live_promotions_by_currencies'),
+  );
+  // As the column would encode the instant; a placeholder is handed to the driver as it is.
+  return statement.execute({ keys: currencyCodes, now: now.toISOString() });
 }
 
 export interface PromotionListFilter {

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { isAnyOf, preparedOnce } from '@omni/db';
 import type { PromotionsDb } from './database';
 import { promotions, promotionUses, usageHolds, type PromotionUseRow, type UsageHoldRow, type UsageHoldStatus } from './schema';
 
@@ -78,27 +79,30 @@ export interface CustomerUsesRow {
  * up, for every cart of a request in one statement.
  */
 export function countCustomerUses(db: PromotionsDb, customerIds: readonly string[]): Promise<CustomerUsesRow[]> {
-  return db
-    .select({
-      customerId: sql<string>`${promotionUses.customerId}`,
-      promotionId: promotionUses.promotionId,
-      uses: sql<number>`count(*)`.mapWith(Number),
-    })
-    .from(promotionUses)
-    .where(
-      and(
-        inArray(promotionUses.customerId, [...customerIds]),
-        countedUse,
-        inArray(
-          promotionUses.promotionId,
-          db
-            .select({ id: promotions.id })
-            .from(promotions)
-            .where(and(eq(promotions.status, 'ACTIVE'), sql`${promotions.usageLimitPerCustomer} is not null`)),
+  return preparedOnce(db, 'customerUses', (on) =>
+    on
+      .select({
+        customerId: sql<string>`${promotionUses.customerId}`,
+        promotionId: promotionUses.promotionId,
+        uses: sql<number>`count(*)`.mapWith(Number),
+      })
+      .from(promotionUses)
+      .where(
+        and(
+          isAnyOf(promotionUses.customerId),
+          countedUse,
+          inArray(
+            promotionUses.promotionId,
+            on
+              .select({ id: promotions.id })
+              .from(promotions)
+              .where(and(eq(promotions.status, 'ACTIVE'), sql`${promotions.usageLimitPerCustomer} is not null`)),
+          ),
         ),
-      ),
-    )
-    .groupBy(promotionUses.customerId, promotionUses.promotionId);
+      )
+      .groupBy(promotionUses.customerId, promotionUses.promotionId)
+      .prepare('promotions_customer_uses'),
+  ).execute({ keys: customerIds });
 }
 
 /** The hold a key names now: pending and not lapsed, or confirmed. */
@@ -121,10 +125,13 @@ export async function findLiveHoldByKey(db: PromotionsDb, service: string, holdK
  * and whether a pending hold of it lapsed (it still occupies the key until marked EXPIRED).
  */
 export async function findHoldOfKey(db: PromotionsDb, service: string, holdKey: string): Promise<{ live: UsageHoldRow | null; lapsedPending: boolean }> {
-  const rows = await db
-    .select({ hold: usageHolds, lapsed: sql<boolean>`${usageHolds.status} = 'PENDING' and ${usageHolds.expiresAt} <= ${DB_NOW}` })
-    .from(usageHolds)
-    .where(and(eq(usageHolds.service, service), eq(usageHolds.holdKey, holdKey), inArray(usageHolds.status, ['PENDING', 'CONFIRMED'])));
+  const rows = await preparedOnce(db, 'holdOfKey', (on) =>
+    on
+      .select({ hold: usageHolds, lapsed: sql<boolean>`${usageHolds.status} = 'PENDING' and ${usageHolds.expiresAt} <= ${DB_NOW}` })
+      .from(usageHolds)
+      .where(and(eq(usageHolds.service, sql.placeholder('service')), eq(usageHolds.holdKey, sql.placeholder('holdKey')), inArray(usageHolds.status, ['PENDING', 'CONFIRMED'])))
+      .prepare('promotions_hold_of_key'),
+  ).execute({ service, holdKey });
   const live = rows.find((row) => !row.lapsed)?.hold ?? null;
   return { live, lapsedPending: rows.some((row) => Boolean(row.lapsed)) };
 }
@@ -166,7 +173,15 @@ export async function insertHold(
 
 /** A hold and its uses (in id order), read by one statement; null for an unknown hold. */
 export async function findHoldWithUses(db: PromotionsDb, id: string): Promise<{ hold: UsageHoldRow; uses: PromotionUseRow[] } | null> {
-  const rows = await db.select({ hold: usageHolds, use: promotionUses }).from(usageHolds).leftJoin(promotionUses, eq(promotionUses.holdId, usageHolds.id)).where(eq(usageHolds.id, id)).orderBy(asc(promotionUses.id));
+  const rows = await preparedOnce(db, 'holdWithUses', (on) =>
+    on
+      .select({ hold: usageHolds, use: promotionUses })
+      .from(usageHolds)
+      .leftJoin(promotionUses, eq(promotionUses.holdId, usageHolds.id))
+      .where(eq(usageHolds.id, sql.placeholder('id')))
+      .orderBy(asc(promotionUses.id))
+      .prepare('promotions_hold_with_uses'),
+  ).execute({ id });
   const [first] = rows;
   if (!first) return null;
   return { hold: first.hold, uses: rows.flatMap((row) => (row.use ? [row.use] : [])) };

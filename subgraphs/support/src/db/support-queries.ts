@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { findFirstRowsPerParent } from '@omni/db';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { findFirstRowsPerParentPrepared, isAnyOf, preparedOnce, type PreparedChildPageQuery } from '@omni/db';
 import type { SupportDb } from './database';
 import {
   conversations,
@@ -18,7 +18,7 @@ import {
 export type ConversationCursor = [lastMessageAtIso: string, id: string];
 
 export function findConversationsByIds(db: SupportDb, ids: readonly string[]): Promise<ConversationRow[]> {
-  return db.select().from(conversations).where(inArray(conversations.id, [...ids]));
+  return preparedOnce(db, 'conversationsByIds', (on) => on.select().from(conversations).where(isAnyOf(conversations.id)).prepare('support_conversations_by_ids')).execute({ keys: ids });
 }
 
 /**
@@ -30,19 +30,26 @@ export async function findConversationPagesByCustomerIds(
   customerIds: readonly string[],
   page: { limit: number; after: ConversationCursor | null },
 ): Promise<ConversationRow[]> {
-  const conditions: SQL[] = [inArray(conversations.customerId, [...customerIds])];
-  if (page.after) {
-    const [lastMessageAt, id] = page.after;
-    conditions.push(sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${lastMessageAt}::timestamptz, ${id})`);
-  }
-  return findFirstRowsPerParent(db, {
+  const limit = page.limit + 1;
+  if (!page.after) return findFirstRowsPerParentPrepared(db, 'support_conversation_pages', conversationPages(false), { keys: customerIds, limit });
+  const [afterLastMessageAt, afterId] = page.after;
+  return findFirstRowsPerParentPrepared(db, 'support_conversation_pages_after', conversationPages(true), { keys: customerIds, afterLastMessageAt, afterId, limit });
+}
+
+/** The two shapes of `findConversationPagesByCustomerIds`, first page or after a cursor, with their values as placeholders. */
+const conversationPages =
+  (afterCursor: boolean) => (): PreparedChildPageQuery<typeof conversations> => ({
     table: conversations,
     parent: conversations.customerId,
-    where: and(...conditions),
+    where: and(
+      isAnyOf(conversations.customerId),
+      afterCursor
+        ? sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${sql.placeholder('afterLastMessageAt')}::timestamptz, ${sql.placeholder('afterId')})`
+        : undefined,
+    ),
     orderBy: [desc(conversations.lastMessageAt), desc(conversations.id)],
-    limit: page.limit + 1,
+    limit: sql.placeholder('limit'),
   });
-}
 
 /** One page of messages for each conversation in one statement, oldest first by sequence number. */
 export async function findMessagePagesByConversationIds(
@@ -50,10 +57,20 @@ export async function findMessagePagesByConversationIds(
   conversationIds: readonly string[],
   page: { limit: number; after: number | null },
 ): Promise<MessageRow[]> {
-  const conditions: SQL[] = [inArray(messages.conversationId, [...conversationIds])];
-  if (page.after !== null) conditions.push(gt(messages.seq, page.after));
-  return findFirstRowsPerParent(db, { table: messages, parent: messages.conversationId, where: and(...conditions), orderBy: [asc(messages.seq)], limit: page.limit + 1 });
+  const limit = page.limit + 1;
+  if (page.after === null) return findFirstRowsPerParentPrepared(db, 'support_message_pages', messagePages(false), { keys: conversationIds, limit });
+  return findFirstRowsPerParentPrepared(db, 'support_message_pages_after', messagePages(true), { keys: conversationIds, after: page.after, limit });
 }
+
+/** The two shapes of `findMessagePagesByConversationIds`, first page or after a cursor, with their values as placeholders. */
+const messagePages =
+  (afterCursor: boolean) => (): PreparedChildPageQuery<typeof messages> => ({
+    table: messages,
+    parent: messages.conversationId,
+    where: and(isAnyOf(messages.conversationId), afterCursor ? gt(messages.seq, sql.placeholder('after')) : undefined),
+    orderBy: [asc(messages.seq)],
+    limit: sql.placeholder('limit'),
+  });
 
 /** Holds the conversation row until the transaction ends: sends to one conversation run one at a time. */
 export async function lockConversation(tx: SupportDb, id: string): Promise<ConversationRow | null> {
@@ -130,7 +147,9 @@ export async function insertOutboundMessage(tx: SupportDb, row: typeof outboundM
 }
 
 export function findOutboundMessagesByMessageIds(db: SupportDb, messageIds: readonly string[]): Promise<OutboundMessageRow[]> {
-  return db.select().from(outboundMessages).where(inArray(outboundMessages.messageId, [...messageIds]));
+  return preparedOnce(db, 'outboundMessagesByMessageIds', (on) =>
+    on.select().from(outboundMessages).where(isAnyOf(outboundMessages.messageId)).prepare('support_outbound_messages_by_message_ids'),
+  ).execute({ keys: messageIds });
 }
 
 /** Keyset position in the agents' inbox: oldest activity first, so the longest-waiting come first. */
