@@ -14,13 +14,16 @@ import { NeedsPostgresError } from '../process-target';
 import { spawnService, type ServiceProcess } from '../service-process';
 import { postgresBackendCpu } from './postgres-backends';
 import { subgraphRequestsSoFar } from './subgraph-requests';
+import { connectVendure, type VendureTarget } from './vendure';
 
 /**
  * The gateways that can be compared, in the order of the table; ours first, the ratios are to it.
  * `ours-edge-off` is a second instance of ours without request ids, access log, metrics, spans and
  * rate limiter: beside `ours` it measures what the edge costs, in the same alternating rounds.
+ * `vendure` is not a gateway but a commerce server of its own, already running (VENDURE.md): it
+ * answers the operations that have an equivalent through its own Shop API (see vendure.ts).
  */
-export const GATEWAYS = ['ours', 'ours-edge-off', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off'] as const;
+export const GATEWAYS = ['ours', 'ours-edge-off', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off', 'vendure'] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
 /** What `--compare` runs unless `--gateways=` says otherwise: ours and the three peers. */
 export const DEFAULT_GATEWAYS: readonly GatewayName[] = ['ours', 'apollo-gateway', 'hive-gateway', 'hive-gateway-dedup-off'];
@@ -30,6 +33,7 @@ export const GATEWAY_LABELS: Record<GatewayName, string> = {
   'apollo-gateway': 'stock @apollo/gateway',
   'hive-gateway': 'Hive Gateway (defaults)',
   'hive-gateway-dedup-off': 'Hive Gateway (dedup off)',
+  vendure: 'Vendure 3.7 (Shop API)',
 };
 
 /** `--gateways=ours,ours-edge-off`: which to run; `ours` is always one of them (the ratios are to it). */
@@ -75,6 +79,8 @@ export interface CompareTarget {
   signingSecret: string;
   /** Ids of customers created for per-user traffic, one per connection. */
   customerIds: string[];
+  /** The running Vendure, when `vendure` is one of the gateways. */
+  vendure?: VendureTarget;
   /** Reads every counter at once for one gateway (its process's CPU counts as `gateway`). */
   usage(gateway: GatewayName): Promise<UsageReading>;
   stop(): Promise<void>;
@@ -101,6 +107,9 @@ export async function startCompareTarget(options: { customers: number; poolSize:
   cleanups.push(async () => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
 
   try {
+    // Vendure first: a Vendure that is not ready fails the run before the catalog is generated.
+    const vendure = options.gateways.includes('vendure') ? await connectVendure() : undefined;
+    if (vendure) cleanups.push(() => vendure.stop());
     const database = await createTestDatabase({ maxConnections: 3, service: 'bench' });
     cleanups.push(() => database.drop());
     if (database.client.kind !== 'postgres') throw new NeedsPostgresError('--compare needs a Postgres server');
@@ -132,11 +141,11 @@ export async function startCompareTarget(options: { customers: number; poolSize:
     writeFileSync(supergraphFile, withSubgraphUrls(readFileSync(SUPERGRAPH_FILE, 'utf8'), supergraph.subgraphUrls));
 
     const host = '127.0.0.1';
-    const peerNames = options.gateways.filter((gateway): gateway is Exclude<GatewayName, 'ours'> => gateway !== 'ours');
+    const peerNames = options.gateways.filter((gateway): gateway is Exclude<GatewayName, 'ours' | 'vendure'> => gateway !== 'ours' && gateway !== 'vendure');
     const ports = await freePorts(peerNames.length, host);
     const peerEnv = (deduplication: 'default' | 'off') => ({ ...inheritedEnv(), PEER_SUPERGRAPH_FILE: supergraphFile, PEER_DEDUPLICATION: deduplication });
     const here = new URL('./', import.meta.url);
-    const specs: Record<Exclude<GatewayName, 'ours'>, PeerSpec> = {
+    const specs: Record<Exclude<GatewayName, 'ours' | 'vendure'>, PeerSpec> = {
       'ours-edge-off': {
         entry: new URL('../../../gateway/src/index.ts', import.meta.url),
         directory: new URL('../../../gateway/', import.meta.url),
@@ -173,7 +182,7 @@ export async function startCompareTarget(options: { customers: number; poolSize:
         });
         return [name, peer];
       }),
-    ) as Partial<Record<Exclude<GatewayName, 'ours'>, ServiceProcess>>;
+    ) as Partial<Record<Exclude<GatewayName, 'ours' | 'vendure'>, ServiceProcess>>;
     cleanups.push(async () => void (await Promise.all(Object.values(peers).map((peer) => peer.stop()))));
     await Promise.all(Object.values(peers).map((peer) => peer.ready(READY_TIMEOUT_MS)));
 
@@ -181,11 +190,17 @@ export async function startCompareTarget(options: { customers: number; poolSize:
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphUrls[name]]));
     return {
       gateways: options.gateways,
-      urls: { ours: supergraph.gatewayUrl, ...Object.fromEntries(Object.entries(peers).map(([name, peer]) => [name, peer.url])) } as Record<GatewayName, string>,
+      urls: {
+        ours: supergraph.gatewayUrl,
+        ...Object.fromEntries(Object.entries(peers).map(([name, peer]) => [name, peer.url])),
+        ...(vendure ? { vendure: vendure.shopApi } : {}),
+      } as Record<GatewayName, string>,
       tokenSecret: TEST_TOKEN_SECRET,
       signingSecret: TEST_SIGNING_SECRET,
       customerIds,
+      vendure,
       async usage(gateway) {
+        if (gateway === 'vendure') return vendure!.usage();
         const [services, peerUsage, postgresMs, subgraphRequests] = await Promise.all([
           supergraph.usage(),
           gateway === 'ours' ? undefined : peers[gateway]!.usage(),

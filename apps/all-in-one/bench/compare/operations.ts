@@ -6,6 +6,7 @@ import type { CompareTarget, GatewayName } from './compare-target';
 import { dataThrough, sendThrough, type GraphQLAnswer } from './gateway-client';
 import { loadRead, loadSteps, type RoundResult } from './load';
 import { benchCaller, type BenchCaller } from './peer-callers';
+import { vendureOperations, type VendureOperation } from './vendure';
 
 const BERLIN = DEMO_LOCATIONS[0]!.id;
 const TOKEN_LIFETIME = '4h';
@@ -39,6 +40,8 @@ export interface CompareOperation {
   sample(gateway: GatewayName, url: string): Promise<unknown>;
   /** Prepares one round untimed (callers, fresh carts) and returns the timed load itself. */
   prepareRound(gateway: GatewayName, url: string, round: number): Promise<() => Promise<RoundResult>>;
+  /** Vendure's equivalent, when it is measured and has one (customer 360 has none). */
+  vendure?: VendureOperation;
 }
 
 /**
@@ -50,13 +53,15 @@ export interface CompareOperation {
  * callers are customers created for the bench, each with a two-line cart. Writes run as guests,
  * each round on fresh carts: add-to-cart on a cart of each connection's own or on one cart all
  * connections share; checkout creates a cart, adds a line and checks out (three requests, timed
- * as one flow).
+ * as one flow). With `vendure` among the gateways, each operation that has an equivalent in
+ * Vendure's Shop API carries it (vendure.ts).
  */
 export async function compareOperations(target: CompareTarget, options: { connections: number; seconds: number }): Promise<CompareOperation[]> {
   const tokenOf = (claims: AccessTokenClaims) => mintAccessToken(target.tokenSecret, claims, { expiresIn: TOKEN_LIFETIME });
   const callerOf = async (claims: AccessTokenClaims) => benchCaller(await tokenOf(claims), target.tokenSecret, target.signingSecret);
   const guest = (key: string) => callerOf({ role: 'guest', sub: `guest_${key}`, channel: 'WEB' });
   const ours = target.urls.ours;
+  const vendure = target.vendure && vendureOperations(target.vendure, options);
 
   const anonymous = await guest('bench-anonymous');
   const anna = await callerOf({ role: 'customer', sub: DEMO_CUSTOMERS.find((customer) => customer.key === 'anna')!.id, channel: 'WEB' });
@@ -85,16 +90,17 @@ export async function compareOperations(target: CompareTarget, options: { connec
     }
   };
 
-  const read = (name: string, traffic: Traffic, callers: BenchCaller[], query: string, variables: Record<string, unknown>): CompareOperation => ({
+  const read = (name: string, traffic: Traffic, callers: BenchCaller[], query: string, variables: Record<string, unknown>, inVendure?: VendureOperation): CompareOperation => ({
     name,
     traffic,
+    vendure: inVendure,
     sample: async (gateway, url) => sendThrough(gateway, url, callers[0]!, query, variables),
     prepareRound: async (gateway, url) => () => loadRead({ gateway, url, callers, query, variables, connections: options.connections, seconds: options.seconds }),
   });
-  const reads: [string, string, Record<string, unknown>][] = [
-    ['listing, 24 products + variants, price, stock', listingPage(24), { store: BERLIN }],
-    ['search "sweater", 24 per page', listingPage(24, ', filter: { search: "sweater" }'), { store: BERLIN }],
-    ['product by slug', PRODUCT_BY_SLUG, { slug, store: BERLIN }],
+  const reads: [string, string, Record<string, unknown>, ((traffic: Traffic) => VendureOperation) | undefined][] = [
+    ['listing, 24 products + variants, price, stock', listingPage(24), { store: BERLIN }, vendure?.listing],
+    ['search "sweater", 24 per page', listingPage(24, ', filter: { search: "sweater" }'), { store: BERLIN }, vendure?.search],
+    ['product by slug', PRODUCT_BY_SLUG, { slug, store: BERLIN }, vendure?.productBySlug],
   ];
 
   const addLine = (gateway: GatewayName, url: string, caller: BenchCaller, cartId: string, variantId: string) =>
@@ -115,6 +121,7 @@ export async function compareOperations(target: CompareTarget, options: { connec
   const addToCart = (traffic: Traffic): CompareOperation => ({
     name: 'add-to-cart',
     traffic,
+    vendure: vendure?.addToCart(traffic),
     async sample(gateway, url) {
       const caller = await guest(`bench-sample-add-${traffic}-${gateway}`);
       return masked(await addLine(gateway, url, caller, await newCart(gateway, url, caller), variants[0]!));
@@ -135,15 +142,16 @@ export async function compareOperations(target: CompareTarget, options: { connec
   });
 
   return [
-    ...reads.map(([name, query, variables]) => read(name, 'shared', [anonymous], query, variables)),
+    ...reads.map(([name, query, variables, inVendure]) => read(name, 'shared', [anonymous], query, variables, inVendure?.('shared'))),
     read('customer 360 (5 subgraphs)', 'shared', [anna], CUSTOMER_360, {}),
-    ...reads.map(([name, query, variables]) => read(name, 'per-user', customers, query, variables)),
+    ...reads.map(([name, query, variables, inVendure]) => read(name, 'per-user', customers, query, variables, inVendure?.('per-user'))),
     { ...read('customer 360 (5 subgraphs)', 'per-user', customers, CUSTOMER_360, {}), prepare: fillCustomerCarts },
     addToCart('shared'),
     addToCart('per-user'),
     {
       name: 'checkout (create cart, add, check out)',
       traffic: 'per-user',
+      vendure: vendure?.checkout,
       async sample(gateway, url) {
         return masked(await checkoutFlow(gateway, url, await guest(`bench-sample-checkout-${gateway}`), variants[1]!));
       },

@@ -37,6 +37,8 @@ interface Totals {
  * them. Prints, per operation, throughput and the ratio to ours, latency, the CPU time every
  * process spent per operation, requests the subgraphs answered and SQL statements they sent per
  * operation; first it checks that every gateway returns the same data, and says so loudly if not.
+ * Vendure (`--gateways=ours,vendure`, see vendure.ts) runs its own queries in the same rounds for the
+ * operations it has, its answers checked for the expected items instead.
  */
 export async function runCompare(options: CompareOptions): Promise<void> {
   const log = (line: string) => console.log(line);
@@ -51,11 +53,13 @@ export async function runCompare(options: CompareOptions): Promise<void> {
         `${options.rounds} alternating rounds × ${options.seconds}s per gateway per operation; subgraph pools ${options.poolSize} connections each; ` +
         `WORKERS=${options.workers} for ours and the subgraphs`,
     );
+    if (target.vendure) log(`${target.vendure.description}; its CPU gateway is its server and worker, its CPU postgres the backends of its database`);
     for (const operation of operations) await operation.prepare?.();
     const mismatches = await checkSameData(target, operations);
 
     const summary: Record<string, string | number>[] = [];
     for (const operation of operations) {
+      const gateways = gatewaysOf(target, operation);
       const totals = Object.fromEntries(gateways.map((gateway) => [gateway, { rounds: [], cpuMs: {}, statements: 0, subgraphRequests: {} } as Totals])) as Record<GatewayName, Totals>;
       for (let round = 0; round < options.rounds; round += 1) {
         for (const gateway of rotated(gateways, round)) {
@@ -80,7 +84,7 @@ export async function runCompare(options: CompareOptions): Promise<void> {
 
 async function measureRound(target: CompareTarget, operation: CompareOperation, gateway: GatewayName, round: number, totals: Totals): Promise<void> {
   // The round's preparations (callers, fresh carts) run before the counters are read.
-  const load = await operation.prepareRound(gateway, target.urls[gateway], round);
+  const load = gateway === 'vendure' ? await operation.vendure!.prepareRound(round) : await operation.prepareRound(gateway, target.urls[gateway], round);
   const before = await quietUsage(target, gateway);
   const result = await load();
   const after = await quietUsage(target, gateway);
@@ -121,19 +125,20 @@ function rowOf(gateway: GatewayName, totals: Totals, ours: Totals): Record<strin
     errors: totals.rounds.reduce((sum, round) => sum + round.errors, 0),
     ...cpu,
     'CPU all': per(cpuAll),
-    'fetches/op': per(fetches),
+    // Vendure has no subgraphs, and its SQL statements are not counted.
+    'fetches/op': gateway === 'vendure' ? 'n/a' : per(fetches),
     'fetches by subgraph': SUBGRAPHS.filter((name) => (totals.subgraphRequests[name] ?? 0) > 0)
       .map((name) => `${name} ${per(totals.subgraphRequests[name]!)}`)
       .join(', '),
-    'SQL/op': per(totals.statements),
+    'SQL/op': gateway === 'vendure' ? 'n/a' : per(totals.statements),
   };
 }
 
 /** Once per gateway and operation: the answers must equal ours. Prints every mismatch loudly. */
 async function checkSameData(target: CompareTarget, operations: CompareOperation[]): Promise<string[]> {
-  const gateways = target.gateways;
   const mismatches: string[] = [];
   for (const operation of operations) {
+    const gateways = target.gateways.filter((gateway) => gateway !== 'vendure');
     const label = `${operation.name} (${operation.traffic})`;
     const answers = new Map<GatewayName, string>();
     for (const gateway of gateways) answers.set(gateway, comparable(await operation.sample(gateway, target.urls[gateway])));
@@ -148,6 +153,12 @@ async function checkSameData(target: CompareTarget, operations: CompareOperation
       console.log(`!!! DATA MISMATCH on ${label}: ${GATEWAY_LABELS[gateway]} answered\n    ${answers.get(gateway)!.slice(0, 600)}\n  ours answered\n    ${ours.slice(0, 600)}`);
     }
     console.log(`same data ${differing.length === 0 ? '✓' : '✗'} ${label}${differing.length === 0 ? `: all ${gateways.length} gateways, ${ours.length} bytes` : ''}`);
+    if (target.vendure && operation.vendure) {
+      // Vendure's answers have another shape: the count of what it answered is checked instead.
+      const { ok, summary } = await operation.vendure.check();
+      if (!ok) mismatches.push(`${label}: ${GATEWAY_LABELS.vendure}`);
+      console.log(`${ok ? 'expected items ✓' : '!!! UNEXPECTED ANSWER ✗'} ${label}: ${GATEWAY_LABELS.vendure}, ${summary}`);
+    }
   }
   return mismatches;
 }
@@ -158,9 +169,12 @@ function comparable(answer: unknown): string {
   return canonicalJson(errors?.length ? { data, errors: errors.length } : { data });
 }
 
+/** The gateways an operation runs on: Vendure only where it has an equivalent. */
+const gatewaysOf = (target: CompareTarget, operation: CompareOperation) => target.gateways.filter((gateway) => gateway !== 'vendure' || operation.vendure !== undefined);
 const rotated = <T>(items: readonly T[], by: number): T[] => items.map((_, index) => items[(index + by) % items.length]!);
 const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
 const meanRps = (totals: Totals) => Math.round(mean(totals.rounds.map((round) => round.rps)) * 10) / 10;
-const ratio = (value: number, base: number) => (base === 0 ? 'n/a' : (value / base).toFixed(2));
+/** Two decimals; three below 0.1, so a ratio far below ours (Vendure's) does not print as 0.00. */
+const ratio = (value: number, base: number) => (base === 0 ? 'n/a' : (value / base).toFixed(value / base < 0.1 ? 3 : 2));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round2 = (value: number) => Math.round(value * 100) / 100;
