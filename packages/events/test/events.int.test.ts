@@ -117,6 +117,29 @@ describe('outbox and inbox', () => {
     void id;
   });
 
+  it.skipIf(!onPostgresServer())('never hands an event to two relays draining at once, and hands each batch over oldest first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i += 1) ids.push(await placeOrder());
+    const batches: string[][] = [];
+    const relay = () =>
+      createOutboxRelay({
+        db: database.db,
+        outbox,
+        producer: 'test',
+        batchSize: 5,
+        deliver: async (events) => {
+          batches.push(events.map((event) => event.aggregateId));
+          await sleep(5);
+        },
+      });
+    await Promise.all([relay().drain(), relay().drain(), relay().drain()]);
+    const delivered = batches.flat();
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(delivered).toEqual(expect.arrayContaining(ids));
+    for (const batch of batches) expect([...batch].sort()).toEqual(batch);
+    expect(await pendingEventCount(database.db, outbox)).toBe(0);
+  });
+
   it.skipIf(!onPostgresServer())('delivers an event whose producer was killed right after the commit', async () => {
     const orderId = newId('ord');
     const counted = await countedOrders(database.db);

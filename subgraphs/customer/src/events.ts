@@ -5,7 +5,7 @@ import { outboxEvents } from './db/schema';
 import { createConsoleReminderSender, type ReminderSender } from './clients/reminder-sender';
 import type { CustomerDb } from './db/database';
 import { DEFAULT_POINTS_PER_CURRENCY_UNIT } from './services/loyalty-earn-rules';
-import { applyCustomerEvents } from './services/timeline-service';
+import { applyCustomerEvents, changesCustomerData } from './services/timeline-service';
 
 /**
  * Delivers the customer outbox: `customer.merged` and `customer.signed_in` to the cart (carts and
@@ -74,7 +74,7 @@ export function startCustomerEventConsumer(
     consumer: 'customer',
     events: CUSTOMER_CONSUMED_EVENTS,
     handle: async (event) => {
-      await applyCustomerEvents(deps, [event]);
+      if (changesCustomerData(event)) await applyCustomerEvents(deps, [event]);
     },
   });
 }

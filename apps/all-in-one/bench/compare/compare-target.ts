@@ -64,8 +64,8 @@ const LOCATIONS = 20;
 export interface UsageReading {
   /** CPU ms so far by process: `gateway` (whichever is measured), each subgraph, `postgres`. */
   cpuMs: Record<string, number>;
-  /** SQL statements the subgraphs have sent so far. */
-  statements: number;
+  /** SQL statements each subgraph has sent so far. */
+  statements: Record<string, number>;
   /** Requests each subgraph has answered so far. */
   subgraphRequests: Record<string, number>;
 }
@@ -208,10 +208,10 @@ export async function startCompareTarget(options: { customers: number; poolSize:
           subgraphRequestsSoFar(subgraphUrls),
         ]);
         const cpuMs: Record<string, number> = { gateway: (peerUsage ?? services.gateway)!.cpuMs };
-        let statements = 0;
+        const statements: Record<string, number> = {};
         for (const name of SUBGRAPH_NAMES) {
           cpuMs[name] = services[name]!.cpuMs;
-          statements += services[name]!.statements;
+          statements[name] = services[name]!.statements;
         }
         if (postgresMs !== undefined) cpuMs.postgres = postgresMs;
         return { cpuMs, statements, subgraphRequests };

@@ -25,7 +25,7 @@ const SUBGRAPHS = ['customer', 'catalog', 'cart', 'promotions', 'support'] as co
 interface Totals {
   rounds: RoundResult[];
   cpuMs: Record<string, number>;
-  statements: number;
+  statements: Record<string, number>;
   subgraphRequests: Record<string, number>;
 }
 
@@ -60,7 +60,7 @@ export async function runCompare(options: CompareOptions): Promise<void> {
     const summary: Record<string, string | number>[] = [];
     for (const operation of operations) {
       const gateways = gatewaysOf(target, operation);
-      const totals = Object.fromEntries(gateways.map((gateway) => [gateway, { rounds: [], cpuMs: {}, statements: 0, subgraphRequests: {} } as Totals])) as Record<GatewayName, Totals>;
+      const totals = Object.fromEntries(gateways.map((gateway) => [gateway, { rounds: [], cpuMs: {}, statements: {}, subgraphRequests: {} } as Totals])) as Record<GatewayName, Totals>;
       for (let round = 0; round < options.rounds; round += 1) {
         for (const gateway of rotated(gateways, round)) {
           await measureRound(target, operation, gateway, round, totals[gateway]);
@@ -91,7 +91,7 @@ async function measureRound(target: CompareTarget, operation: CompareOperation, 
   totals.rounds.push(result);
   for (const [name, value] of Object.entries(after.cpuMs)) totals.cpuMs[name] = (totals.cpuMs[name] ?? 0) + value - (before.cpuMs[name] ?? value);
   for (const [name, value] of Object.entries(after.subgraphRequests)) totals.subgraphRequests[name] = (totals.subgraphRequests[name] ?? 0) + value - (before.subgraphRequests[name] ?? value);
-  totals.statements += after.statements - before.statements;
+  for (const [name, value] of Object.entries(after.statements)) totals.statements[name] = (totals.statements[name] ?? 0) + value - (before.statements[name] ?? value);
 }
 
 /**
@@ -116,6 +116,11 @@ function rowOf(gateway: GatewayName, totals: Totals, ours: Totals): Record<strin
   const cpu = Object.fromEntries(['gateway', ...SUBGRAPHS, 'postgres'].map((name) => [`CPU ${name}`, name in totals.cpuMs ? per(totals.cpuMs[name]!) : 'n/a']));
   const cpuAll = Object.values(totals.cpuMs).reduce((sum, value) => sum + value, 0);
   const fetches = Object.values(totals.subgraphRequests).reduce((sum, value) => sum + value, 0);
+  const statements = Object.values(totals.statements).reduce((sum, value) => sum + value, 0);
+  const bySubgraph = (counts: Record<string, number>) =>
+    SUBGRAPHS.filter((name) => (counts[name] ?? 0) > 0)
+      .map((name) => `${name} ${per(counts[name]!)}`)
+      .join(', ');
   return {
     gateway: GATEWAY_LABELS[gateway],
     'req/s': meanRps(totals),
@@ -127,10 +132,9 @@ function rowOf(gateway: GatewayName, totals: Totals, ours: Totals): Record<strin
     'CPU all': per(cpuAll),
     // Vendure has no subgraphs, and its SQL statements are not counted.
     'fetches/op': gateway === 'vendure' ? 'n/a' : per(fetches),
-    'fetches by subgraph': SUBGRAPHS.filter((name) => (totals.subgraphRequests[name] ?? 0) > 0)
-      .map((name) => `${name} ${per(totals.subgraphRequests[name]!)}`)
-      .join(', '),
-    'SQL/op': gateway === 'vendure' ? 'n/a' : per(totals.statements),
+    'fetches by subgraph': bySubgraph(totals.subgraphRequests),
+    'SQL/op': gateway === 'vendure' ? 'n/a' : per(statements),
+    'SQL by subgraph': bySubgraph(totals.statements),
   };
 }
 

@@ -130,7 +130,7 @@ export async function connectVendure(source: Record<string, string | undefined> 
       paymentMethodCode: payment.code,
       async usage() {
         const backendPids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
-        return { cpuMs: { gateway: processes.cpuMs(pids), postgres: backends.cpuMs(backendPids.map((row) => row.pid)) }, statements: 0, subgraphRequests: {} };
+        return { cpuMs: { gateway: processes.cpuMs(pids), postgres: backends.cpuMs(backendPids.map((row) => row.pid)) }, statements: {}, subgraphRequests: {} };
       },
       stop: () => database.close(),
     };

@@ -182,6 +182,15 @@ function timelineEntryOf(event: DomainEvent): EventEntry | null {
   }
 }
 
+/**
+ * Whether applying the event can change anything here. A guest's cart change names no customer,
+ * so it has no profile to land on: the bus consumer acknowledges it without a transaction and an
+ * inbox row (most cart changes on a storefront are guests').
+ */
+export function changesCustomerData(event: DomainEvent): boolean {
+  return event.type === 'order.returned' || timelineEntryOf(event) !== null;
+}
+
 interface EventOptions {
   remindersOn: boolean;
   loyaltyPointsPerCurrencyUnit: number;
