@@ -135,6 +135,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /**
+   * What a wake or a poll runs: like `drain`, but a batch smaller than `batchSize` was everything
+   * due when it was claimed, so no claim follows it to find nothing. A commit that lands meanwhile
+   * wakes the relay again (`wake` queues one more pass), and the poll finds what other processes
+   * wrote; each outbox write then costs the claim and the mark, not a third, empty claim.
+   */
+  async function deliverDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const delivered = await runOnce();
+      total += delivered;
+      if (delivered < batchSize) return total;
+    }
+  }
+
   let wokenWhileRunning = false;
   let stopWaking = () => {};
 
@@ -142,7 +157,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (stopped) return;
     timer = setTimeout(() => {
       timer = null;
-      running = drain()
+      running = deliverDue()
         .catch(onError)
         .finally(() => {
           running = null;
