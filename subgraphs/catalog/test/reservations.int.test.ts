@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { DEMO_LOCATIONS, demoCatalog } from '@omni/demo-data';
 import { expectData, onPostgresServer } from '@omni/testing';
-import { inventoryAdjustments, inventoryLevels, inventoryReservations } from '../src/db/schema';
+import { catalogFeed, inventoryAdjustments, inventoryLevels, inventoryReservations, outboxEvents } from '../src/db/schema';
 import { releaseExpiredReservations } from '../src/services/reservation-service';
 import { callers, startCatalog, type CatalogHarness } from './harness';
 
@@ -201,6 +201,79 @@ describe('ending a reservation', () => {
   });
 });
 
+describe('a checkout of several lines', () => {
+  it('commits each line to stock, the audit trail, the partner feed and the events', async () => {
+    const lines = [
+      { variantId: await stockAt(217, 10), quantity: 3 },
+      { variantId: await stockAt(215, 10), quantity: 1 },
+      { variantId: await stockAt(216, 10), quantity: 2 },
+    ];
+    const { reservation } = expectData(await asCart()(RESERVE, { input: reserveInput(lines) })).reserveInventory;
+    expect(reservation.lines).toEqual(lines);
+    const feedBefore = new Date();
+    const committed = expectData(await asCart()(COMMIT, { input: { reservationId: reservation.id } })).commitInventoryReservation;
+    expect(committed).toEqual({ reservation: { id: reservation.id, status: 'COMMITTED' }, userErrors: [] });
+
+    const variantIds = lines.map((line) => line.variantId);
+    const trail = await catalog.database.db.select().from(inventoryAdjustments).where(inArray(inventoryAdjustments.variantId, variantIds)).orderBy(asc(inventoryAdjustments.variantId));
+    expect(trail).toEqual(
+      [...lines]
+        .sort((a, b) => a.variantId.localeCompare(b.variantId))
+        .map((line) => ({
+          id: expect.stringMatching(/^adj_/),
+          variantId: line.variantId,
+          locationId: berlin.id,
+          delta: -line.quantity,
+          reason: 'SOLD',
+          note: `Reservation ${reservation.id} committed for cart_test`,
+          onHandAfter: 10 - line.quantity,
+          shortfallAfter: 0,
+          staffId: null,
+          idempotencyKey: `${reservation.id}:${line.variantId}`,
+          requestFingerprint: JSON.stringify(['reservation', reservation.id, line.variantId, line.quantity]),
+          createdAt: expect.any(Date),
+        })),
+    );
+    for (const line of lines) expect(await level(line.variantId)).toEqual({ onHand: 10 - line.quantity, reserved: 0, available: 10 - line.quantity });
+
+    const productIds = [215, 216, 217].map((index) => products[index]!.id);
+    const feed = await catalog.database.db.select().from(catalogFeed).where(inArray(catalogFeed.productId, productIds));
+    expect(feed.map((row) => row.productId).sort()).toEqual([...productIds].sort());
+    for (const row of feed) expect(row.changedAt.getTime()).toBeGreaterThanOrEqual(feedBefore.getTime() - 5_000);
+
+    const events = await catalog.database.db
+      .select({ type: outboxEvents.type, aggregateId: outboxEvents.aggregateId, payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(inArray(outboxEvents.aggregateId, [...variantIds, ...productIds]))
+      .orderBy(asc(outboxEvents.id));
+    // Reserving and committing each: stock.changed per variant, product.changed per product.
+    for (const [index, variantId] of variantIds.entries()) {
+      const productId = products[[217, 215, 216][index]!]!.id;
+      expect(events.filter((event) => event.aggregateId === variantId)).toEqual([
+        { type: 'stock.changed', aggregateId: variantId, payload: { variantId, productId, locationIds: [berlin.id] } },
+        { type: 'stock.changed', aggregateId: variantId, payload: { variantId, productId, locationIds: [berlin.id] } },
+      ]);
+      expect(events.filter((event) => event.aggregateId === productId)).toEqual([
+        { type: 'product.changed', aggregateId: productId, payload: { productId, variantIds: [variantId], changes: ['stock'] } },
+        { type: 'product.changed', aggregateId: productId, payload: { productId, variantIds: [variantId], changes: ['stock'] } },
+      ]);
+    }
+  });
+
+  it('gives lapsed holds back before counting what is free', async () => {
+    const variantId = await stockAt(218, 2);
+    const lapsing = expectData(await asCart()(RESERVE, { input: reserveInput([{ variantId, quantity: 2 }], { expiresInSeconds: 60 }) })).reserveInventory.reservation;
+    const refused = expectData(await asCart()(RESERVE, { input: reserveInput([{ variantId, quantity: 1 }]) })).reserveInventory;
+    expect(refused.userErrors[0]).toMatchObject({ code: 'OUT_OF_STOCK' });
+    await catalog.database.db.update(inventoryReservations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(inventoryReservations.id, lapsing.id));
+    const held = expectData(await asCart()(RESERVE, { input: reserveInput([{ variantId, quantity: 2 }]) })).reserveInventory;
+    expect(held.userErrors).toEqual([]);
+    const [lapsed] = await catalog.database.db.select().from(inventoryReservations).where(eq(inventoryReservations.id, lapsing.id));
+    expect(lapsed!.status).toBe('EXPIRED');
+    expect(await level(variantId)).toEqual({ onHand: 2, reserved: 2, available: 0 });
+  });
+});
+
 describe('racing checkouts (real concurrent transactions)', () => {
   it.skipIf(!onPostgresServer())('gives the last unit to exactly one of two checkouts', async () => {
     const variantId = await stockAt(210, 1);
@@ -245,5 +318,39 @@ describe('racing checkouts (real concurrent transactions)', () => {
     expect(results.every((result) => result.reservation !== null)).toBe(true);
     expect(await level(a)).toMatchObject({ reserved: 20 });
     expect(await level(b)).toMatchObject({ reserved: 20 });
+  });
+
+  it.skipIf(!onPostgresServer())('settles reservations that share variants all at once without deadlock, to the unit', async () => {
+    const a = await stockAt(219, 40);
+    const b = await stockAt(220, 40);
+    const reservations = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        const lines = index % 2 === 0 ? [{ variantId: a, quantity: 1 }, { variantId: b, quantity: 1 }] : [{ variantId: b, quantity: 1 }, { variantId: a, quantity: 1 }];
+        return expectData(await asCart()(RESERVE, { input: reserveInput(lines) })).reserveInventory.reservation;
+      }),
+    );
+    const settled = await Promise.all(
+      reservations.map(async (reservation, index) =>
+        index % 2 === 0
+          ? expectData(await asCart()(COMMIT, { input: { reservationId: reservation.id } })).commitInventoryReservation
+          : expectData(await asCart()(RELEASE, { input: { reservationId: reservation.id } })).releaseInventoryReservation,
+      ),
+    );
+    expect(settled.every((result) => result.userErrors.length === 0)).toBe(true);
+    expect(await level(a)).toEqual({ onHand: 30, reserved: 0, available: 30 });
+    expect(await level(b)).toEqual({ onHand: 30, reserved: 0, available: 30 });
+  });
+
+  it.skipIf(!onPostgresServer())('lets exactly one of a racing commit and release of the same reservation happen', async () => {
+    const variantId = await stockAt(221, 5);
+    const { reservation } = expectData(await asCart()(RESERVE, { input: reserveInput([{ variantId, quantity: 2 }]) })).reserveInventory;
+    const [commit, release] = await Promise.all([
+      asCart()(COMMIT, { input: { reservationId: reservation.id } }).then((response) => expectData(response).commitInventoryReservation),
+      asCart()(RELEASE, { input: { reservationId: reservation.id } }).then((response) => expectData(response).releaseInventoryReservation),
+    ]);
+    const winners = [commit, release].filter((result) => result.userErrors.length === 0);
+    expect(winners).toHaveLength(1);
+    expect([commit, release].find((result) => result.userErrors.length > 0)!.userErrors[0]).toMatchObject({ code: 'INVALID_STATE' });
+    expect(await level(variantId)).toEqual(winners[0] === commit ? { onHand: 3, reserved: 0, available: 3 } : { onHand: 5, reserved: 0, available: 5 });
   });
 });

@@ -214,11 +214,17 @@ export function findLocationsByIds(db: CatalogDb, ids: readonly string[]): Promi
 }
 
 export function findLocations(db: CatalogDb, filter: { kind: string | null }): Promise<LocationRow[]> {
-  return db
-    .select()
-    .from(locations)
-    .where(filter.kind === null ? undefined : eq(locations.kind, filter.kind))
-    .orderBy(asc(locations.id));
+  if (filter.kind === null) {
+    return preparedOnce(db, 'allLocations', (on) => on.select().from(locations).orderBy(asc(locations.id)).prepare('catalog_all_locations')).execute();
+  }
+  return preparedOnce(db, 'locationsOfKind', (on) =>
+    on
+      .select()
+      .from(locations)
+      .where(sql`${locations.kind} = ${sql.placeholder('kind')}`)
+      .orderBy(asc(locations.id))
+      .prepare('catalog_locations_of_kind'),
+  ).execute({ kind: filter.kind });
 }
 
 // --- Writes -------------------------------------------------------------------------------------
@@ -276,10 +282,16 @@ export async function refreshMinPrice(db: CatalogDb, productId: string): Promise
  * change, so the feed position and the change become visible together.
  */
 export async function touchFeed(db: CatalogDb, productIds: readonly string[]): Promise<void> {
+  const touch = feedTouch(db, productIds);
+  if (touch) await touch;
+}
+
+/** The insert `touchFeed` runs, for a statement that makes the change too; null when there is nothing to move. */
+export function feedTouch(db: CatalogDb, productIds: readonly string[]) {
   // Sorted, so two transactions touching the same products lock their feed rows in the same order.
   const unique = [...new Set(productIds)].sort();
-  if (unique.length === 0) return;
-  await db
+  if (unique.length === 0) return null;
+  return db
     .insert(catalogFeed)
     .values(unique.map((productId) => ({ productId })))
     .onConflictDoUpdate({ target: catalogFeed.productId, set: { txId: sql`pg_current_xact_id()`, changedAt: sql`now()` } });

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, sql, type SQL, type WithSubquery } from 'drizzle-orm';
+import { recordOutboxWrite } from '@omni/events';
 import {
   inventoryAdjustments,
   inventoryLevels,
@@ -10,8 +11,13 @@ import {
   variants,
   type InventoryAdjustmentRow,
   type InventoryLevelRow,
+  type LocationRow,
+  type NewOutboxEvent,
+  outboxEvents,
+  type ReservationLine,
 } from './schema';
 import type { CatalogDb } from './database';
+import { feedTouch } from './catalog-queries';
 import { preparedOnce } from './prepared';
 
 /** Stock of one variant at one location; a location that never stocked the variant has zeros. */
@@ -159,6 +165,16 @@ export interface VariantSnapshotRecord {
   totalAvailable: number;
 }
 
+/** Units available to sell of the variant, summed over every location. */
+const totalAvailable = sql<number>`coalesce((
+    select sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))
+    from ${inventoryLevels}
+    where ${inventoryLevels.variantId} = ${variants.id}
+  ), 0)`.mapWith(Number);
+// The other-currency price applies only when the variant's own currency is not the one asked;
+// without a currency (null equals nothing) the join finds nothing and every variant keeps its own price.
+const useOtherPrice = sql`(${variantPrices.amountMinor} is not null and ${variants.currencyCode} <> ${variantPrices.currencyCode})`;
+
 /**
  * Everything the cart needs to price and check a line, for many variants in one statement. With
  * `currencyCode`, a variant that has a price in that currency (its own, or one of
@@ -166,32 +182,27 @@ export interface VariantSnapshotRecord {
  * caller sees the mismatch.
  */
 export function findVariantSnapshots(db: CatalogDb, variantIds: readonly string[], currencyCode: string | null = null): Promise<VariantSnapshotRecord[]> {
-  const available = sql<number>`coalesce((
-      select sum(greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0))
-      from ${inventoryLevels}
-      where ${inventoryLevels.variantId} = ${variants.id}
-    ), 0)`.mapWith(Number);
-  // The other-currency price applies only when the variant's own currency is not the one asked;
-  // without a currency the join finds nothing and every variant keeps its own price.
-  const useOther = sql`(${variantPrices.amountMinor} is not null and ${variants.currencyCode} <> ${variantPrices.currencyCode})`;
-  return db
-    .select({
-      id: variants.id,
-      sku: variants.sku,
-      title: variants.title,
-      productTitle: products.title,
-      priceMinor: sql<number>`case when ${useOther} then ${variantPrices.amountMinor} else ${variants.priceMinor} end`.mapWith(Number),
-      compareAtMinor: sql<number | null>`case when ${useOther} then ${variantPrices.compareAtMinor} else ${variants.compareAtMinor} end`.mapWith((value) => (value === null ? null : Number(value))),
-      currencyCode: sql<string>`case when ${useOther} then ${variantPrices.currencyCode} else ${variants.currencyCode} end`,
-      productId: variants.productId,
-      categoryId: products.categoryId,
-      publishedChannels: products.channels,
-      totalAvailable: available,
-    })
-    .from(variants)
-    .innerJoin(products, eq(products.id, variants.productId))
-    .leftJoin(variantPrices, and(eq(variantPrices.variantId, variants.id), currencyCode ? eq(variantPrices.currencyCode, currencyCode) : sql`false`))
-    .where(inArray(variants.id, [...variantIds]));
+  return preparedOnce(db, 'variantSnapshots', (on) =>
+    on
+      .select({
+        id: variants.id,
+        sku: variants.sku,
+        title: variants.title,
+        productTitle: products.title,
+        priceMinor: sql<number>`case when ${useOtherPrice} then ${variantPrices.amountMinor} else ${variants.priceMinor} end`.mapWith(Number),
+        compareAtMinor: sql<number | null>`case when ${useOtherPrice} then ${variantPrices.compareAtMinor} else ${variants.compareAtMinor} end`.mapWith((value) => (value === null ? null : Number(value))),
+        currencyCode: sql<string>`case when ${useOtherPrice} then ${variantPrices.currencyCode} else ${variants.currencyCode} end`,
+        productId: variants.productId,
+        categoryId: products.categoryId,
+        publishedChannels: products.channels,
+        totalAvailable,
+      })
+      .from(variants)
+      .innerJoin(products, eq(products.id, variants.productId))
+      .leftJoin(variantPrices, and(eq(variantPrices.variantId, variants.id), sql`${variantPrices.currencyCode} = ${sql.placeholder('currencyCode')}::text`))
+      .where(sql`${variants.id} = any(${sql.placeholder('variantIds')})`)
+      .prepare('catalog_variant_snapshots'),
+  ).execute({ variantIds, currencyCode });
 }
 
 function toStockLevel(row: InventoryLevelRow): StockLevelRecord {
@@ -212,81 +223,263 @@ export async function lockInventoryLevels(db: CatalogDb, locationId: string, var
     .for('update');
 }
 
-/**
- * Moves reserved (and on hand, when stock leaves) of many locked levels of one location in one
- * statement, whatever the number of lines; the levels after the change come back by variant id.
- */
-export async function changeLevels(
-  db: CatalogDb,
-  locationId: string,
-  changes: readonly { variantId: string; reserved: number; onHand?: number }[],
-): Promise<Map<string, StockLevelRecord>> {
-  if (changes.length === 0) return new Map();
-  const byVariant = (value: (change: (typeof changes)[number]) => number) =>
-    sql`case ${inventoryLevels.variantId} ${sql.join(changes.map((change) => sql`when ${change.variantId} then ${value(change)}::integer`), sql` `)} end`;
-  const rows = await db
-    .update(inventoryLevels)
-    .set({
-      reserved: sql`${inventoryLevels.reserved} + ${byVariant((change) => change.reserved)}`,
-      onHand: sql`${inventoryLevels.onHand} + ${byVariant((change) => change.onHand ?? 0)}`,
-      updatedAt: new Date(),
-    })
-    .where(and(eq(inventoryLevels.locationId, locationId), inArray(inventoryLevels.variantId, changes.map((change) => change.variantId))))
-    .returning();
-  if (rows.length !== new Set(changes.map((change) => change.variantId)).size) throw new Error(`Inventory levels at ${locationId} vanished while locked`);
-  return new Map(rows.map((row) => [row.variantId, toStockLevel(row)]));
-}
-
-/** Many adjustments in one statement. */
-export async function insertInventoryAdjustments(db: CatalogDb, adjustments: readonly NewInventoryAdjustment[]): Promise<void> {
-  if (adjustments.length > 0) await db.insert(inventoryAdjustments).values([...adjustments]);
-}
-
 export type NewInventoryReservation = typeof inventoryReservations.$inferInsert;
 
-export async function insertReservation(db: CatalogDb, reservation: NewInventoryReservation): Promise<InventoryReservationRow> {
-  const [row] = await db.insert(inventoryReservations).values(reservation).returning();
-  if (!row) throw new Error('Reservation insert returned no row');
-  return row;
+export function findReservationByKey(db: CatalogDb, service: string, idempotencyKey: string): Promise<InventoryReservationRow | null> {
+  return preparedOnce(db, 'reservationByKey', (on) =>
+    on
+      .select()
+      .from(inventoryReservations)
+      .where(and(sql`${inventoryReservations.service} = ${sql.placeholder('service')}`, sql`${inventoryReservations.idempotencyKey} = ${sql.placeholder('idempotencyKey')}`))
+      .prepare('catalog_reservation_by_key'),
+  )
+    .execute({ service, idempotencyKey })
+    .then(([row]) => row ?? null);
 }
 
-export async function findReservationByKey(db: CatalogDb, service: string, idempotencyKey: string): Promise<InventoryReservationRow | null> {
+export function findReservation(db: CatalogDb, id: string): Promise<InventoryReservationRow | null> {
+  return preparedOnce(db, 'reservationById', (on) =>
+    on.select().from(inventoryReservations).where(sql`${inventoryReservations.id} = ${sql.placeholder('id')}`).prepare('catalog_reservation_by_id'),
+  )
+    .execute({ id })
+    .then(([row]) => row ?? null);
+}
+
+/** What reserving stock needs to know before it locks anything (see findReservationFacts). */
+export interface ReservationFacts {
+  /** The reservation the service already made with this idempotency key, if any. */
+  earlier: InventoryReservationRow | null;
+  location: LocationRow | null;
+  /** The variants asked for that exist, with their products. */
+  variants: { id: string; productId: string }[];
+  /** Whether any active reservation, at any location, was due to lapse by `now`. */
+  lapsed: boolean;
+}
+
+/**
+ * An earlier reservation with the key, the location, the variants and whether lapsed reservations
+ * wait to be released, in one statement: one row per variant asked for, the location and the
+ * earlier reservation on the first.
+ */
+export async function findReservationFacts(
+  db: CatalogDb,
+  query: { service: string; idempotencyKey: string; locationId: string; variantIds: readonly string[]; now: Date },
+): Promise<ReservationFacts> {
+  const rows = await preparedOnce(db, 'reservationFacts', (on) =>
+    on
+      .select({
+        productId: variants.productId,
+        variantId: variants.id,
+        location: locations,
+        earlier: inventoryReservations,
+        // 'ACTIVE' as written, so a generic plan still uses the partial index of active expiries.
+        lapsed: sql<boolean>`exists (select 1 from ${inventoryReservations} as lapsed where lapsed.status = 'ACTIVE' and lapsed.expires_at <= ${sql.placeholder('now')}::timestamptz)`,
+      })
+      .from(sql`unnest(${sql.placeholder('variantIds')}::text[]) with ordinality as wanted(variant_id, position)`)
+      .leftJoin(variants, sql`${variants.id} = wanted.variant_id`)
+      .leftJoin(locations, sql`wanted.position = 1 and ${locations.id} = ${sql.placeholder('locationId')}::text`)
+      .leftJoin(
+        inventoryReservations,
+        sql`wanted.position = 1 and ${inventoryReservations.service} = ${sql.placeholder('service')}::text and ${inventoryReservations.idempotencyKey} = ${sql.placeholder('idempotencyKey')}::text`,
+      )
+      .orderBy(sql`wanted.position`)
+      .prepare('catalog_reservation_facts'),
+  ).execute({ service: query.service, idempotencyKey: query.idempotencyKey, locationId: query.locationId, variantIds: query.variantIds, now: query.now.toISOString() });
+  const first = rows[0];
+  return {
+    earlier: first?.earlier ?? null,
+    location: first?.location ?? null,
+    variants: rows.flatMap((row) => (row.variantId !== null && row.productId !== null ? [{ id: row.variantId, productId: row.productId }] : [])),
+    lapsed: first?.lapsed ?? false,
+  };
+}
+
+/** Products of the variants a reservation holds, by variant id, read with the reservation. */
+const productsOfLines = sql<Record<string, string>>`coalesce((
+    select jsonb_object_agg(held.id, held.product_id) from ${variants} as held
+    where held.id in (select line ->> 'variantId' from jsonb_array_elements(${inventoryReservations}.lines) as line)
+  ), '{}'::jsonb)`.mapWith((value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, string>);
+
+/** A locked reservation and the product of each variant it holds, which ending it names in the feed and events. */
+export interface LockedReservation {
+  reservation: InventoryReservationRow;
+  productOf: Record<string, string>;
+}
+
+export async function lockReservation(db: CatalogDb, id: string): Promise<LockedReservation | null> {
   const [row] = await db
-    .select()
+    .select({ reservation: inventoryReservations, productOf: productsOfLines })
     .from(inventoryReservations)
-    .where(and(eq(inventoryReservations.service, service), eq(inventoryReservations.idempotencyKey, idempotencyKey)));
-  return row ?? null;
-}
-
-export async function findReservation(db: CatalogDb, id: string): Promise<InventoryReservationRow | null> {
-  const [row] = await db.select().from(inventoryReservations).where(eq(inventoryReservations.id, id));
-  return row ?? null;
-}
-
-export async function lockReservation(db: CatalogDb, id: string): Promise<InventoryReservationRow | null> {
-  const [row] = await db.select().from(inventoryReservations).where(eq(inventoryReservations.id, id)).for('update');
-  return row ?? null;
-}
-
-export async function setReservationStatus(db: CatalogDb, id: string, status: InventoryReservationRow['status']): Promise<InventoryReservationRow> {
-  const [row] = await db
-    .update(inventoryReservations)
-    .set({ status, updatedAt: new Date() })
     .where(eq(inventoryReservations.id, id))
-    .returning();
-  if (!row) throw new Error(`Reservation ${id} vanished while locked`);
-  return row;
+    .for('update');
+  return row ?? null;
 }
 
 /** Active reservations past their expiry; skips rows another sweeper or writer holds right now. */
-export function lockExpiredReservations(db: CatalogDb, now: Date, limit: number): Promise<InventoryReservationRow[]> {
+export function lockExpiredReservations(db: CatalogDb, now: Date, limit: number): Promise<LockedReservation[]> {
   return db
-    .select()
+    .select({ reservation: inventoryReservations, productOf: productsOfLines })
     .from(inventoryReservations)
     .where(and(eq(inventoryReservations.status, 'ACTIVE'), lte(inventoryReservations.expiresAt, now)))
     .orderBy(asc(inventoryReservations.expiresAt))
     .limit(limit)
     .for('update', { skipLocked: true });
+}
+
+/** What a stock change writes besides the levels, in the same statement. */
+export interface StockChangeEffects {
+  /** Products moved to the end of the partner feed (see touchFeed). */
+  productIds: readonly string[];
+  /** Outbox rows (see stockChangedOutboxRows). */
+  events: readonly NewOutboxEvent[];
+}
+
+/**
+ * The feed and outbox inserts of a change as parts of its statement. A data-modifying part of a
+ * statement runs to completion whether or not the rest reads it.
+ */
+function effectParts(tx: CatalogDb, effects: StockChangeEffects) {
+  const touch = feedTouch(tx, effects.productIds);
+  return [
+    ...(touch ? [tx.$with('feed_touched').as(touch)] : []),
+    ...(effects.events.length > 0 ? [tx.$with('events_written').as(tx.insert(outboxEvents).values([...effects.events]))] : []),
+  ];
+}
+
+/** Once the statement that wrote the events ran: the relays wake when the transaction commits (as after publishEvents). */
+function afterEffects(tx: CatalogDb, effects: StockChangeEffects): void {
+  if (effects.events.length > 0) recordOutboxWrite(tx, outboxEvents);
+}
+
+/**
+ * Moves reserved and on hand of many levels of one location by the change of each variant: one
+ * update however many lines, the changes passed as arrays. With `locked`, only levels that part
+ * of the statement locked are changed.
+ */
+function levelChangePart(
+  tx: CatalogDb,
+  locationId: string,
+  changes: readonly { variantId: string; reserved: number; onHand: number }[],
+  locked?: WithSubquery<'locked', { variantId: unknown }>,
+) {
+  const change = sql`unnest(${sql.param(changes.map((c) => c.variantId))}::text[], ${sql.param(changes.map((c) => c.reserved))}::integer[], ${sql.param(changes.map((c) => c.onHand))}::integer[]) as change(variant_id, reserved, on_hand)`;
+  return tx.$with('changed').as(
+    tx
+      .update(inventoryLevels)
+      .set({
+        reserved: sql`${inventoryLevels.reserved} + change.reserved`,
+        onHand: sql`${inventoryLevels.onHand} + change.on_hand`,
+        updatedAt: new Date(),
+      })
+      .from(change)
+      .where(
+        and(
+          eq(inventoryLevels.locationId, locationId),
+          sql`${inventoryLevels.variantId} = change.variant_id`,
+          locked ? sql`${inventoryLevels.variantId} in (select variant_id from ${locked})` : undefined,
+        ),
+      )
+      .returning({ variantId: inventoryLevels.variantId, onHand: inventoryLevels.onHand }),
+  );
+}
+
+const reservationColumns = getTableColumns(inventoryReservations);
+
+/**
+ * Holds the units of a new reservation on levels the caller has locked, and writes the
+ * reservation, the feed positions and the events with it: one statement whatever the number of
+ * lines. A second reservation with the same key fails on its unique index, and the whole
+ * transaction with it.
+ */
+export async function holdStock(tx: CatalogDb, reservation: NewInventoryReservation & { lines: ReservationLine[] }, effects: StockChangeEffects): Promise<InventoryReservationRow> {
+  const changed = levelChangePart(tx, reservation.locationId, reservation.lines.map((line) => ({ variantId: line.variantId, reserved: line.quantity, onHand: 0 })));
+  const [row] = await tx
+    .with(changed, ...effectParts(tx, effects))
+    .insert(inventoryReservations)
+    .values(reservation)
+    .returning({ ...reservationColumns, changedLevels: sql<number>`(select count(*) from ${changed})`.mapWith(Number) });
+  if (!row) throw new Error('Reservation insert returned no row');
+  const { changedLevels, ...held } = row;
+  if (changedLevels !== reservation.lines.length) throw new Error(`Inventory levels at ${reservation.locationId} vanished while locked`);
+  afterEffects(tx, effects);
+  return held;
+}
+
+/** The audit rows of a committed reservation, one per line; on hand after each comes from the change itself. */
+export interface SoldLines {
+  note: string;
+  createdAt: Date;
+  lines: readonly { id: string; variantId: string; delta: number; idempotencyKey: string; requestFingerprint: string }[];
+}
+
+/**
+ * Ends a locked ACTIVE reservation in one statement whatever the number of lines: locks its
+ * levels in variant id order (the order of every multi-level writer), gives the reserved units
+ * back (and on a sale takes them off on hand, recording each line in the audit trail), writes the
+ * feed positions and events and sets the status.
+ */
+export async function settleStock(
+  tx: CatalogDb,
+  reservation: InventoryReservationRow,
+  change: { status: InventoryReservationRow['status']; sold: SoldLines | null },
+  effects: StockChangeEffects,
+): Promise<InventoryReservationRow> {
+  const lines = [...reservation.lines].sort((a, b) => a.variantId.localeCompare(b.variantId));
+  // The update changes only levels this part has handed it, and it hands them over (locking each)
+  // in variant id order, so the statement takes its locks in that order whatever plan runs it.
+  const locked = tx.$with('locked').as(
+    tx
+      .select({ variantId: inventoryLevels.variantId })
+      .from(inventoryLevels)
+      .where(and(eq(inventoryLevels.locationId, reservation.locationId), inArray(inventoryLevels.variantId, lines.map((line) => line.variantId))))
+      .orderBy(asc(inventoryLevels.variantId))
+      .for('update'),
+  );
+  const changed = levelChangePart(
+    tx,
+    reservation.locationId,
+    lines.map((line) => ({ variantId: line.variantId, reserved: -line.quantity, onHand: change.sold ? -line.quantity : 0 })),
+    locked,
+  );
+  const parts = [locked, changed, ...(change.sold ? [soldPart(tx, reservation.locationId, change.sold, changed)] : []), ...effectParts(tx, effects)];
+  const [row] = await tx
+    .with(...parts)
+    .update(inventoryReservations)
+    .set({ status: change.status, updatedAt: new Date() })
+    .where(eq(inventoryReservations.id, reservation.id))
+    .returning({ ...reservationColumns, changedLevels: sql<number>`(select count(*) from ${changed})`.mapWith(Number) });
+  if (!row) throw new Error(`Reservation ${reservation.id} vanished while locked`);
+  const { changedLevels, ...settled } = row;
+  if (changedLevels !== lines.length) throw new Error(`Inventory levels at ${reservation.locationId} vanished while locked`);
+  afterEffects(tx, effects);
+  return settled;
+}
+
+/** The SOLD adjustments of a committed reservation, on hand after each line taken from `changed`. */
+function soldPart(tx: CatalogDb, locationId: string, sold: SoldLines, changed: ReturnType<typeof levelChangePart>) {
+  const { lines } = sold;
+  const adjustment = sql`unnest(${sql.param(lines.map((line) => line.id))}::text[], ${sql.param(lines.map((line) => line.variantId))}::text[], ${sql.param(lines.map((line) => line.delta))}::integer[], ${sql.param(lines.map((line) => line.idempotencyKey))}::text[], ${sql.param(lines.map((line) => line.requestFingerprint))}::text[]) as adjustment(id, variant_id, delta, idempotency_key, request_fingerprint)`;
+  return tx.$with('sold').as(
+    tx.insert(inventoryAdjustments).select(
+      tx
+        .select({
+          id: sql<string>`adjustment.id`.as('id'),
+          variantId: changed.variantId,
+          locationId: sql<string>`${locationId}::text`.as('location_id'),
+          delta: sql<number>`adjustment.delta`.as('delta'),
+          reason: sql<string>`'SOLD'`.as('reason'),
+          note: sql<string>`${sold.note}::text`.as('note'),
+          onHandAfter: changed.onHand,
+          shortfallAfter: sql<number>`0`.as('shortfall_after'),
+          staffId: sql<string | null>`null`.as('staff_id'),
+          idempotencyKey: sql<string>`adjustment.idempotency_key`.as('idempotency_key'),
+          requestFingerprint: sql<string>`adjustment.request_fingerprint`.as('request_fingerprint'),
+          createdAt: sql<Date>`${sql.param(sold.createdAt, inventoryAdjustments.createdAt)}::timestamptz`.as('created_at'),
+        })
+        .from(changed)
+        .innerJoin(sql`${adjustment}`, sql`adjustment.variant_id = ${changed.variantId}`),
+    ),
+  );
 }
 
 /**

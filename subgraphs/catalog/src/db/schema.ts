@@ -280,6 +280,7 @@ export const catalogFeed = catalogSchema.table(
  * makes them, for live subscriptions and caches.
  */
 export const outboxEvents = createOutboxTable(catalogSchema);
+export type NewOutboxEvent = typeof outboxEvents.$inferInsert;
 
 export const tables = {
   categories,

@@ -1,7 +1,8 @@
+import { newId } from '@omni/db';
 import { publishEvents, type NewDomainEvent } from '@omni/events';
 import { findVariantsByProductIds } from '../db/catalog-queries';
 import type { CatalogDb } from '../db/database';
-import { outboxEvents } from '../db/schema';
+import { outboxEvents, type NewOutboxEvent } from '../db/schema';
 
 /**
  * The catalog's domain events, written to its outbox in the transaction that makes the change, so
@@ -27,6 +28,18 @@ export interface StockMove {
 
 /** `stock.changed` per variant, and `product.changed` with `stock` per product, for the moves of one transaction. */
 export async function publishStockChanged(tx: CatalogDb, moves: readonly StockMove[]): Promise<void> {
+  await publishEvents(tx, outboxEvents, stockChangedEvents(moves));
+}
+
+/**
+ * The events `publishStockChanged` writes, as outbox rows for a statement that writes them along
+ * with the stock change itself (see `holdStock` and `settleStock`).
+ */
+export function stockChangedOutboxRows(moves: readonly StockMove[]): NewOutboxEvent[] {
+  return stockChangedEvents(moves).map((event) => ({ id: newId('evt'), type: event.type, aggregateId: event.aggregateId, payload: event.payload }));
+}
+
+function stockChangedEvents(moves: readonly StockMove[]): NewDomainEvent[] {
   const locationsByVariant = new Map<string, { productId: string; locationIds: Set<string> }>();
   for (const move of moves) {
     const entry = locationsByVariant.get(move.variantId) ?? { productId: move.productId, locationIds: new Set<string>() };
@@ -42,7 +55,7 @@ export async function publishStockChanged(tx: CatalogDb, moves: readonly StockMo
   for (const [productId, variantIds] of variantsByProduct) {
     events.push({ type: 'product.changed', aggregateId: productId, payload: { productId, variantIds: variantIds.sort(), changes: ['stock'] } });
   }
-  await publishEvents(tx, outboxEvents, events);
+  return events;
 }
 
 /** `product.changed`; without `variantIds` it names every variant of the product. */

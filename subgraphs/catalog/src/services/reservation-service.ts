@@ -3,20 +3,19 @@ import { isIdOf, newId, isUniqueViolation } from '@omni/db';
 import { fail, requireInternalCall, succeed, userError, userErrorsFromIssues, describeErrorChain, logger, type Outcome, type UserError } from '@omni/graphql';
 import { forgetStock, type CatalogContext } from '../context';
 import type { CatalogDb } from '../db/database';
-import { findVariantsByIds, touchFeed } from '../db/catalog-queries';
-import { publishStockChanged } from './catalog-events';
+import { stockChangedOutboxRows } from './catalog-events';
 import {
-  changeLevels,
   findReservation,
   findReservationByKey,
-  insertInventoryAdjustments,
-  insertReservation,
+  findReservationFacts,
+  holdStock,
   lockExpiredReservations,
   lockInventoryLevels,
   lockReservation,
-  setReservationStatus,
+  settleStock,
+  type LockedReservation,
 } from '../db/inventory-queries';
-import type { InventoryReservationRow, ReservationLine } from '../db/schema';
+import type { InventoryReservationRow } from '../db/schema';
 import { availableQuantity } from './inventory-rules';
 
 export const DEFAULT_RESERVATION_SECONDS = 15 * 60;
@@ -68,22 +67,22 @@ export async function reserveInventory(ctx: CatalogContext, rawInput: ReserveInv
     expiresInSeconds,
     input.reference ?? null,
   ]);
-  const earlier = await replayReservation(ctx.db, service, input.idempotencyKey, fingerprint);
-  if (earlier) return earlier;
+  // The replay, the location, the variants and whether lapsed holds wait, in one read.
+  const facts = await findReservationFacts(ctx.db, { service, idempotencyKey: input.idempotencyKey, locationId: input.locationId, variantIds: [...seen], now: new Date() });
+  if (facts.earlier) return replayOf(facts.earlier, fingerprint);
 
-  const [location, variants] = await Promise.all([
-    ctx.loaders.locationById.load(input.locationId),
-    findVariantsByIds(ctx.db, [...seen]),
-  ]);
+  const { location, variants } = facts;
   if (!location) return fail(userError('NOT_FOUND', 'No such location', ['input', 'locationId']));
+  ctx.loaders.locationById.prime(location.id, location);
   const productOf = new Map(variants.map((variant) => [variant.id, variant.productId]));
   const unknown = input.lines.flatMap((line, index) =>
     productOf.has(line.variantId) ? [] : [userError('NOT_FOUND', 'No such variant', ['input', 'lines', index, 'variantId'])],
   );
   if (unknown.length > 0) return fail(...unknown);
 
-  // Lapsed holds at any location give their units back before we count what is free.
-  await releaseExpiredReservations(ctx.db, { limit: 20 });
+  // Lapsed holds at any location give their units back before we count what is free; when none
+  // has lapsed, the read above was all it cost.
+  if (facts.lapsed) await releaseExpiredReservations(ctx.db, { limit: 20 });
 
   const sorted = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId));
   try {
@@ -106,20 +105,21 @@ export async function reserveInventory(ctx: CatalogContext, rawInput: ReserveInv
         }
       }
       if (shortages.length > 0) return fail(...shortages);
-      await changeLevels(tx, input.locationId, sorted.map((line) => ({ variantId: line.variantId, reserved: line.quantity })));
-      const reservation = await insertReservation(tx, {
-        id: newId('res'),
-        locationId: input.locationId,
-        lines: input.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
-        status: 'ACTIVE',
-        reference: input.reference ?? null,
-        service,
-        expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
-        idempotencyKey: input.idempotencyKey,
-        requestFingerprint: fingerprint,
-      });
-      await touchFeed(tx, variants.map((variant) => variant.productId));
-      await publishStockChanged(tx, variants.map((variant) => ({ variantId: variant.id, productId: variant.productId, locationId: input.locationId })));
+      const reservation = await holdStock(
+        tx,
+        {
+          id: newId('res'),
+          locationId: input.locationId,
+          lines: input.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
+          status: 'ACTIVE',
+          reference: input.reference ?? null,
+          service,
+          expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+          idempotencyKey: input.idempotencyKey,
+          requestFingerprint: fingerprint,
+        },
+        stockEffects(variants, input.locationId),
+      );
       return succeed(reservation);
     });
   } catch (error) {
@@ -140,11 +140,23 @@ async function replayReservation(
   fingerprint: string,
 ): Promise<Outcome<InventoryReservationRow> | null> {
   const existing = await findReservationByKey(db, service, idempotencyKey);
-  if (!existing) return null;
+  return existing ? replayOf(existing, fingerprint) : null;
+}
+
+/** The earlier reservation for a repeated key, or a refusal when the key came with another request. */
+function replayOf(existing: InventoryReservationRow, fingerprint: string): Outcome<InventoryReservationRow> {
   if (existing.requestFingerprint !== fingerprint) {
     return fail(userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different reservation', ['input', 'idempotencyKey']));
   }
   return succeed(existing);
+}
+
+/** The feed positions and events of a stock change of these variants at one location. */
+function stockEffects(variants: readonly { id: string; productId: string }[], locationId: string) {
+  return {
+    productIds: variants.map((variant) => variant.productId),
+    events: stockChangedOutboxRows(variants.map((variant) => ({ variantId: variant.id, productId: variant.productId, locationId }))),
+  };
 }
 
 const reservationIdInput = z.object({
@@ -172,17 +184,18 @@ async function settle(ctx: CatalogContext, rawInput: ReservationIdInput, target:
   const { reservationId } = parsed.data;
   const field = ['input', 'reservationId'];
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<InventoryReservationRow>> => {
-    const reservation = await lockReservation(tx, reservationId);
-    if (!reservation || reservation.service !== callingService(ctx)) return fail(userError('NOT_FOUND', 'No such reservation', field));
+    const locked = await lockReservation(tx, reservationId);
+    if (!locked || locked.reservation.service !== callingService(ctx)) return fail(userError('NOT_FOUND', 'No such reservation', field));
+    const { reservation } = locked;
     if (reservation.status === target) return succeed(reservation);
     if (reservation.status !== 'ACTIVE') {
       return fail(userError('INVALID_STATE', `The reservation is already ${reservation.status.toLowerCase()}`, field));
     }
     if (target === 'COMMITTED' && reservation.expiresAt.getTime() <= Date.now()) {
-      const expired = await endReservation(tx, reservation, 'EXPIRED');
+      const expired = await endReservation(tx, locked, 'EXPIRED');
       return succeed(expired);
     }
-    return succeed(await endReservation(tx, reservation, target));
+    return succeed(await endReservation(tx, locked, target));
   });
   forgetStock(ctx);
   if (outcome.ok && target === 'COMMITTED' && outcome.value.status === 'EXPIRED') {
@@ -192,39 +205,26 @@ async function settle(ctx: CatalogContext, rawInput: ReservationIdInput, target:
 }
 
 /** Ends a locked ACTIVE reservation: the units stop being reserved, and on commit leave stock on hand. */
-async function endReservation(
-  tx: CatalogDb,
-  reservation: InventoryReservationRow,
-  status: 'RELEASED' | 'EXPIRED' | 'COMMITTED',
-): Promise<InventoryReservationRow> {
-  const lines: ReservationLine[] = [...reservation.lines].sort((a, b) => a.variantId.localeCompare(b.variantId));
-  await lockInventoryLevels(tx, reservation.locationId, lines.map((line) => line.variantId));
-  // Every line in one statement each, whatever the size of the reservation.
-  const sold = status === 'COMMITTED';
-  const after = await changeLevels(tx, reservation.locationId, lines.map((line) => ({ variantId: line.variantId, reserved: -line.quantity, onHand: sold ? -line.quantity : 0 })));
-  if (sold) {
-    const note = `Reservation ${reservation.id} committed${reservation.reference ? ` for ${reservation.reference}` : ''}`;
-    await insertInventoryAdjustments(
-      tx,
-      lines.map((line) => ({
-        id: newId('adj'),
-        variantId: line.variantId,
-        locationId: reservation.locationId,
-        delta: -line.quantity,
-        reason: 'SOLD' as const,
-        note,
-        onHandAfter: after.get(line.variantId)!.onHand,
-        staffId: null,
-        idempotencyKey: `${reservation.id}:${line.variantId}`,
-        requestFingerprint: JSON.stringify(['reservation', reservation.id, line.variantId, line.quantity]),
-        createdAt: new Date(),
-      })),
-    );
-  }
-  const variants = await findVariantsByIds(tx, lines.map((line) => line.variantId));
-  await touchFeed(tx, variants.map((variant) => variant.productId));
-  await publishStockChanged(tx, variants.map((variant) => ({ variantId: variant.id, productId: variant.productId, locationId: reservation.locationId })));
-  return setReservationStatus(tx, reservation.id, status);
+async function endReservation(tx: CatalogDb, { reservation, productOf }: LockedReservation, status: 'RELEASED' | 'EXPIRED' | 'COMMITTED'): Promise<InventoryReservationRow> {
+  const lines = [...reservation.lines].sort((a, b) => a.variantId.localeCompare(b.variantId));
+  // On commit the units leave stock on hand, and each line is recorded as sold in the audit trail.
+  const sold =
+    status === 'COMMITTED'
+      ? {
+          note: `Reservation ${reservation.id} committed${reservation.reference ? ` for ${reservation.reference}` : ''}`,
+          createdAt: new Date(),
+          lines: lines.map((line) => ({
+            id: newId('adj'),
+            variantId: line.variantId,
+            delta: -line.quantity,
+            idempotencyKey: `${reservation.id}:${line.variantId}`,
+            requestFingerprint: JSON.stringify(['reservation', reservation.id, line.variantId, line.quantity]),
+          })),
+        }
+      : null;
+  // Variants the catalog no longer has are named in neither the feed nor the events.
+  const variants = lines.flatMap((line) => (productOf[line.variantId] ? [{ id: line.variantId, productId: productOf[line.variantId]! }] : []));
+  return settleStock(tx, reservation, { status, sold }, stockEffects(variants, reservation.locationId));
 }
 
 export async function getReservation(ctx: CatalogContext, id: string): Promise<InventoryReservationRow | null> {
