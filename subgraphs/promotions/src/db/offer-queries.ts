@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { isAnyOf, preparedOnce } from '@omni/db';
 import type { PromotionsDb } from './database';
-import { couponCodes, customerAliases, personalOffers, promotions, promotionUses, type OfferTrigger, type PersonalOfferRow, type PromotionRow } from './schema';
+import { couponCodes, customerAliases, personalOffers, promotions, promotionUses, type CouponCodeRow, type OfferTrigger, type PersonalOfferRow, type PromotionRow } from './schema';
 import { countedUse } from './usage-queries';
 import type { LivePromotionRow } from './promotion-queries';
 
@@ -58,24 +58,37 @@ export function findOffersByCustomerIds(db: PromotionsDb, customerIds: readonly 
   ).execute({ keys: customerIds });
 }
 
+/** A code entered on a cart, as pricing reads it: the stored code, its own uses, and its personal offer's promotion. */
+export type EnteredCodeRow = CouponCodeRow & {
+  /** Uses counting against the code's own limit (confirmed, or held and not lapsed); 0 for a code without one. */
+  uses: number;
+  /** The personal offer's promotion the code unlocks, with what counts against its limits; null for a shared promotion's code. */
+  personalPromotion: LivePromotionRow | null;
+};
+
 /**
- * Personal promotions unlocked by any of `codes`, with what counts against their limits, in one
- * statement for every cart of a request: they are priced only on the carts that carry their code.
+ * The stored codes among `codes` (normalized) with everything pricing needs of them, in one
+ * statement for every cart of a request: the uses against each code's own limit (counted only for
+ * codes that have one) and, for a personal offer's code, its promotion with its held uses. Personal
+ * promotions are priced only on the carts that carry their code.
  */
-export function findPersonalPromotionsByCodes(db: PromotionsDb, codes: readonly string[]): Promise<(LivePromotionRow & { code: string })[]> {
+export function findEnteredCodes(db: PromotionsDb, codes: readonly string[]): Promise<EnteredCodeRow[]> {
   const usesOfPromotion = sql`${promotionUses.promotionId} = ${promotions.id} and ${countedUse}`;
-  return preparedOnce(db, 'personalPromotionsByCodes', (on) =>
+  return preparedOnce(db, 'enteredCodes', (on) =>
     on
       .select({
-        ...getTableColumns(promotions),
-        code: couponCodes.code,
-        heldUses: sql<number>`(select count(*) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
-        heldMinor: sql<number>`(select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
+        ...getTableColumns(couponCodes),
+        uses: sql<number>`case when ${couponCodes.usageLimit} is null then 0 else (select count(*) from ${promotionUses} where ${promotionUses.couponCode} = ${couponCodes.code} and ${countedUse}) end`.mapWith(Number),
+        personalPromotion: {
+          ...getTableColumns(promotions),
+          heldUses: sql<number>`(select count(*) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
+          heldMinor: sql<number>`(select coalesce(sum(${promotionUses.discountMinor}), 0) from ${promotionUses} where ${usesOfPromotion})`.mapWith(Number),
+        },
       })
       .from(couponCodes)
-      .innerJoin(promotions, eq(promotions.id, couponCodes.promotionId))
-      .where(and(isAnyOf(couponCodes.code), isNotNull(promotions.ownerCustomerId)))
-      .prepare('promotions_personal_promotions_by_codes'),
+      .leftJoin(promotions, and(eq(promotions.id, couponCodes.promotionId), isNotNull(promotions.ownerCustomerId)))
+      .where(isAnyOf(couponCodes.code))
+      .prepare('promotions_entered_codes'),
   ).execute({ keys: codes });
 }
 

@@ -13,7 +13,7 @@ export type LivePromotionRow = PromotionRow & { heldUses: number; heldMinor: num
 
 /**
  * Promotions every cart may get: not a personal offer's template (never priced itself) nor a
- * personal offer (priced only on carts carrying its code, see `findPersonalPromotionsByCodes`).
+ * personal offer (priced only on carts carrying its code, see `findEnteredCodes`).
  */
 const sharedPromotion = and(isNull(promotions.offerTrigger), isNull(promotions.ownerCustomerId));
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { isAnyOf, preparedOnce } from '@omni/db';
 import type { PromotionsDb } from './database';
-import { promotions, promotionUses, usageHolds, type PromotionUseRow, type UsageHoldRow, type UsageHoldStatus } from './schema';
+import { couponCodes, promotions, promotionUses, usageHolds, type PromotionUseRow, type UsageHoldRow, type UsageHoldStatus } from './schema';
 
 /**
  * Expiry is judged by the database clock at the moment of the statement (`clock_timestamp()`,
@@ -120,20 +120,58 @@ export async function findLiveHoldByKey(db: PromotionsDb, service: string, holdK
   return row ?? null;
 }
 
+/** Promotions with any usage limit; the limits never change after creation. */
+const hasLimits = sql`(${promotions.usageLimit} is not null or ${promotions.usageLimitPerCustomer} is not null or ${promotions.budgetMinor} is not null)`;
+
+/** A single-row source for statements made only of subqueries. */
+const ONE_ROW = sql`(select 1) as one_row`;
+
+/** Arrays come back parsed from both drivers; `array(…)` of no rows is an empty one. */
+const asArray = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
+
+/** What a hold request needs to know before its transaction, read by `findHoldPreflight`. */
+export interface HoldPreflight {
+  /** The key's live hold: pending and not lapsed, or confirmed. */
+  liveHoldId: string | null;
+  /** A pending hold of the key lapsed (it still occupies the key until marked EXPIRED). */
+  lapsedPending: boolean;
+  /** The given promotions that exist. */
+  knownPromotionIds: string[];
+  /** The given promotions with a usage limit or budget, in id order: the ones a hold locks. */
+  limitedPromotionIds: string[];
+  /** The given codes that exist without a limit of their own: no lock or count needed for them. */
+  unlimitedCodes: string[];
+}
+
 /**
- * What a key names now, in one statement: its live hold (pending and not lapsed, or confirmed),
- * and whether a pending hold of it lapsed (it still occupies the key until marked EXPIRED).
+ * Everything a hold request reads before its transaction, in one statement: what its key names
+ * now, which of its promotions exist and which have limits, and which of its (normalized) codes
+ * need no lock. Limits of promotions and codes are set when they are created and never change, so
+ * knowing them before the locks is safe; codes unknown here are locked and counted as before.
  */
-export async function findHoldOfKey(db: PromotionsDb, service: string, holdKey: string): Promise<{ live: UsageHoldRow | null; lapsedPending: boolean }> {
-  const rows = await preparedOnce(db, 'holdOfKey', (on) =>
-    on
-      .select({ hold: usageHolds, lapsed: sql<boolean>`${usageHolds.status} = 'PENDING' and ${usageHolds.expiresAt} <= ${DB_NOW}` })
-      .from(usageHolds)
-      .where(and(eq(usageHolds.service, sql.placeholder('service')), eq(usageHolds.holdKey, sql.placeholder('holdKey')), inArray(usageHolds.status, ['PENDING', 'CONFIRMED'])))
-      .prepare('promotions_hold_of_key'),
-  ).execute({ service, holdKey });
-  const live = rows.find((row) => !row.lapsed)?.hold ?? null;
-  return { live, lapsedPending: rows.some((row) => Boolean(row.lapsed)) };
+export async function findHoldPreflight(
+  db: PromotionsDb,
+  service: string,
+  holdKey: string,
+  promotionIds: readonly string[],
+  codes: readonly string[],
+): Promise<HoldPreflight> {
+  const [row] = await preparedOnce(db, 'holdPreflight', (on) => {
+    const ofKey = and(eq(usageHolds.service, sql.placeholder('service')), eq(usageHolds.holdKey, sql.placeholder('holdKey')), inArray(usageHolds.status, ['PENDING', 'CONFIRMED']));
+    const given = isAnyOf(promotions.id, 'promotionIds');
+    return on
+      .select({
+        liveHoldId: sql<string | null>`(select ${usageHolds.id} from ${usageHolds} where ${ofKey} and (${usageHolds.status} = 'CONFIRMED' or ${usageHolds.expiresAt} > ${DB_NOW}) limit 1)`,
+        lapsedPending: sql<boolean>`exists (select from ${usageHolds} where ${ofKey} and ${usageHolds.status} = 'PENDING' and ${usageHolds.expiresAt} <= ${DB_NOW})`,
+        knownPromotionIds: sql<string[]>`array(select ${promotions.id} from ${promotions} where ${given})`.mapWith(asArray),
+        limitedPromotionIds: sql<string[]>`array(select ${promotions.id} from ${promotions} where ${given} and ${hasLimits} order by ${promotions.id})`.mapWith(asArray),
+        unlimitedCodes: sql<string[]>`array(select ${couponCodes.code} from ${couponCodes} where ${isAnyOf(couponCodes.code, 'codes')} and ${couponCodes.usageLimit} is null)`.mapWith(asArray),
+      })
+      .from(ONE_ROW)
+      .prepare('promotions_hold_preflight');
+  }).execute({ service, holdKey, promotionIds, codes });
+  if (!row) throw new Error('Hold preflight returned no row');
+  return { ...row, lapsedPending: Boolean(row.lapsedPending) };
 }
 
 /** A pending hold of this key that lapsed gives its key up, so the next attempt can hold anew. */
@@ -146,29 +184,155 @@ export async function expireLapsedHoldOfKey(tx: PromotionsDb, service: string, h
   if (lapsed.length > 0) await setUsesStatus(tx, lapsed.map((hold) => hold.id), 'EXPIRED');
 }
 
-export async function insertHold(
-  tx: PromotionsDb,
+/**
+ * Inserts a pending hold and its uses in one statement (the uses copy the hold's expiry). A hold
+ * of the same live key inserted meanwhile makes it fail on the key's unique index, uses and all.
+ */
+export async function insertHoldWithUses(
+  db: PromotionsDb,
   hold: { id: string; service: string; holdKey: string; customerId: string | null; holdSeconds: number },
   uses: readonly { id: string; promotionId: string; couponCode: string | null; discountMinor: number }[],
-): Promise<UsageHoldRow> {
-  const [row] = await tx
-    .insert(usageHolds)
-    .values({
-      id: hold.id,
-      service: hold.service,
-      holdKey: hold.holdKey,
-      customerId: hold.customerId,
-      status: 'PENDING',
-      expiresAt: sql`${DB_NOW} + make_interval(secs => ${hold.holdSeconds})`,
-    })
-    .returning();
-  if (!row) throw new Error('Hold insert returned no row');
-  if (uses.length > 0) {
-    await tx.insert(promotionUses).values(
-      uses.map((use) => ({ ...use, holdId: row.id, customerId: hold.customerId, status: 'PENDING' as const, expiresAt: row.expiresAt })),
+): Promise<void> {
+  await preparedOnce(db, 'insertHoldWithUses', (on) => {
+    const inserted = on.$with('inserted_hold').as(
+      on
+        .insert(usageHolds)
+        .values({
+          id: sql.placeholder('id'),
+          service: sql.placeholder('service'),
+          holdKey: sql.placeholder('holdKey'),
+          customerId: sql.placeholder('customerId'),
+          status: 'PENDING',
+          expiresAt: sql`${DB_NOW} + make_interval(secs => ${sql.placeholder('holdSeconds')})`,
+        })
+        .returning({ id: usageHolds.id, expiresAt: usageHolds.expiresAt }),
     );
-  }
-  return row;
+    // The uses travel as one JSON array, so the statement's text is the same for any number of them.
+    return on
+      .with(inserted)
+      .insert(promotionUses)
+      .select(
+        sql`select requested.id, inserted_hold.id, requested.promotion_id, ${sql.placeholder('customerId')}, requested.coupon_code, requested.discount_minor, 'PENDING', inserted_hold.expires_at
+          from inserted_hold, json_to_recordset(${sql.placeholder('uses')}::json) as requested(id text, promotion_id text, coupon_code text, discount_minor bigint)`,
+      )
+      .prepare('promotions_insert_hold_with_uses');
+  }).execute({
+    id: hold.id,
+    service: hold.service,
+    holdKey: hold.holdKey,
+    customerId: hold.customerId,
+    holdSeconds: hold.holdSeconds,
+    uses: JSON.stringify(uses.map((use) => ({ id: use.id, promotion_id: use.promotionId, coupon_code: use.couponCode, discount_minor: use.discountMinor }))),
+  });
+}
+
+/** What counts against a hold's limited promotions and codes, read after their locks. */
+export interface CountsUnderLock {
+  promotions: { promotionId: string; heldUses: number; heldMinor: number; customerHeldUses: number }[];
+  codes: { code: string; uses: number }[];
+  /** A live hold of the request's key committed meanwhile (a replay that got the locks first). */
+  liveHoldId: string | null;
+}
+
+const parsedJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+/**
+ * After a hold's locks: the uses counting against the limited promotions (in total, by the
+ * customer, the discount given) and against the limited codes, and the key's live hold, in one
+ * statement. It must be a statement of its own after the locking ones: under read committed each
+ * statement sees what committed before it started, so only a statement begun after the locks were
+ * granted sees the uses of the transactions it queued behind.
+ */
+export async function countUnderLock(
+  tx: PromotionsDb,
+  query: { promotionIds: readonly string[]; customerId: string | null; codes: readonly string[]; service: string; holdKey: string },
+): Promise<CountsUnderLock> {
+  const byPromotion = sql`select ${promotionUses.promotionId} as "promotionId", count(*) as "heldUses", coalesce(sum(${promotionUses.discountMinor}), 0) as "heldMinor",
+      count(*) filter (where ${promotionUses.customerId} = ${query.customerId}) as "customerHeldUses"
+    from ${promotionUses} where ${promotionUses.promotionId} = any(${sql.param([...query.promotionIds])}) and ${countedUse} group by ${promotionUses.promotionId}`;
+  const byCode = sql`select ${promotionUses.couponCode} as "code", count(*) as "uses"
+    from ${promotionUses} where ${promotionUses.couponCode} = any(${sql.param([...query.codes])}) and ${countedUse} group by ${promotionUses.couponCode}`;
+  const [row] = await tx
+    .select({
+      promotions: sql`(select coalesce(json_agg(counted), '[]') from (${byPromotion}) as counted)`.mapWith(parsedJson<CountsUnderLock['promotions']>),
+      codes: sql`(select coalesce(json_agg(counted), '[]') from (${byCode}) as counted)`.mapWith(parsedJson<CountsUnderLock['codes']>),
+      liveHoldId: sql<string | null>`(select ${usageHolds.id} from ${usageHolds}
+        where ${usageHolds.service} = ${query.service} and ${usageHolds.holdKey} = ${query.holdKey} and ${usageHolds.status} in ('PENDING', 'CONFIRMED')
+          and (${usageHolds.status} = 'CONFIRMED' or ${usageHolds.expiresAt} > ${DB_NOW}) limit 1)`,
+    })
+    .from(ONE_ROW);
+  if (!row) throw new Error('Counting under lock returned no row');
+  // Counts and sums arrive as JSON numbers; Number() keeps them numbers whatever the driver did.
+  return {
+    promotions: row.promotions.map((count) => ({
+      promotionId: count.promotionId,
+      heldUses: Number(count.heldUses),
+      heldMinor: Number(count.heldMinor),
+      customerHeldUses: Number(count.customerHeldUses),
+    })),
+    codes: row.codes.map((count) => ({ code: count.code, uses: Number(count.uses) })),
+    liveHoldId: row.liveHoldId,
+  };
+}
+
+/**
+ * Confirms a hold that is still pending and not lapsed, with its uses, in one statement; true when
+ * it did. Its uses counted already, so confirming changes no count and takes no promotion lock;
+ * anything else (confirmed before, lapsed, released, unknown, another service's) is false here and
+ * left to the checked path.
+ */
+export async function confirmLiveHold(db: PromotionsDb, id: string, service: string, orderId: string): Promise<boolean> {
+  const rows = await preparedOnce(db, 'confirmLiveHold', (on) => {
+    const confirmed = on.$with('confirmed_hold').as(
+      on
+        .update(usageHolds)
+        .set({ status: 'CONFIRMED', orderId: sql`${sql.placeholder('orderId')}`, updatedAt: sql`${sql.placeholder('now')}` })
+        .where(
+          and(
+            eq(usageHolds.id, sql.placeholder('id')),
+            eq(usageHolds.service, sql.placeholder('service')),
+            eq(usageHolds.status, 'PENDING'),
+            sql`${usageHolds.expiresAt} > ${DB_NOW}`,
+          ),
+        )
+        .returning({ id: usageHolds.id }),
+    );
+    const confirmedUses = on.$with('confirmed_uses').as(
+      on
+        .update(promotionUses)
+        .set({ status: 'CONFIRMED' })
+        .where(sql`${promotionUses.holdId} in (select id from confirmed_hold)`)
+        .returning({ id: promotionUses.id }),
+    );
+    return on.with(confirmed, confirmedUses).select({ id: confirmed.id }).from(confirmed).prepare('promotions_confirm_live_hold');
+  }).execute({ id, service, orderId, now: new Date().toISOString() });
+  return rows.length > 0;
+}
+
+/**
+ * Releases a pending hold (lapsed or not) with its uses, in one statement; true when it did.
+ * Releasing only lowers the counts, so it takes no promotion lock; anything else (released or
+ * confirmed before, unknown, another service's) is false here and left to the checked path.
+ */
+export async function releasePendingHold(db: PromotionsDb, id: string, service: string): Promise<boolean> {
+  const rows = await preparedOnce(db, 'releasePendingHold', (on) => {
+    const released = on.$with('released_hold').as(
+      on
+        .update(usageHolds)
+        .set({ status: 'RELEASED', updatedAt: sql`${sql.placeholder('now')}` })
+        .where(and(eq(usageHolds.id, sql.placeholder('id')), eq(usageHolds.service, sql.placeholder('service')), eq(usageHolds.status, 'PENDING')))
+        .returning({ id: usageHolds.id }),
+    );
+    const releasedUses = on.$with('released_uses').as(
+      on
+        .update(promotionUses)
+        .set({ status: 'RELEASED' })
+        .where(sql`${promotionUses.holdId} in (select id from released_hold)`)
+        .returning({ id: promotionUses.id }),
+    );
+    return on.with(released, releasedUses).select({ id: released.id }).from(released).prepare('promotions_release_pending_hold');
+  }).execute({ id, service, now: new Date().toISOString() });
+  return rows.length > 0;
 }
 
 /** A hold and its uses (in id order), read by one statement; null for an unknown hold. */
@@ -208,20 +372,36 @@ async function setUsesStatus(tx: PromotionsDb, holdIds: readonly string[], statu
 }
 
 /**
- * Marks up to `limit` lapsed pending holds EXPIRED. Counting already ignores them; this keeps the
- * pending index small and the table honest. Rows another transaction holds are skipped.
+ * Marks up to `limit` lapsed pending holds EXPIRED, with their uses, in one statement. Counting
+ * already ignores them; this keeps the pending index small and the table honest. Rows another
+ * transaction holds are skipped.
  */
-export async function expireLapsedHolds(tx: PromotionsDb, limit: number): Promise<number> {
-  const lapsed = await tx
-    .select({ id: usageHolds.id })
-    .from(usageHolds)
-    .where(and(eq(usageHolds.status, 'PENDING'), sql`${usageHolds.expiresAt} <= ${DB_NOW}`))
-    .orderBy(asc(usageHolds.expiresAt))
-    .limit(limit)
-    .for('update', { skipLocked: true });
-  if (lapsed.length === 0) return 0;
-  const ids = lapsed.map((hold) => hold.id);
-  await tx.update(usageHolds).set({ status: 'EXPIRED', updatedAt: new Date() }).where(inArray(usageHolds.id, ids));
-  await setUsesStatus(tx, ids, 'EXPIRED');
-  return ids.length;
+export async function expireLapsedHolds(db: PromotionsDb, limit: number): Promise<number> {
+  const rows = await preparedOnce(db, 'expireLapsedHolds', (on) => {
+    const lapsed = on.$with('lapsed_holds').as(
+      on
+        .select({ id: usageHolds.id })
+        .from(usageHolds)
+        .where(and(eq(usageHolds.status, 'PENDING'), sql`${usageHolds.expiresAt} <= ${DB_NOW}`))
+        .orderBy(asc(usageHolds.expiresAt))
+        .limit(sql.placeholder('limit'))
+        .for('update', { skipLocked: true }),
+    );
+    const expired = on.$with('expired_holds').as(
+      on
+        .update(usageHolds)
+        .set({ status: 'EXPIRED', updatedAt: sql`${sql.placeholder('now')}` })
+        .where(sql`${usageHolds.id} in (select id from lapsed_holds)`)
+        .returning({ id: usageHolds.id }),
+    );
+    const expiredUses = on.$with('expired_uses').as(
+      on
+        .update(promotionUses)
+        .set({ status: 'EXPIRED' })
+        .where(sql`${promotionUses.holdId} in (select id from expired_holds)`)
+        .returning({ id: promotionUses.id }),
+    );
+    return on.with(lapsed, expired, expiredUses).select({ id: expired.id }).from(expired).prepare('promotions_expire_lapsed_holds');
+  }).execute({ limit, now: new Date().toISOString() });
+  return rows.length;
 }

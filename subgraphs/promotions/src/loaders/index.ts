@@ -3,10 +3,10 @@ import type { CatalogPort, VariantFacts } from '../clients/catalog-client';
 import { MAX_VARIANTS_PER_CALL } from '../clients/catalog-client';
 import { MAX_CUSTOMERS_PER_CALL, type CustomerPort, type CustomerSegmentFacts } from '../clients/customer-client';
 import type { PromotionsDb } from '../db/database';
-import { countCouponUses, findCouponCodePagesByPromotionIds, findCouponCodes } from '../db/coupon-queries';
+import { countCouponUses, findCouponCodePagesByPromotionIds } from '../db/coupon-queries';
 import { findLivePromotionsByCurrencies, findPromotionsByIds, findRunningPromotions } from '../db/promotion-queries';
 import { countCustomerUses, countUses } from '../db/usage-queries';
-import { findOffersByCustomerIds, findPersonalPromotionsByCodes, findSurvivors } from '../db/offer-queries';
+import { findEnteredCodes, findOffersByCustomerIds, findSurvivors } from '../db/offer-queries';
 
 /** Fresh per request: nothing cached across callers, and `now` is the request's own instant. */
 export function createLoaders(db: PromotionsDb, now: Date, siblings: { catalog: CatalogPort; customers: CustomerPort }) {
@@ -22,14 +22,17 @@ export function createLoaders(db: PromotionsDb, now: Date, siblings: { catalog: 
       const rows = await findRunningPromotions(db, now);
       return keys.map(() => rows);
     }),
-    /** Coupon codes entered on the carts of a request (normalized), in one statement; null for unknown codes. */
-    couponByCode: createKeyedLoader((codes: readonly string[]) => findCouponCodes(db, codes), (row) => row.code),
+    /**
+     * Coupon codes entered on the carts of a request (normalized), with their own uses and, for a
+     * personal offer's code, its promotion and held uses, in one statement; null for unknown codes.
+     */
+    couponByCode: createKeyedLoader((codes: readonly string[]) => findEnteredCodes(db, codes), (row) => row.code),
     /** The codes of a page of promotions (admins only), one statement per page request. */
     couponCodePagesByPromotionId: createChildPageLoader(
       (promotionIds: readonly string[], page: { limit: number; after: string | null }) => findCouponCodePagesByPromotionIds(db, promotionIds, page),
       (row) => row.promotionId,
     ),
-    /** Uses counting against each code's own limit, for every limited code of a request in one statement. */
+    /** Uses counting against each code's own limit, for the offers of a request in one statement (pricing reads them with `couponByCode`). */
     couponUsesByCode: createBatchLoader(async (codes: readonly string[]) => {
       const counts = new Map((await countCouponUses(db, codes)).map((row) => [row.code, row.uses]));
       return codes.map((code) => counts.get(code) ?? 0);
@@ -39,11 +42,6 @@ export function createLoaders(db: PromotionsDb, now: Date, siblings: { catalog: 
       (currencyCodes: readonly string[]) => findLivePromotionsByCurrencies(db, currencyCodes, now),
       (row) => row.currencyCode,
     ),
-    /**
-     * Personal offers' promotions unlocked by the codes entered on the carts of a request, with
-     * their held uses, in one statement; null for codes of shared promotions or of nobody.
-     */
-    personalPromotionByCode: createKeyedLoader((codes: readonly string[]) => findPersonalPromotionsByCodes(db, codes), (row) => row.code),
     /** The customer each merged id now stands for, null for ids never merged; one statement per request. */
     survivorByCustomerId: createBatchLoader(async (customerIds: readonly string[]) => {
       const survivors = new Map((await findSurvivors(db, customerIds)).map((row) => [row.mergedId, row.survivorId]));

@@ -8,8 +8,8 @@ import { mayUseOffer } from './personal-offer-pricing';
  * such code), EXPIRED (the code's own expiry, or its promotion ended), USED_UP (the code's own
  * limit reached by confirmed and held uses), OTHER_CHANNEL (its promotion runs elsewhere), else
  * VALID; a personal offer's code on a cart of anyone but its owner is NOT_YOURS before anything
- * else, so a stranger learns nothing about it. Codes of every cart in a request are read in one statement, their uses in one more
- * (only for codes that have a limit).
+ * else, so a stranger learns nothing about it. Codes of every cart in a request are read in one
+ * statement, with their uses (counted only for codes that have a limit).
  */
 export async function couponFacts(
   ctx: PromotionsContext,
@@ -35,14 +35,14 @@ export async function couponFacts(
 
 async function stateOf(
   ctx: PromotionsContext,
-  row: { code: string; promotionId: string; usageLimit: number | null; expiresAt: Date | null },
+  row: { code: string; promotionId: string; usageLimit: number | null; expiresAt: Date | null; uses: number },
   promotion: PromotionRow | null,
   channel: string,
 ): Promise<CouponState> {
   const promotionId = row.promotionId;
   const now = ctx.now.getTime();
   if ((row.expiresAt && row.expiresAt.getTime() <= now) || (promotion?.endsAt && promotion.endsAt.getTime() <= now)) return { status: 'EXPIRED', promotionId };
-  if (row.usageLimit !== null && (await ctx.loaders.couponUsesByCode.load(row.code)) >= row.usageLimit) return { status: 'USED_UP', promotionId };
+  if (row.usageLimit !== null && row.uses >= row.usageLimit) return { status: 'USED_UP', promotionId };
   if (promotion && promotion.channels.length > 0 && !promotion.channels.includes(channel)) return { status: 'OTHER_CHANNEL', promotionId };
   return { status: 'VALID', promotionId };
 }

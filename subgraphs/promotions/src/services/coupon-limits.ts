@@ -1,20 +1,19 @@
-import type { PromotionsDb } from '../db/database';
-import { countCouponUses, lockLimitedCouponCodes } from '../db/coupon-queries';
 import { normalizeCouponCode } from './engine';
 import type { RequestedUse, UseRefusal } from './usage-limits';
 
 /**
  * The uses of `uses` whose coupon code would go past its own limit (a single-use code used twice),
- * judged under a lock on each limited code (taken after the promotion locks, in code order, by
- * every writer), so concurrent checkouts with one single-use code get it once.
+ * given the limited codes among them and what already counts against each. The caller reads both
+ * under a lock on each limited code (taken after the promotion locks, in code order, by every
+ * writer), so concurrent checkouts with one single-use code get it once.
  */
-export async function couponRefusalsUnderLock(tx: PromotionsDb, uses: readonly RequestedUse[]): Promise<UseRefusal[]> {
-  const codeOf = (use: RequestedUse) => (use.couponCode ? normalizeCouponCode(use.couponCode) : null);
-  const codes = [...new Set(uses.flatMap((use) => codeOf(use) ?? []))].sort();
-  if (codes.length === 0) return [];
-  const limited = await lockLimitedCouponCodes(tx, codes);
+export function couponRefusals(
+  uses: readonly RequestedUse[],
+  limited: readonly { code: string; usageLimit: number | null }[],
+  used: ReadonlyMap<string, number>,
+): UseRefusal[] {
   if (limited.length === 0) return [];
-  const used = new Map((await countCouponUses(tx, limited.map((row) => row.code))).map((row) => [row.code, row.uses]));
+  const codeOf = (use: RequestedUse) => (use.couponCode ? normalizeCouponCode(use.couponCode) : null);
   const asked = new Map<string, number>();
   for (const use of uses) {
     const code = codeOf(use);

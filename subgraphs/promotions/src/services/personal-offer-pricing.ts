@@ -6,20 +6,17 @@ import { normalizeCouponCode } from './engine';
 /**
  * The promotions a cart is priced with: the live shared promotions of its currency, and the
  * personal offers whose codes the cart carries. Personal offers are as many as customers, so they
- * are read by the codes entered (one statement for every cart of a request), never with the
- * shared ones; a template is never a candidate.
+ * are read with the codes entered (`couponByCode`: one statement for every cart of a request, which
+ * `couponFacts` reads too), never with the shared ones; a template is never a candidate.
  */
 export async function candidatePromotions(ctx: PromotionsContext, currencyCode: string, enteredCodes: readonly string[]): Promise<LivePromotionRow[]> {
   const codes = [...new Set(enteredCodes.map(normalizeCouponCode).filter((code) => code !== ''))];
-  const [shared, personal] = await Promise.all([ctx.loaders.livePromotionsByCurrency.load(currencyCode), codes.length > 0 ? ctx.loaders.personalPromotionByCode.loadMany(codes) : []]);
-  const failed = personal.find((row) => row instanceof Error);
+  const [shared, entered] = await Promise.all([ctx.loaders.livePromotionsByCurrency.load(currencyCode), codes.length > 0 ? ctx.loaders.couponByCode.loadMany(codes) : []]);
+  const failed = entered.find((row) => row instanceof Error);
   if (failed) throw failed;
   const offers = new Map<string, LivePromotionRow>();
-  for (const row of personal) {
-    if (row && !(row instanceof Error)) {
-      const { code: _code, ...promotion } = row;
-      offers.set(promotion.id, promotion);
-    }
+  for (const row of entered) {
+    if (row && !(row instanceof Error) && row.personalPromotion) offers.set(row.personalPromotion.id, row.personalPromotion);
   }
   // Candidates are evaluated in priority then id order by the engine, so appending keeps it deterministic.
   return [...shared, ...offers.values()];

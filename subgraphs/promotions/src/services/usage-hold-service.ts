@@ -3,20 +3,23 @@ import { isUniqueViolation, newId } from '@omni/db';
 import { badUserInput, requireInternalCall } from '@omni/graphql';
 import type { PromotionsContext } from '../context';
 import type { PromotionsDb } from '../db/database';
-import { findPromotionsByIds } from '../db/promotion-queries';
+import { lockLimitedCouponCodes } from '../db/coupon-queries';
 import {
-  countUses,
+  confirmLiveHold,
+  countUnderLock,
   expireLapsedHoldOfKey,
   expireLapsedHolds,
-  findHoldOfKey,
+  findHoldPreflight,
   findHoldWithUses,
   findLiveHoldByKey,
-  insertHold,
+  insertHoldWithUses,
   lockHold,
   lockLimitedPromotions,
+  releasePendingHold,
   setHoldStatus,
 } from '../db/usage-queries';
-import { couponRefusalsUnderLock } from './coupon-limits';
+import { couponRefusals } from './coupon-limits';
+import { normalizeCouponCode } from './engine';
 import { refuseUses, type PromotionLimits, type RequestedUse, type UsageCount, type UseRefusal } from './usage-limits';
 
 /** A hold neither confirmed nor released stops counting this long after it was made. */
@@ -79,25 +82,42 @@ function callingService(ctx: PromotionsContext): string {
   return ctx.caller.service ?? ctx.caller.kind;
 }
 
-async function countsFor(tx: PromotionsDb, promotionIds: readonly string[], customerId: string | null): Promise<Map<string, UsageCount>> {
-  if (promotionIds.length === 0) return new Map();
-  const rows = await countUses(tx, promotionIds, customerId);
-  return new Map(rows.map((row) => [row.promotionId, { totalUses: row.heldUses, customerUses: row.customerHeldUses, budgetUsedMinor: row.heldMinor }]));
+/** The normalized codes of `uses`, each once, in code order (the order their locks are taken in). */
+function codesOf(uses: readonly RequestedUse[]): string[] {
+  return [...new Set(uses.flatMap((use) => (use.couponCode ? [normalizeCouponCode(use.couponCode)] : [])))].sort();
+}
+
+/** What a hold must lock: the limited promotions (in id order) and the codes that may have a limit (in code order). */
+interface LocksToTake {
+  promotionIds: readonly string[];
+  codes: readonly string[];
 }
 
 /**
- * Locks the limited promotions among `promotionIds` (in id order) and says which of `uses` would
- * break a limit. Every writer that can make a use count takes these locks first, so the counts
- * read after them cannot change until the transaction ends.
+ * Locks the limited promotions (in id order), then the limited codes (in code order), counts what
+ * already holds against them in one statement after the locks, and says which of `uses` would
+ * break a limit, and whether a live hold of the key committed meanwhile. Every writer that can make
+ * a use count takes these locks first, so the counts read after them cannot change until the
+ * transaction ends.
  */
-async function refusalsUnderLock(tx: PromotionsDb, uses: readonly RequestedUse[], customerId: string | null): Promise<UseRefusal[]> {
-  const ids = [...new Set(uses.map((use) => use.promotionId))].sort();
-  if (ids.length === 0) return [];
-  const limited: PromotionLimits[] = await lockLimitedPromotions(tx, ids);
-  const couponRefusals = await couponRefusalsUnderLock(tx, uses);
-  if (limited.length === 0) return couponRefusals;
-  const counts = await countsFor(tx, limited.map((promotion) => promotion.id), customerId);
-  return [...refuseUses(uses, new Map(limited.map((promotion) => [promotion.id, promotion])), counts, customerId !== null), ...couponRefusals];
+async function refusalsUnderLock(
+  tx: PromotionsDb,
+  uses: readonly RequestedUse[],
+  customerId: string | null,
+  locks: LocksToTake,
+  key: { service: string; holdKey: string },
+): Promise<{ refused: UseRefusal[]; liveHoldId: string | null }> {
+  const limited: PromotionLimits[] = locks.promotionIds.length > 0 ? await lockLimitedPromotions(tx, locks.promotionIds) : [];
+  const limitedCodes = locks.codes.length > 0 ? await lockLimitedCouponCodes(tx, locks.codes) : [];
+  const counts = await countUnderLock(tx, { promotionIds: limited.map((promotion) => promotion.id), customerId, codes: limitedCodes.map((row) => row.code), ...key });
+  const countsById = new Map(
+    counts.promotions.map((row) => [row.promotionId, { totalUses: row.heldUses, customerUses: row.customerHeldUses, budgetUsedMinor: row.heldMinor } satisfies UsageCount]),
+  );
+  const refused = [
+    ...refuseUses(uses, new Map(limited.map((promotion) => [promotion.id, promotion])), countsById, customerId !== null),
+    ...couponRefusals(uses, limitedCodes, new Map(counts.codes.map((row) => [row.code, row.uses]))),
+  ];
+  return { refused, liveHoldId: counts.liveHoldId };
 }
 
 /**
@@ -111,37 +131,44 @@ export async function holdPromotionUsage(ctx: PromotionsContext, rawInput: HoldP
   requireInternalCall(ctx.caller);
   const input = parse(holdInput, rawInput, 'usage hold');
   const service = callingService(ctx);
+  const key = { service, holdKey: input.holdKey };
   const customerId = input.customerId ?? null;
   const uses: RequestedUse[] = input.uses.map((use) => ({ promotionId: use.promotionId, couponCode: use.couponCode ?? null, discountMinor: use.discountMinor }));
 
-  const ofKey = await findHoldOfKey(ctx.db, service, input.holdKey);
-  if (ofKey.live) return { holdId: ofKey.live.id, refused: [] };
-
   const promotionIds = [...new Set(uses.map((use) => use.promotionId))];
-  if (promotionIds.length > 0) {
-    const known = new Set((await findPromotionsByIds(ctx.db, promotionIds)).map((promotion) => promotion.id));
-    const unknown = promotionIds.filter((promotionId) => !known.has(promotionId));
-    if (unknown.length > 0) throw badUserInput(`Unknown promotion: ${unknown.join(', ')}`);
-  }
-  if (pruneDue()) await ctx.db.transaction((tx) => expireLapsedHolds(tx, PRUNE_PER_HOLD));
+  const codes = codesOf(uses);
+  const preflight = await findHoldPreflight(ctx.db, service, input.holdKey, promotionIds, codes);
+  if (preflight.liveHoldId) return { holdId: preflight.liveHoldId, refused: [] };
+  const known = new Set(preflight.knownPromotionIds);
+  const unknown = promotionIds.filter((promotionId) => !known.has(promotionId));
+  if (unknown.length > 0) throw badUserInput(`Unknown promotion: ${unknown.join(', ')}`);
+  if (pruneDue()) await expireLapsedHolds(ctx.db, PRUNE_PER_HOLD);
+
+  // Codes known to have no limit of their own need no lock; unknown ones are looked at under lock.
+  const unlimitedCodes = new Set(preflight.unlimitedCodes);
+  const locks: LocksToTake = { promotionIds: preflight.limitedPromotionIds, codes: codes.filter((code) => !unlimitedCodes.has(code)) };
+  const insert = async (db: PromotionsDb): Promise<PromotionUsageHold> => {
+    const holdId = newId('phold');
+    await insertHoldWithUses(db, { id: holdId, service, holdKey: input.holdKey, customerId, holdSeconds: USAGE_HOLD_SECONDS }, uses.map((use) => ({ id: newId('puse'), ...use })));
+    return { holdId, refused: [] };
+  };
 
   try {
+    // Nothing limited and no lapsed hold in the key's way: one statement holds it all. A hold of the
+    // key made meanwhile makes it fail on the key, answered below.
+    if (locks.promotionIds.length === 0 && locks.codes.length === 0 && !preflight.lapsedPending) return await insert(ctx.db);
     return await ctx.db.transaction(async (tx) => {
-      const refused = await refusalsUnderLock(tx, uses, customerId);
-      // A replay that queued behind the first request on the same locks finds its hold here.
-      const raced = await findLiveHoldByKey(tx, service, input.holdKey);
-      if (raced) return { holdId: raced.id, refused: [] };
-      if (refused.length > 0) return { holdId: null, refused };
+      if (locks.promotionIds.length > 0 || locks.codes.length > 0) {
+        const { refused, liveHoldId } = await refusalsUnderLock(tx, uses, customerId, locks, key);
+        // A replay that queued behind the first request on the same locks finds its hold here.
+        if (liveHoldId) return { holdId: liveHoldId, refused: [] };
+        if (refused.length > 0) return { holdId: null, refused };
+      }
       // Only a lapsed hold of this key stands in the way of a new one; one that lapses from now on
       // was live a moment ago and would have been answered above. A hold of the key made
       // meanwhile makes the insert fail on the key, answered below.
-      if (ofKey.lapsedPending) await expireLapsedHoldOfKey(tx, service, input.holdKey);
-      const hold = await insertHold(
-        tx,
-        { id: newId('phold'), service, holdKey: input.holdKey, customerId, holdSeconds: USAGE_HOLD_SECONDS },
-        uses.map((use) => ({ id: newId('puse'), ...use })),
-      );
-      return { holdId: hold.id, refused: [] };
+      if (preflight.lapsedPending) await expireLapsedHoldOfKey(tx, service, input.holdKey);
+      return insert(tx);
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -161,9 +188,12 @@ export async function holdPromotionUsage(ctx: PromotionsContext, rawInput: HoldP
 export async function confirmPromotionUsage(ctx: PromotionsContext, rawInput: ConfirmPromotionUsageInput): Promise<boolean> {
   requireInternalCall(ctx.caller);
   const { holdId, orderId } = parse(confirmInput, rawInput, 'usage confirmation');
+  const service = callingService(ctx);
+  // The usual case, a live pending hold: its uses count already, so one statement confirms it.
+  if (await confirmLiveHold(ctx.db, holdId, service, orderId)) return true;
   // A hold's uses never change, so they may be read with it before the locks are taken.
   const found = await findHoldWithUses(ctx.db, holdId);
-  if (!found || found.hold.service !== callingService(ctx)) return false;
+  if (!found || found.hold.service !== service) return false;
   if (found.hold.status === 'CONFIRMED') return found.hold.orderId === orderId;
   const uses: RequestedUse[] = found.uses.map((use) => ({
     promotionId: use.promotionId,
@@ -174,13 +204,15 @@ export async function confirmPromotionUsage(ctx: PromotionsContext, rawInput: Co
     return await ctx.db.transaction(async (tx) => {
       // Promotions first, then the hold: the order every writer takes its locks in.
       const ids = [...new Set(uses.map((use) => use.promotionId))].sort();
-      if (ids.length > 0) await lockLimitedPromotions(tx, ids);
+      const limited = ids.length > 0 ? await lockLimitedPromotions(tx, ids) : [];
       const hold = await lockHold(tx, holdId);
       if (!hold) return false;
       if (hold.status === 'CONFIRMED') return hold.orderId === orderId;
       if (hold.status !== 'PENDING' || hold.lapsed) {
-        // Its uses stopped counting; others may have taken their place since.
-        const refused = await refusalsUnderLock(tx, uses, hold.customerId);
+        // Its uses stopped counting; others may have taken their place since. Its promotions are
+        // locked already (locking them again is a no-op); its codes are locked next, as a hold does.
+        const locks = { promotionIds: limited.map((promotion) => promotion.id), codes: codesOf(uses) };
+        const { refused } = await refusalsUnderLock(tx, uses, hold.customerId, locks, { service, holdKey: hold.holdKey });
         if (refused.length > 0) return false;
       }
       await setHoldStatus(tx, holdId, 'CONFIRMED', orderId);
@@ -202,6 +234,8 @@ export async function releasePromotionUsage(ctx: PromotionsContext, rawInput: Re
   requireInternalCall(ctx.caller);
   const { holdId } = parse(releaseInput, rawInput, 'usage release');
   const service = callingService(ctx);
+  // The usual case, a pending hold: one statement releases it and its uses.
+  if (await releasePendingHold(ctx.db, holdId, service)) return true;
   return ctx.db.transaction(async (tx) => {
     const hold = await lockHold(tx, holdId);
     if (!hold || hold.service !== service) return true;
