@@ -33,6 +33,9 @@ const VARIANTS_PER_CONNECTION = 8;
 const VARIANTS_ON_SHARED_ORDER = 24;
 const LISTING_SIZE = 24;
 const VARIANTS_PER_PRODUCT = 4;
+/** How long a round waits for Vendure's worker to finish the jobs a round set off, and how often it looks. */
+const JOBS_TIMEOUT_MS = 60_000;
+const JOBS_POLL_MS = 200;
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** The fields a storefront needs for the same page as ours (VENDURE.md §5). */
@@ -75,6 +78,12 @@ export interface VendureTarget {
   paymentMethodCode: string;
   /** CPU of its processes (as `gateway`) and of the Postgres backends of its database (as `postgres`). */
   usage(): Promise<UsageReading>;
+  /**
+   * Resolves once its worker has no job waiting or running (the search index follows every order
+   * it places), or after `JOBS_TIMEOUT_MS`: what a round of it set off is counted in its round and
+   * does not take the machine from the next round, whoever's it is.
+   */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -128,6 +137,14 @@ export async function connectVendure(source: Record<string, string | undefined> 
       slug,
       shippingMethodId: shipping.id,
       paymentMethodCode: payment.code,
+      async idle() {
+        const deadline = Date.now() + JOBS_TIMEOUT_MS;
+        for (;;) {
+          const [busy] = await sql<{ count: number }[]>`select count(*)::int as count from job_record where state in ('PENDING', 'RUNNING', 'RETRYING')`;
+          if (busy!.count === 0 || Date.now() > deadline) return;
+          await new Promise((resolve) => setTimeout(resolve, JOBS_POLL_MS));
+        }
+      },
       async usage() {
         const backendPids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
         return { cpuMs: { gateway: processes.cpuMs(pids), postgres: backends.cpuMs(backendPids.map((row) => row.pid)) }, statements: {}, subgraphRequests: {} };
