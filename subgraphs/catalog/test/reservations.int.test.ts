@@ -56,6 +56,15 @@ const reserveInput = (lines: { variantId: string; quantity: number }[], extra: R
   ...extra,
 });
 
+/** One unit each of two variants, every other request naming them the other way round. */
+const crossingLines = (a: string, b: string, index: number) => {
+  const [first, second] = index % 2 === 0 ? [a, b] : [b, a];
+  return [
+    { variantId: first, quantity: 1 },
+    { variantId: second, quantity: 1 },
+  ];
+};
+
 describe('reserving stock for a checkout', () => {
   it('holds the units, returns the reservation and lowers what is available', async () => {
     const variantId = await stockAt(200, 5);
@@ -311,7 +320,7 @@ describe('racing checkouts (real concurrent transactions)', () => {
     const b = await stockAt(214, 40);
     const results = await Promise.all(
       Array.from({ length: 20 }, async (_, index) => {
-        const lines = index % 2 === 0 ? [{ variantId: a, quantity: 1 }, { variantId: b, quantity: 1 }] : [{ variantId: b, quantity: 1 }, { variantId: a, quantity: 1 }];
+        const lines = crossingLines(a, b, index);
         return expectData(await asCart()(RESERVE, { input: reserveInput(lines) })).reserveInventory;
       }),
     );
@@ -325,7 +334,7 @@ describe('racing checkouts (real concurrent transactions)', () => {
     const b = await stockAt(220, 40);
     const reservations = await Promise.all(
       Array.from({ length: 20 }, async (_, index) => {
-        const lines = index % 2 === 0 ? [{ variantId: a, quantity: 1 }, { variantId: b, quantity: 1 }] : [{ variantId: b, quantity: 1 }, { variantId: a, quantity: 1 }];
+        const lines = crossingLines(a, b, index);
         return expectData(await asCart()(RESERVE, { input: reserveInput(lines) })).reserveInventory.reservation;
       }),
     );

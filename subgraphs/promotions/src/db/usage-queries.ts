@@ -276,37 +276,46 @@ export async function countUnderLock(
 }
 
 /**
- * Confirms a hold that is still pending and not lapsed, with its uses, in one statement; true when
- * it did. Its uses counted already, so confirming changes no count and takes no promotion lock;
- * anything else (confirmed before, lapsed, released, unknown, another service's) is false here and
- * left to the checked path.
+ * Moves a pending hold and its uses to `status` in one statement; true when it did. With
+ * `liveOnly` a lapsed hold is left alone. The caller's statement name tells the shapes apart.
  */
-export async function confirmLiveHold(db: PromotionsDb, id: string, service: string, orderId: string): Promise<boolean> {
-  const rows = await preparedOnce(db, 'confirmLiveHold', (on) => {
-    const confirmed = on.$with('confirmed_hold').as(
+function movePendingHold(db: PromotionsDb, name: string, status: 'CONFIRMED' | 'RELEASED', liveOnly: boolean, values: { id: string; service: string; orderId?: string }) {
+  return preparedOnce(db, name, (on) => {
+    const moved = on.$with('moved_hold').as(
       on
         .update(usageHolds)
-        .set({ status: 'CONFIRMED', orderId: sql`${sql.placeholder('orderId')}`, updatedAt: sql`${sql.placeholder('now')}` })
+        .set({ status, ...(values.orderId !== undefined ? { orderId: sql`${sql.placeholder('orderId')}` } : {}), updatedAt: sql`${sql.placeholder('now')}` })
         .where(
           and(
             eq(usageHolds.id, sql.placeholder('id')),
             eq(usageHolds.service, sql.placeholder('service')),
             eq(usageHolds.status, 'PENDING'),
-            sql`${usageHolds.expiresAt} > ${DB_NOW}`,
+            liveOnly ? sql`${usageHolds.expiresAt} > ${DB_NOW}` : undefined,
           ),
         )
         .returning({ id: usageHolds.id }),
     );
-    const confirmedUses = on.$with('confirmed_uses').as(
+    const movedUses = on.$with('moved_uses').as(
       on
         .update(promotionUses)
-        .set({ status: 'CONFIRMED' })
-        .where(sql`${promotionUses.holdId} in (select id from confirmed_hold)`)
+        .set({ status })
+        .where(sql`${promotionUses.holdId} in (select id from moved_hold)`)
         .returning({ id: promotionUses.id }),
     );
-    return on.with(confirmed, confirmedUses).select({ id: confirmed.id }).from(confirmed).prepare('promotions_confirm_live_hold');
-  }).execute({ id, service, orderId, now: new Date().toISOString() });
-  return rows.length > 0;
+    return on.with(moved, movedUses).select({ id: moved.id }).from(moved).prepare(name);
+  })
+    .execute({ ...values, now: new Date().toISOString() })
+    .then((rows) => rows.length > 0);
+}
+
+/**
+ * Confirms a hold that is still pending and not lapsed, with its uses, in one statement; true when
+ * it did. Its uses counted already, so confirming changes no count and takes no promotion lock;
+ * anything else (confirmed before, lapsed, released, unknown, another service's) is false here and
+ * left to the checked path.
+ */
+export function confirmLiveHold(db: PromotionsDb, id: string, service: string, orderId: string): Promise<boolean> {
+  return movePendingHold(db, 'promotions_confirm_live_hold', 'CONFIRMED', true, { id, service, orderId });
 }
 
 /**
@@ -314,25 +323,8 @@ export async function confirmLiveHold(db: PromotionsDb, id: string, service: str
  * Releasing only lowers the counts, so it takes no promotion lock; anything else (released or
  * confirmed before, unknown, another service's) is false here and left to the checked path.
  */
-export async function releasePendingHold(db: PromotionsDb, id: string, service: string): Promise<boolean> {
-  const rows = await preparedOnce(db, 'releasePendingHold', (on) => {
-    const released = on.$with('released_hold').as(
-      on
-        .update(usageHolds)
-        .set({ status: 'RELEASED', updatedAt: sql`${sql.placeholder('now')}` })
-        .where(and(eq(usageHolds.id, sql.placeholder('id')), eq(usageHolds.service, sql.placeholder('service')), eq(usageHolds.status, 'PENDING')))
-        .returning({ id: usageHolds.id }),
-    );
-    const releasedUses = on.$with('released_uses').as(
-      on
-        .update(promotionUses)
-        .set({ status: 'RELEASED' })
-        .where(sql`${promotionUses.holdId} in (select id from released_hold)`)
-        .returning({ id: promotionUses.id }),
-    );
-    return on.with(released, releasedUses).select({ id: released.id }).from(released).prepare('promotions_release_pending_hold');
-  }).execute({ id, service, now: new Date().toISOString() });
-  return rows.length > 0;
+export function releasePendingHold(db: PromotionsDb, id: string, service: string): Promise<boolean> {
+  return movePendingHold(db, 'promotions_release_pending_hold', 'RELEASED', false, { id, service });
 }
 
 /** A hold and its uses (in id order), read by one statement; null for an unknown hold. */
