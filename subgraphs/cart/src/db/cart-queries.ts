@@ -1,7 +1,11 @@
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, or, sql, type WithSubquery } from 'drizzle-orm';
+import type { WithSubqueryWithSelection } from 'drizzle-orm/pg-core';
+import { recordOutboxWrite } from '@omni/events';
 import { findFirstRowsPerParentPrepared, isAnyOf, preparedOnce, type PreparedChildPageQuery } from '@omni/db';
 import type { CartDb } from './database';
-import { cartLines, carts, customerAliases, type CartLineRow, type CartRow } from './schema';
+import { cartLines, carts, customerAliases, outboxEvents, type CartLineRow, type CartRow } from './schema';
+
+const cartColumns = getTableColumns(carts);
 
 export function findCartsByIds(db: CartDb, ids: readonly string[]): Promise<CartRow[]> {
   return preparedOnce(db, 'cartsByIds', (on) => on.select().from(carts).where(isAnyOf(carts.id)).prepare('cart_carts_by_ids')).execute({ keys: ids });
@@ -147,35 +151,89 @@ function lineUpsert(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]) {
     });
 }
 
+/** What the statement that bumps a cart needs to write its `cart.changed` event. */
+export interface CartChangedEvent {
+  /** The outbox row's id (`newId('evt')`). */
+  id: string;
+  /** The channel the change was made in. */
+  channel: string;
+}
+
 /**
- * `upsertCartLines` and `bumpCart` in one statement, for a caller holding the cart lock. The
- * totals are still recomputed from the lines: those of other variants as they are, plus the rows
- * the upsert returns (a statement does not see its own writes, so they are counted from there).
- * Every row holds a distinct variant of the cart.
+ * The bumped cart with its `cart.changed` event written by the same statement, so the event
+ * exists exactly when the change does, without a statement of its own. The payload is built from
+ * the bumped row; the event occurred at the row's new `updated_at`.
  */
-export async function upsertCartLinesAndBump(tx: CartDb, cartId: string, rows: (typeof cartLines.$inferInsert)[]): Promise<CartRow> {
-  if (rows.length === 0) return bumpCart(tx, cartId);
-  const upserted = tx.$with('upserted').as(lineUpsert(tx, rows).returning({ quantity: cartLines.quantity, unitPriceMinor: cartLines.unitPriceMinor }));
-  const variantIds = rows.map((row) => row.variantId);
-  const others = sql`from ${cartLines} where ${cartLines.cartId} = ${carts.id} and ${cartLines.variantId} not in (${sql.join(
-    variantIds.map((variantId) => sql`${variantId}`),
-    sql`, `,
-  )})`;
-  const fromUpserted = sql`from ${upserted}`;
-  const [row] = await tx
-    .with(upserted)
-    .update(carts)
-    .set({
-      version: sql`${carts.version} + 1`,
-      updatedAt: sql`now()`,
-      lineCount: sql`(select count(*)::integer ${others}) + (select count(*)::integer ${fromUpserted})`,
-      totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${others}) + (select coalesce(sum(quantity), 0)::integer ${fromUpserted})`,
-      subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${others}) + (select coalesce(sum(quantity::bigint * unit_price_minor), 0)::bigint ${fromUpserted})`,
-    })
-    .where(eq(carts.id, cartId))
-    .returning();
-  if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
+async function announceBumped(db: CartDb, parts: WithSubquery[], bumped: WithSubqueryWithSelection<typeof cartColumns, 'bumped'>, event: CartChangedEvent): Promise<CartRow | null> {
+  const written = db.$with('event_written', { id: outboxEvents.id }).as(
+    sql`insert into ${outboxEvents} (id, type, aggregate_id, payload, occurred_at)
+      select ${event.id}, 'cart.changed', id, jsonb_build_object('cartId', id, 'customerId', customer_id, 'guestId', guest_id, 'channel', ${event.channel}::text,
+        'version', version, 'totalQuantity', total_quantity, 'couponCodes', to_jsonb(coupon_codes)), updated_at
+      from bumped returning id`,
+  );
+  const [row] = await db.with(...parts, bumped, written).select().from(bumped);
+  if (!row) return null;
+  recordOutboxWrite(db, outboxEvents);
   return row;
+}
+
+/**
+ * Lines inserted, or given the new quantity and price where the cart already holds the variant,
+ * the cart bumped with totals that count them, and the `cart.changed` event: one statement, written
+ * only while the cart is still ACTIVE at `cart.version`. Run alone it needs no transaction: an
+ * addition planned on a read of the cart is written only if nothing changed the cart since (every
+ * change of a line moves the version on under the cart lock, so the same version means the lines
+ * the plan read). The guard takes that lock: a writer that came first is waited for, and its new
+ * version then fails the guard (read committed re-checks a locked row). Null when the guard
+ * failed, and nothing was written.
+ */
+export async function upsertCartLinesIfAtVersion(
+  db: CartDb,
+  cart: { id: string; version: number },
+  rows: readonly Omit<typeof cartLines.$inferInsert, 'cartId'>[],
+  event: CartChangedEvent,
+): Promise<CartRow | null> {
+  const variantIds = rows.map((row) => row.variantId);
+  const guard = db.$with('guard', { id: carts.id }).as(
+    sql`select id from ${carts} where id = ${cart.id} and version = ${cart.version} and status = 'ACTIVE' for update`,
+  );
+  // The rows as one array per column, unnested into a table: one statement text for any number of lines.
+  const addedColumns: [name: string, type: string, valueOf: (row: (typeof rows)[number]) => unknown][] = [
+    ['id', 'text', (row) => row.id],
+    ['variant_id', 'text', (row) => row.variantId],
+    ['quantity', 'integer', (row) => row.quantity],
+    ['unit_price_minor', 'bigint', (row) => row.unitPriceMinor],
+    ['currency_code', 'text', (row) => row.currencyCode],
+    ['added_in_channel', 'text', (row) => row.addedInChannel],
+    ['added_by_staff_id', 'text', (row) => row.addedByStaffId ?? null],
+  ];
+  const names = addedColumns.map(([name]) => name).join(', ');
+  const added = sql`unnest(${sql.join(
+    addedColumns.map(([, type, valueOf]) => sql`${sql.param(rows.map(valueOf))}::${sql.raw(type)}[]`),
+    sql`, `,
+  )}) as added(${sql.raw(names)})`;
+  const upserted = db.$with('upserted', { quantity: cartLines.quantity }).as(
+    sql`insert into ${cartLines} (cart_id, ${sql.raw(names)}) select guard.id, added.* from guard, ${added}
+      on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor, updated_at = now()
+      returning quantity, unit_price_minor`,
+  );
+  // Lines of other variants as the statement's snapshot has them (the guard passed, so no change
+  // came between), plus the rows the upsert returns: a statement does not see its own writes.
+  const others = sql`from ${cartLines} where ${cartLines.cartId} = ${cart.id} and ${cartLines.variantId} <> all(${sql.param(variantIds)}::text[])`;
+  const bumped = db.$with('bumped').as(
+    db
+      .update(carts)
+      .set({
+        version: sql`${carts.version} + 1`,
+        updatedAt: sql`now()`,
+        lineCount: sql`(select count(*)::integer ${others}) + (select count(*)::integer from upserted)`,
+        totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${others}) + (select coalesce(sum(quantity), 0)::integer from upserted)`,
+        subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${others}) + (select coalesce(sum(quantity::bigint * unit_price_minor), 0)::bigint from upserted)`,
+      })
+      .where(sql`${carts.id} in (select id from guard)`)
+      .returning(),
+  );
+  return announceBumped(db, [guard, upserted], bumped, event);
 }
 
 export async function setCartLineQuantities(tx: CartDb, cartId: string, changes: readonly { lineId: string; quantity: number }[]): Promise<void> {
@@ -192,23 +250,29 @@ export async function deleteCartLines(tx: CartDb, cartId: string, lineIds: reado
   await tx.delete(cartLines).where(and(eq(cartLines.cartId, cartId), inArray(cartLines.id, [...lineIds])));
 }
 
-/**
- * Ends every change: one more version, a fresh updatedAt, and totals recomputed from the lines
- * as they are now inside this transaction.
- */
-export async function bumpCart(tx: CartDb, cartId: string): Promise<CartRow> {
+/** Totals recomputed from the lines as they are now inside the transaction, with one more version and a fresh updatedAt. */
+function bumpedTotals() {
   const ofThisCart = sql`from ${cartLines} where ${cartLines.cartId} = ${carts.id}`;
-  const [row] = await tx
-    .update(carts)
-    .set({
-      version: sql`${carts.version} + 1`,
-      updatedAt: sql`now()`,
-      lineCount: sql`(select count(*)::integer ${ofThisCart})`,
-      totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${ofThisCart})`,
-      subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${ofThisCart})`,
-    })
-    .where(eq(carts.id, cartId))
-    .returning();
+  return {
+    version: sql`${carts.version} + 1`,
+    updatedAt: sql`now()`,
+    lineCount: sql`(select count(*)::integer ${ofThisCart})`,
+    totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${ofThisCart})`,
+    subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${ofThisCart})`,
+  };
+}
+
+/** Ends a change whose events the caller writes itself: the cart bumped (see `bumpedTotals`). */
+export async function bumpCart(tx: CartDb, cartId: string): Promise<CartRow> {
+  const [row] = await tx.update(carts).set(bumpedTotals()).where(eq(carts.id, cartId)).returning();
+  if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
+  return row;
+}
+
+/** Ends a change: the cart bumped and its `cart.changed` event written, in one statement. */
+export async function bumpCartAndAnnounce(tx: CartDb, cartId: string, event: CartChangedEvent): Promise<CartRow> {
+  const bumped = tx.$with('bumped').as(tx.update(carts).set(bumpedTotals()).where(eq(carts.id, cartId)).returning());
+  const row = await announceBumped(tx, [], bumped, event);
   if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
   return row;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, type Caller } from '@omni/auth';
 import { isIdOf, newId } from '@omni/db';
-import { publishEvent } from '@omni/events';
 import {
   isBlankId,
   fail,
@@ -21,7 +20,7 @@ import {
 import type { CartContext } from '../context';
 import type { CartDb } from '../db/database';
 import {
-  bumpCart,
+  bumpCartAndAnnounce,
   deleteCartLines,
   findActiveCartOfOwner,
   findCartLinesByIds,
@@ -30,9 +29,9 @@ import {
   insertCartUnlessOwnerHasOne,
   lockCart,
   setCartLineQuantities,
-  upsertCartLinesAndBump,
+  upsertCartLinesIfAtVersion,
 } from '../db/cart-queries';
-import { MAX_LINE_QUANTITY, outboxEvents, type CartRow } from '../db/schema';
+import { MAX_LINE_QUANTITY, type CartLineRow, type CartRow } from '../db/schema';
 import { assertAccess, cartAccess, cartAccessAfterMerges, customerCartAccessAfterMerges, survivorOf } from './cart-access';
 import { checkedStore, storeOfNewCart } from './cart-store';
 import { planLineAdditions, planQuantityChanges, planRemovals } from './line-changes';
@@ -222,9 +221,9 @@ export async function changeableCartAfterMerges(ctx: CartContext, cart: CartRow 
 /** What `changeCart`'s `apply` answers when the request asks for what the cart already is. */
 export const UNCHANGED = 'unchanged';
 
-/** What `changeCart`'s `apply` answers when it changed the lines and bumped the cart in the same statement. */
-export interface Bumped {
-  bumped: CartRow;
+/** What `changeCart`'s `apply` answers when it bumped the cart and wrote its event itself (see `upsertCartLinesIfAtVersion`). */
+export interface Announced {
+  announced: CartRow;
 }
 
 /**
@@ -232,13 +231,14 @@ export interface Bumped {
  * each sees the lines and version the previous one left. `apply` validates everything before it
  * writes, so returning user errors leaves the cart untouched; returning UNCHANGED answers the cart
  * as it is, with no new version and no event (a retried request must not look like a change).
- * An `apply` that bumps the cart itself (see `upsertCartLinesAndBump`) answers the bumped row.
+ * Otherwise the cart is bumped and `cart.changed` written in the same transaction, so the event
+ * exists exactly when the change committed.
  */
 export async function changeCart(
   ctx: CartContext,
   cartId: string,
   expected: number | null | undefined,
-  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[] | typeof UNCHANGED | Bumped>,
+  apply: (tx: CartDb, cart: CartRow) => Promise<UserError[] | typeof UNCHANGED | Announced>,
 ): Promise<Outcome<CartRow>> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CartRow>> => {
     const checked = await changeableCartAfterMerges(ctx, await lockCart(tx, cartId), tx);
@@ -249,24 +249,9 @@ export async function changeCart(
     }
     const applied = await apply(tx, cart);
     if (applied === UNCHANGED) return succeed(cart);
-    if (Array.isArray(applied) && applied.length > 0) return fail(...applied);
-    const changed = Array.isArray(applied) ? await bumpCart(tx, cart.id) : applied.bumped;
-    // In the same transaction: the event exists exactly when the change committed.
-    await publishEvent(tx, outboxEvents, {
-      type: 'cart.changed',
-      aggregateId: changed.id,
-      payload: {
-        cartId: changed.id,
-        customerId: changed.customerId,
-        guestId: changed.guestId,
-        channel: ctx.caller.channel,
-        version: changed.version,
-        totalQuantity: changed.totalQuantity,
-        couponCodes: changed.couponCodes,
-      },
-      occurredAt: changed.updatedAt,
-    });
-    return succeed(changed);
+    if (!Array.isArray(applied)) return succeed(applied.announced);
+    if (applied.length > 0) return fail(...applied);
+    return succeed(await bumpCartAndAnnounce(tx, cart.id, { id: newId('evt'), channel: ctx.caller.channel }));
   });
   if (outcome.ok) ctx.loaders.cartById.clear(cartId).prime(cartId, outcome.value);
   return outcome;
@@ -289,12 +274,9 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
   const current = await changeableCartAfterMerges(ctx, read.cart);
   if (!current.ok) return current;
 
-  // Asked outside the transaction: the cart lock is never held across a network call.
+  // Asked outside any transaction: the cart lock is never held across a network call.
   const snapshots = await ctx.catalog.variantSnapshots(variantIds, current.value.channel, current.value.currencyCode);
-
-  return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
-    // The same version under the lock means the same lines: they are read again only when another change came first.
-    const existing = cart.version === current.value.version ? read.lines : await findCartLinesByVariantIds(tx, cart.id, variantIds);
+  const planOn = (cart: CartRow, existing: readonly CartLineRow[]) => {
     const plan = planLineAdditions({
       cartCurrencyCode: cart.currencyCode,
       channel: ctx.caller.channel,
@@ -303,15 +285,11 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
       existingByVariantId: new Map(existing.map((line) => [line.variantId, line])),
       snapshots,
     });
-    if (!plan.ok) return plan.userErrors;
+    if (!plan.ok) return plan;
     // Monotonic ids: lines added in one request are listed in the request's order.
-    const ids = plan.value.map(() => newId('line'));
-    const bumped = await upsertCartLinesAndBump(
-      tx,
-      cart.id,
-      plan.value.map((line, index) => ({
-        id: ids[index]!,
-        cartId: cart.id,
+    return succeed(
+      plan.value.map((line) => ({
+        id: newId('line'),
         variantId: line.variantId,
         quantity: line.quantity,
         unitPriceMinor: line.unitPriceMinor,
@@ -320,7 +298,28 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
         addedByStaffId: staffIdOf(ctx.caller),
       })),
     );
-    return { bumped };
+  };
+
+  // Planned on the read and written in one statement while the cart is still at the version read:
+  // the common case, where nobody else changed the cart in between, needs no transaction.
+  if (input.expectedVersion == null || input.expectedVersion === current.value.version) {
+    const rows = planOn(current.value, read.lines);
+    if (!rows.ok) return rows;
+    const changed = await upsertCartLinesIfAtVersion(ctx.db, current.value, rows.value, { id: newId('evt'), channel: ctx.caller.channel });
+    if (changed) {
+      ctx.loaders.cartById.clear(changed.id).prime(changed.id, changed);
+      return succeed(changed);
+    }
+  }
+
+  // Another change came first: planned again under the cart lock, on the lines as they are now,
+  // and written by the same statement (its guard holds: the version is the one locked).
+  return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
+    const rows = planOn(cart, await findCartLinesByVariantIds(tx, cart.id, variantIds));
+    if (!rows.ok) return rows.userErrors;
+    const announced = await upsertCartLinesIfAtVersion(tx, cart, rows.value, { id: newId('evt'), channel: ctx.caller.channel });
+    if (!announced) throw new Error(`Cart ${cart.id} changed while locked`);
+    return { announced };
   });
 }
 

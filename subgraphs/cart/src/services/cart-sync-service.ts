@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { isIdOf, isUniqueViolation, newId } from '@omni/db';
 import { worksAt, type Caller } from '@omni/auth';
-import { publishEvent } from '@omni/events';
 import { fail, succeed, userError, userErrorsFromIssues, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
 import type { VariantSnapshot } from '../clients/catalog-client';
-import { bumpCart, deleteCartLines, lockCart, setCartCouponCodes } from '../db/cart-queries';
+import { bumpCartAndAnnounce, deleteCartLines, lockCart, setCartCouponCodes } from '../db/cart-queries';
 import type { CartDb } from '../db/database';
 import { findAllCartLines, findCustomersWithActiveCart, findSyncOperations, insertSyncOperations, setCartCustomer, upsertSyncedLines } from '../db/cart-sync-queries';
-import { outboxEvents, type CartLineRow, type CartRow, type SyncOperationRow } from '../db/schema';
+import type { CartLineRow, CartRow, SyncOperationRow } from '../db/schema';
 import { changeableCartAfterMerges, staffIdOf } from './cart-service';
 import { normalizeCouponCode } from './coupon-codes';
 import {
@@ -236,13 +235,7 @@ function mergeUnderLock(
     let after = cart;
     if (changed) {
       await writeState(ctx, tx, cart, lines, state, snapshots);
-      after = await bumpCart(tx, cart.id);
-      await publishEvent(tx, outboxEvents, {
-        type: 'cart.changed',
-        aggregateId: after.id,
-        payload: { cartId: after.id, customerId: after.customerId, guestId: after.guestId, channel: ctx.caller.channel, version: after.version, totalQuantity: after.totalQuantity, couponCodes: after.couponCodes },
-        occurredAt: after.updatedAt,
-      });
+      after = await bumpCartAndAnnounce(tx, cart.id, { id: newId('evt'), channel: ctx.caller.channel });
     }
     await insertSyncOperations(
       tx,
