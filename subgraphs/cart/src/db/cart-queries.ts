@@ -151,31 +151,40 @@ function lineUpsert(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]) {
     });
 }
 
-/** What the statement that bumps a cart needs to write its `cart.changed` event. */
-export interface CartChangedEvent {
-  /** The outbox row's id (`newId('evt')`). */
-  id: string;
-  /** The channel the change was made in. */
-  channel: string;
-}
-
 /**
  * The bumped cart with its `cart.changed` event written by the same statement, so the event
  * exists exactly when the change does, without a statement of its own. The payload is built from
- * the bumped row; the event occurred at the row's new `updated_at`.
+ * the bumped row; the event occurred at the row's new `updated_at`. Placeholders: `eventId`
+ * (`newId('evt')`) and `channel`, the channel the change was made in.
  */
-async function announceBumped(db: CartDb, parts: WithSubquery[], bumped: WithSubqueryWithSelection<typeof cartColumns, 'bumped'>, event: CartChangedEvent): Promise<CartRow | null> {
+function announcingBumped(db: CartDb, parts: WithSubquery[], bumped: WithSubqueryWithSelection<typeof cartColumns, 'bumped'>) {
   const written = db.$with('event_written', { id: outboxEvents.id }).as(
     sql`insert into ${outboxEvents} (id, type, aggregate_id, payload, occurred_at)
-      select ${event.id}, 'cart.changed', id, jsonb_build_object('cartId', id, 'customerId', customer_id, 'guestId', guest_id, 'channel', ${event.channel}::text,
-        'version', version, 'totalQuantity', total_quantity, 'couponCodes', to_jsonb(coupon_codes)), updated_at
+      select ${sql.placeholder('eventId')}, 'cart.changed', id, jsonb_build_object('cartId', id, 'customerId', customer_id, 'guestId', guest_id,
+        'channel', ${sql.placeholder('channel')}::text, 'version', version, 'totalQuantity', total_quantity, 'couponCodes', to_jsonb(coupon_codes)), updated_at
       from bumped returning id`,
   );
-  const [row] = await db.with(...parts, bumped, written).select().from(bumped);
-  if (!row) return null;
-  recordOutboxWrite(db, outboxEvents);
-  return row;
+  return db.with(...parts, bumped, written).select().from(bumped);
 }
+
+/** What the statement that bumps a cart needs to write its `cart.changed` event. */
+export type CartChangedEvent = {
+  /** The outbox row's id (`newId('evt')`). */
+  eventId: string;
+  /** The channel the change was made in. */
+  channel: string;
+};
+
+/** The rows of an addition as one array per column (unnested into a table by the statement). */
+const addedColumns = [
+  ['id', 'text', 'ids'],
+  ['variant_id', 'text', 'variantIds'],
+  ['quantity', 'integer', 'quantities'],
+  ['unit_price_minor', 'bigint', 'unitPrices'],
+  ['currency_code', 'text', 'currencyCodes'],
+  ['added_in_channel', 'text', 'addedInChannels'],
+  ['added_by_staff_id', 'text', 'addedByStaffIds'],
+] as const;
 
 /**
  * Lines inserted, or given the new quantity and price where the cart already holds the variant,
@@ -185,7 +194,8 @@ async function announceBumped(db: CartDb, parts: WithSubquery[], bumped: WithSub
  * change of a line moves the version on under the cart lock, so the same version means the lines
  * the plan read). The guard takes that lock: a writer that came first is waited for, and its new
  * version then fails the guard (read committed re-checks a locked row). Null when the guard
- * failed, and nothing was written.
+ * failed, and nothing was written. The statement's text is the same for any number of lines, so
+ * it is built once per handle.
  */
 export async function upsertCartLinesIfAtVersion(
   db: CartDb,
@@ -193,47 +203,53 @@ export async function upsertCartLinesIfAtVersion(
   rows: readonly Omit<typeof cartLines.$inferInsert, 'cartId'>[],
   event: CartChangedEvent,
 ): Promise<CartRow | null> {
-  const variantIds = rows.map((row) => row.variantId);
-  const guard = db.$with('guard', { id: carts.id }).as(
-    sql`select id from ${carts} where id = ${cart.id} and version = ${cart.version} and status = 'ACTIVE' for update`,
-  );
-  // The rows as one array per column, unnested into a table: one statement text for any number of lines.
-  const addedColumns: [name: string, type: string, valueOf: (row: (typeof rows)[number]) => unknown][] = [
-    ['id', 'text', (row) => row.id],
-    ['variant_id', 'text', (row) => row.variantId],
-    ['quantity', 'integer', (row) => row.quantity],
-    ['unit_price_minor', 'bigint', (row) => row.unitPriceMinor],
-    ['currency_code', 'text', (row) => row.currencyCode],
-    ['added_in_channel', 'text', (row) => row.addedInChannel],
-    ['added_by_staff_id', 'text', (row) => row.addedByStaffId ?? null],
-  ];
-  const names = addedColumns.map(([name]) => name).join(', ');
-  const added = sql`unnest(${sql.join(
-    addedColumns.map(([, type, valueOf]) => sql`${sql.param(rows.map(valueOf))}::${sql.raw(type)}[]`),
-    sql`, `,
-  )}) as added(${sql.raw(names)})`;
-  const upserted = db.$with('upserted', { quantity: cartLines.quantity }).as(
-    sql`insert into ${cartLines} (cart_id, ${sql.raw(names)}) select guard.id, added.* from guard, ${added}
-      on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor, updated_at = now()
-      returning quantity, unit_price_minor`,
-  );
-  // Lines of other variants as the statement's snapshot has them (the guard passed, so no change
-  // came between), plus the rows the upsert returns: a statement does not see its own writes.
-  const others = sql`from ${cartLines} where ${cartLines.cartId} = ${cart.id} and ${cartLines.variantId} <> all(${sql.param(variantIds)}::text[])`;
-  const bumped = db.$with('bumped').as(
-    db
-      .update(carts)
-      .set({
-        version: sql`${carts.version} + 1`,
-        updatedAt: sql`now()`,
-        lineCount: sql`(select count(*)::integer ${others}) + (select count(*)::integer from upserted)`,
-        totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${others}) + (select coalesce(sum(quantity), 0)::integer from upserted)`,
-        subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${others}) + (select coalesce(sum(quantity::bigint * unit_price_minor), 0)::bigint from upserted)`,
-      })
-      .where(sql`${carts.id} in (select id from guard)`)
-      .returning(),
-  );
-  return announceBumped(db, [guard, upserted], bumped, event);
+  const statement = preparedOnce(db, 'upsertCartLinesIfAtVersion', (on) => {
+    const guard = on.$with('guard', { id: carts.id }).as(
+      sql`select id from ${carts} where id = ${sql.placeholder('cartId')} and version = ${sql.placeholder('version')} and status = 'ACTIVE' for update`,
+    );
+    const names = sql.raw(addedColumns.map(([name]) => name).join(', '));
+    const arrays = sql.join(
+      addedColumns.map(([, type, placeholder]) => sql`${sql.placeholder(placeholder)}::${sql.raw(type)}[]`),
+      sql`, `,
+    );
+    const upserted = on.$with('upserted', { quantity: cartLines.quantity }).as(
+      sql`insert into ${cartLines} (cart_id, ${names}) select guard.id, added.* from guard, unnest(${arrays}) as added(${names})
+        on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor, updated_at = now()
+        returning quantity, unit_price_minor`,
+    );
+    // Lines of other variants as the statement's snapshot has them (the guard passed, so no change
+    // came between), plus the rows the upsert returns: a statement does not see its own writes.
+    const others = sql`from ${cartLines} where ${cartLines.cartId} = ${carts.id} and ${cartLines.variantId} <> all(${sql.placeholder('variantIds')}::text[])`;
+    const bumped = on.$with('bumped').as(
+      on
+        .update(carts)
+        .set({
+          version: sql`${carts.version} + 1`,
+          updatedAt: sql`now()`,
+          lineCount: sql`(select count(*)::integer ${others}) + (select count(*)::integer from upserted)`,
+          totalQuantity: sql`(select coalesce(sum(${cartLines.quantity}), 0)::integer ${others}) + (select coalesce(sum(quantity), 0)::integer from upserted)`,
+          subtotalMinor: sql`(select coalesce(sum(${cartLines.quantity}::bigint * ${cartLines.unitPriceMinor}), 0)::bigint ${others}) + (select coalesce(sum(quantity::bigint * unit_price_minor), 0)::bigint from upserted)`,
+        })
+        .where(sql`${carts.id} in (select id from guard)`)
+        .returning(),
+    );
+    return announcingBumped(on, [guard, upserted], bumped).prepare('cart_upsert_lines_if_at_version');
+  });
+  const [row] = await statement.execute({
+    cartId: cart.id,
+    version: cart.version,
+    ids: rows.map((row) => row.id),
+    variantIds: rows.map((row) => row.variantId),
+    quantities: rows.map((row) => row.quantity),
+    unitPrices: rows.map((row) => row.unitPriceMinor),
+    currencyCodes: rows.map((row) => row.currencyCode),
+    addedInChannels: rows.map((row) => row.addedInChannel),
+    addedByStaffIds: rows.map((row) => row.addedByStaffId ?? null),
+    ...event,
+  });
+  if (!row) return null;
+  recordOutboxWrite(db, outboxEvents);
+  return row;
 }
 
 export async function setCartLineQuantities(tx: CartDb, cartId: string, changes: readonly { lineId: string; quantity: number }[]): Promise<void> {
@@ -272,8 +288,9 @@ export async function bumpCart(tx: CartDb, cartId: string): Promise<CartRow> {
 /** Ends a change: the cart bumped and its `cart.changed` event written, in one statement. */
 export async function bumpCartAndAnnounce(tx: CartDb, cartId: string, event: CartChangedEvent): Promise<CartRow> {
   const bumped = tx.$with('bumped').as(tx.update(carts).set(bumpedTotals()).where(eq(carts.id, cartId)).returning());
-  const row = await announceBumped(tx, [], bumped, event);
+  const [row] = await announcingBumped(tx, [], bumped).prepare('cart_bump_and_announce').execute(event);
   if (!row) throw new Error(`Cart ${cartId} vanished while locked`);
+  recordOutboxWrite(tx, outboxEvents);
   return row;
 }
 

@@ -1,7 +1,10 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { findFirstRowsPerParent, preparedOnce } from '@omni/db';
+import { recordOutboxWrite } from '@omni/events';
 import type { CartDb } from './database';
-import { cartLines, carts, orderLines, orderReturnLines, orderReturns, orders, type CartLineRow, type CartRow, type FulfillmentStatus, type OrderLineRow, type OrderReturnLineRow, type OrderReturnRow, type OrderRow } from './schema';
+import { cartLines, carts, orderLines, orderReturnLines, orderReturns, orders, outboxEvents, type CartLineRow, type CartRow, type FulfillmentStatus, type OrderLineRow, type OrderReturnLineRow, type OrderReturnRow, type OrderRow } from './schema';
+
+const orderColumns = getTableColumns(orders);
 
 export function findOrdersByIds(db: CartDb, ids: readonly string[]): Promise<OrderRow[]> {
   return db.select().from(orders).where(inArray(orders.id, [...ids]));
@@ -41,19 +44,42 @@ export async function insertOrderLines(tx: CartDb, rows: (typeof orderLines.$inf
   if (rows.length > 0) await tx.insert(orderLines).values(rows);
 }
 
+/** What `placeOrder` writes besides the order: its lines and the outbox rows of the sale. */
+export interface OrderWrites {
+  lines: (typeof orderLines.$inferInsert)[];
+  events: (typeof outboxEvents.$inferInsert)[];
+}
+
 /**
- * Closes the cart the order came from, only while it is still active at the version checkout
- * priced; the shopper's next `createCart` starts a new one. The update takes the cart lock every
- * writer of the cart takes, so it is the lock and the check in one statement. Null when the cart
- * is no longer active at that version (`findCartsByIds` tells which).
+ * The sale in one statement, for a caller inside a transaction: the cart closed while it is still
+ * active at the version checkout priced (the update takes the cart lock every writer of the cart
+ * takes), the order, its lines and the events. Answers the order and whether the cart was closed;
+ * when it was not, the caller rolls the transaction back (`findCartsByIds` tells why). An order
+ * with the same key fails the statement on its unique index (`isUniqueViolation`).
  */
-export async function closeCartAtVersion(tx: CartDb, cartId: string, version: number): Promise<CartRow | null> {
+export async function placeOrder(tx: CartDb, cart: { id: string; version: number }, order: typeof orders.$inferInsert, writes: OrderWrites): Promise<{ order: OrderRow; cartClosed: boolean }> {
+  const closed = tx.$with('closed').as(
+    tx
+      .update(carts)
+      .set({ status: 'CHECKED_OUT', version: sql`${carts.version} + 1`, updatedAt: sql`now()` })
+      .where(and(eq(carts.id, cart.id), eq(carts.status, 'ACTIVE'), eq(carts.version, cart.version)))
+      .returning({ id: carts.id }),
+  );
+  // Data-modifying parts run to completion whether or not the rest reads them; the lines'
+  // reference to the order is checked at the end of the statement, after the order is in.
+  const parts = [
+    ...(writes.lines.length > 0 ? [tx.$with('lines_written').as(tx.insert(orderLines).values(writes.lines))] : []),
+    ...(writes.events.length > 0 ? [tx.$with('events_written').as(tx.insert(outboxEvents).values(writes.events))] : []),
+  ];
   const [row] = await tx
-    .update(carts)
-    .set({ status: 'CHECKED_OUT', version: sql`${carts.version} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(carts.id, cartId), eq(carts.status, 'ACTIVE'), eq(carts.version, version)))
-    .returning();
-  return row ?? null;
+    .with(closed, ...parts)
+    .insert(orders)
+    .values(order)
+    .returning({ ...orderColumns, cartClosed: sql<boolean>`exists (select 1 from ${closed})`.mapWith(Boolean) });
+  if (!row) throw new Error(`The order of cart ${cart.id} was not written`);
+  if (writes.events.length > 0) recordOutboxWrite(tx, outboxEvents);
+  const { cartClosed, ...placed } = row;
+  return { order: placed, cartClosed };
 }
 
 /** Sets the price of lines to the catalog's current one, as checkout found it. */

@@ -251,7 +251,7 @@ export async function changeCart(
     if (applied === UNCHANGED) return succeed(cart);
     if (!Array.isArray(applied)) return succeed(applied.announced);
     if (applied.length > 0) return fail(...applied);
-    return succeed(await bumpCartAndAnnounce(tx, cart.id, { id: newId('evt'), channel: ctx.caller.channel }));
+    return succeed(await bumpCartAndAnnounce(tx, cart.id, { eventId: newId('evt'), channel: ctx.caller.channel }));
   });
   if (outcome.ok) ctx.loaders.cartById.clear(cartId).prime(cartId, outcome.value);
   return outcome;
@@ -305,7 +305,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
   if (input.expectedVersion == null || input.expectedVersion === current.value.version) {
     const rows = planOn(current.value, read.lines);
     if (!rows.ok) return rows;
-    const changed = await upsertCartLinesIfAtVersion(ctx.db, current.value, rows.value, { id: newId('evt'), channel: ctx.caller.channel });
+    const changed = await upsertCartLinesIfAtVersion(ctx.db, current.value, rows.value, { eventId: newId('evt'), channel: ctx.caller.channel });
     if (changed) {
       ctx.loaders.cartById.clear(changed.id).prime(changed.id, changed);
       return succeed(changed);
@@ -317,7 +317,7 @@ export async function addCartLines(ctx: CartContext, rawInput: AddCartLinesInput
   return changeCart(ctx, input.cartId, input.expectedVersion, async (tx, cart) => {
     const rows = planOn(cart, await findCartLinesByVariantIds(tx, cart.id, variantIds));
     if (!rows.ok) return rows.userErrors;
-    const announced = await upsertCartLinesIfAtVersion(tx, cart, rows.value, { id: newId('evt'), channel: ctx.caller.channel });
+    const announced = await upsertCartLinesIfAtVersion(tx, cart, rows.value, { eventId: newId('evt'), channel: ctx.caller.channel });
     if (!announced) throw new Error(`Cart ${cart.id} changed while locked`);
     return { announced };
   });

@@ -235,7 +235,7 @@ function mergeUnderLock(
     let after = cart;
     if (changed) {
       await writeState(ctx, tx, cart, lines, state, snapshots);
-      after = await bumpCartAndAnnounce(tx, cart.id, { id: newId('evt'), channel: ctx.caller.channel });
+      after = await bumpCartAndAnnounce(tx, cart.id, { eventId: newId('evt'), channel: ctx.caller.channel });
     }
     await insertSyncOperations(
       tx,

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isIdOf, newId } from '@omni/db';
-import { publishEvents } from '@omni/events';
+import { isIdOf, isUniqueViolation, newId } from '@omni/db';
 import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, logger, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
-import { closeCartAtVersion, findOrderByIdempotencyKey, insertOrderLines, insertOrderUnlessKeyUsed, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
+import { findOrderByIdempotencyKey, placeOrder, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
 import { findCartsByIds, findCartWithAllLines } from '../db/cart-queries';
 import type { VariantSnapshot } from '../clients/catalog-client';
-import { FULFILLMENT_METHODS, MAX_CART_LINES, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, outboxEvents, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
+import { FULFILLMENT_METHODS, MAX_CART_LINES, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
 import { changeCart, changeableCartAfterMerges, staffIdOf } from './cart-service';
 import { maySellFrom } from './cart-access';
@@ -354,107 +353,107 @@ interface OrderToWrite {
   pointsPaid: number;
 }
 
-/** Rolls the order's transaction back when a concurrent request placed an order with the same key first. */
-class OrderKeyTaken extends Error {
-  override name = 'OrderKeyTaken';
+/** Rolls the order's transaction back when the cart was no longer active at the version checkout priced. */
+class CartMovedOn extends Error {
+  override name = 'CartMovedOn';
 }
 
 /**
- * Step 7, write the order, in one transaction: close the cart while it is still active at the
- * version validated (that update takes the cart lock and checks both in one statement), insert
- * the order (a concurrent duplicate key rolls all back and answers 'duplicate') and its lines
- * with the discount the quote allocated to each and their share of the points (see
- * `allocatePoints`), and put `cart.changed` and `order.placed` in the outbox. From its commit on
- * the sale stands.
+ * Step 7, write the order, in one transaction of one statement (`placeOrder`): close the cart
+ * while it is still active at the version validated, insert the order (a concurrent duplicate key
+ * fails it all and answers 'duplicate') and its lines with the discount the quote allocated to
+ * each and their share of the points (see `allocatePoints`), and put `cart.changed` and
+ * `order.placed` in the outbox. A cart that moved on rolls it all back. From its commit on the
+ * sale stands.
  */
 async function writeOrder(ctx: CartContext, order: OrderToWrite): Promise<Outcome<OrderRow> | 'duplicate'> {
   const { input, cart, lines, fulfillment, quote, provider, paid, pointsPaid } = order;
   const chargeMinor = quote.totalMinor - pointsPaid;
-  const written = ctx.db.transaction(async (tx): Promise<Outcome<OrderRow>> => {
-    const closed = await closeCartAtVersion(tx, cart.id, cart.version);
-    if (!closed) {
-      const [current] = await findCartsByIds(tx, [cart.id]);
-      if (!current || current.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
-      return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${current.version}); review it and retry`, ['input', 'cartId']));
-    }
-    const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
-    const paidByLine = lines.map((line) => {
-      const priced = quoteByLine.get(line.id)!;
-      return priced.unitPriceMinor * line.quantity - priced.discountMinor;
-    });
-    const pointsByLine = allocatePoints(pointsPaid, { linesPaidMinor: paidByLine, shippingMinor: quote.shippingMinor }).lines;
-    const placed = await insertOrderUnlessKeyUsed(tx, {
-      id: order.orderId,
-      cartId: cart.id,
-      idempotencyKey: input.idempotencyKey,
-      requestHash: order.requestHash,
-      customerId: cart.customerId,
-      guestId: cart.guestId,
-      channel: ctx.caller.channel,
-      staffId: creditedStaffId(staffIdOf(ctx.caller), lines),
-      currencyCode: cart.currencyCode,
-      subtotalMinor: quote.subtotalMinor,
-      discountMinor: quote.discountMinor,
-      shippingMinor: quote.shippingMinor,
-      totalMinor: quote.totalMinor,
-      fulfillmentMethod: input.fulfillment.method,
-      fulfillmentLocationId: fulfillment.locationId,
-      sourceLocationId: fulfillment.sourceLocationId,
-      shippingRate: fulfillment.shipping?.rate ?? null,
-      estimatedDeliveryAt: fulfillment.shipping?.estimatedDeliveryAt ?? null,
-      fulfillmentStatus: 'UNFULFILLED',
-      shippingAddress: input.fulfillment.shippingAddress ?? null,
-      readyBy: fulfillment.readyBy,
-      reservationId: order.reservationId,
-      reservationState: 'ACTIVE',
-      promotionHoldId: order.holdId,
-      promotionHoldState: order.holdId ? 'HELD' : null,
-      paymentProvider: provider.id,
-      paymentStatus: paid.status,
-      paymentReference: paid.reference,
-      capturedMinor: paid.status === 'CAPTURED' ? chargeMinor : 0,
-      pointsPaid,
-    });
-    if (!placed) throw new OrderKeyTaken();
-    await insertOrderLines(
-      tx,
-      lines.map((line, index) => {
-        const priced = quoteByLine.get(line.id)!;
-        return {
-          id: newId('oline'),
-          orderId: placed.id,
-          variantId: line.variantId,
-          quantity: line.quantity,
-          unitPriceMinor: priced.unitPriceMinor,
-          discountMinor: priced.discountMinor,
-          paidMinor: paidByLine[index]!,
-          pointsPaid: pointsByLine[index]!,
-          currencyCode: line.currencyCode,
-          addedInChannel: line.addedInChannel,
-          addedByStaffId: line.addedByStaffId,
-        };
+  const quoteByLine = new Map(quote.lines.map((line) => [line.lineId, line]));
+  const paidByLine = lines.map((line) => {
+    const priced = quoteByLine.get(line.id)!;
+    return priced.unitPriceMinor * line.quantity - priced.discountMinor;
+  });
+  const pointsByLine = allocatePoints(pointsPaid, { linesPaidMinor: paidByLine, shippingMinor: quote.shippingMinor }).lines;
+  const values = {
+    id: order.orderId,
+    cartId: cart.id,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: order.requestHash,
+    customerId: cart.customerId,
+    guestId: cart.guestId,
+    channel: ctx.caller.channel,
+    staffId: creditedStaffId(staffIdOf(ctx.caller), lines),
+    currencyCode: cart.currencyCode,
+    subtotalMinor: quote.subtotalMinor,
+    discountMinor: quote.discountMinor,
+    shippingMinor: quote.shippingMinor,
+    totalMinor: quote.totalMinor,
+    fulfillmentMethod: input.fulfillment.method,
+    fulfillmentLocationId: fulfillment.locationId,
+    sourceLocationId: fulfillment.sourceLocationId,
+    shippingRate: fulfillment.shipping?.rate ?? null,
+    estimatedDeliveryAt: fulfillment.shipping?.estimatedDeliveryAt ?? null,
+    fulfillmentStatus: 'UNFULFILLED' as const,
+    shippingAddress: input.fulfillment.shippingAddress ?? null,
+    readyBy: fulfillment.readyBy,
+    reservationId: order.reservationId,
+    reservationState: 'ACTIVE' as const,
+    promotionHoldId: order.holdId,
+    promotionHoldState: order.holdId ? ('HELD' as const) : null,
+    paymentProvider: provider.id,
+    paymentStatus: paid.status,
+    paymentReference: paid.reference,
+    capturedMinor: paid.status === 'CAPTURED' ? chargeMinor : 0,
+    pointsPaid,
+  };
+  const orderLineRows = lines.map((line, index) => {
+    const priced = quoteByLine.get(line.id)!;
+    return {
+      id: newId('oline'),
+      orderId: order.orderId,
+      variantId: line.variantId,
+      quantity: line.quantity,
+      unitPriceMinor: priced.unitPriceMinor,
+      discountMinor: priced.discountMinor,
+      paidMinor: paidByLine[index]!,
+      pointsPaid: pointsByLine[index]!,
+      currencyCode: line.currencyCode,
+      addedInChannel: line.addedInChannel,
+      addedByStaffId: line.addedByStaffId,
+    };
+  });
+  // Both occur at the transaction's time (the outbox's default), as the cart's updatedAt and the
+  // order's placedAt do; the cart is closed at the version read, so it is one more.
+  const events = [
+    {
+      id: newId('evt'),
+      type: 'cart.changed',
+      aggregateId: cart.id,
+      payload: { cartId: cart.id, customerId: cart.customerId, guestId: cart.guestId, channel: ctx.caller.channel, version: cart.version + 1, totalQuantity: cart.totalQuantity, status: 'CHECKED_OUT' },
+    },
+    {
+      id: newId('evt'),
+      type: 'order.placed',
+      aggregateId: order.orderId,
+      payload: { orderId: order.orderId, cartId: cart.id, customerId: values.customerId, channel: values.channel, staffId: values.staffId, totalMinor: values.totalMinor, loyaltyPointsPaid: pointsPaid, moneyPaidMinor: values.totalMinor - pointsPaid, currencyCode: values.currencyCode, fulfillmentMethod: values.fulfillmentMethod, locationId: values.fulfillmentLocationId, sourceLocationId: values.sourceLocationId },
+    },
+  ];
+  try {
+    return succeed(
+      await ctx.db.transaction(async (tx) => {
+        const placed = await placeOrder(tx, cart, values, { lines: orderLineRows, events });
+        if (!placed.cartClosed) throw new CartMovedOn();
+        return placed.order;
       }),
     );
-    await publishEvents(tx, outboxEvents, [
-      {
-        type: 'cart.changed',
-        aggregateId: closed.id,
-        payload: { cartId: closed.id, customerId: closed.customerId, guestId: closed.guestId, channel: ctx.caller.channel, version: closed.version, totalQuantity: closed.totalQuantity, status: closed.status },
-        occurredAt: closed.updatedAt,
-      },
-      {
-        type: 'order.placed',
-        aggregateId: placed.id,
-        payload: { orderId: placed.id, cartId: cart.id, customerId: placed.customerId, channel: placed.channel, staffId: placed.staffId, totalMinor: placed.totalMinor, loyaltyPointsPaid: placed.pointsPaid, moneyPaidMinor: placed.totalMinor - placed.pointsPaid, currencyCode: placed.currencyCode, fulfillmentMethod: placed.fulfillmentMethod, locationId: placed.fulfillmentLocationId, sourceLocationId: placed.sourceLocationId },
-        occurredAt: placed.placedAt,
-      },
-    ]);
-    return succeed(placed);
-  });
-  return written.catch((error: unknown) => {
-    if (error instanceof OrderKeyTaken) return 'duplicate' as const;
-    throw error;
-  });
+  } catch (error) {
+    if (isUniqueViolation(error, 'orders_cart_idempotency_key')) return 'duplicate';
+    if (!(error instanceof CartMovedOn)) throw error;
+    const [current] = await findCartsByIds(ctx.db, [cart.id]);
+    if (!current || current.status !== 'ACTIVE') return fail(userError('INVALID_STATE', 'The cart was checked out meanwhile', ['input', 'cartId']));
+    return fail(userError('VERSION_CONFLICT', `The cart changed during checkout (now version ${current.version}); review it and retry`, ['input', 'cartId']));
+  }
 }
 
 /**
