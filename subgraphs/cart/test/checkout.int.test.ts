@@ -384,6 +384,44 @@ describe.skipIf(!onPostgresServer())('concurrent checkouts', () => {
     expect(await stockAt(h, variant.id, BERLIN.id)).toEqual({ onHand: 0, reserved: 0 });
   });
 
+  it('never leaves a line outside the order when an addition races the checkout of its cart', async () => {
+    const [first, second] = [freshVariant(), freshVariant()];
+    await Promise.all([setStock(h, first.id, WAREHOUSE.id, 50), setStock(h, second.id, WAREHOUSE.id, 50)]);
+    const ADD = `mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { version } userErrors { code } } }`;
+    const sold = { first: 0, second: 0 };
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const { cartId, client } = await customerWithCart(h, first.id, 1);
+      const input = { cartId, idempotencyKey: `race-${attempt}`, fulfillment: { method: 'DELIVERY', locationId: WAREHOUSE.id, shippingAddress: ADDRESS }, payment: cardPayment() };
+      // Sent later each time, so the addition lands at different points of the checkout.
+      const addLater = new Promise((resolve) => setTimeout(resolve, attempt * 3)).then(() => client(ADD, { input: { cartId, lines: [{ variantId: second.id, quantity: 2 }] } }));
+      const [added, checkedOut] = await Promise.all([addLater, checkoutAs(client, input)]);
+      const addErrors = (expectData(added).addCartLines.userErrors as { code: string }[]).map((error) => error.code);
+      // The addition landed before the checkout read the cart, between that read and the order
+      // (the checkout then refuses the cart that moved on), or after the cart was closed (refused).
+      expect([[], ['INVALID_STATE']]).toContainEqual(addErrors);
+      const unitsInCart = addErrors.length === 0 ? 3 : 1;
+      const [cart] = rowsOf<{ status: string; quantity: number }>(
+        await h.cartDatabase.db.execute(sql`select c.status, coalesce(sum(l.quantity), 0)::int as quantity from cart.carts c left join cart.cart_lines l on l.cart_id = c.id where c.id = ${cartId} group by c.status`),
+      );
+      if (checkedOut.order) {
+        const [order] = rowsOf<{ quantity: number }>(
+          await h.cartDatabase.db.execute(sql`select coalesce(sum(ol.quantity), 0)::int as quantity from cart.orders o join cart.order_lines ol on ol.order_id = o.id where o.cart_id = ${cartId}`),
+        );
+        expect(cart).toEqual({ status: 'CHECKED_OUT', quantity: unitsInCart });
+        expect(order!.quantity).toBe(unitsInCart);
+        sold.first += 1;
+        sold.second += unitsInCart - 1;
+      } else {
+        expect(addErrors).toEqual([]);
+        expect(checkedOut.userErrors.map((error) => error.code)).toEqual(['VERSION_CONFLICT']);
+        expect(cart).toEqual({ status: 'ACTIVE', quantity: 3 });
+      }
+    }
+    // Refused checkouts gave their reservations back; placed ones took exactly their units.
+    expect(await stockAt(h, first.id, WAREHOUSE.id)).toEqual({ onHand: 50 - sold.first, reserved: 0 });
+    expect(await stockAt(h, second.id, WAREHOUSE.id)).toEqual({ onHand: 50 - sold.second, reserved: 0 });
+  });
+
   it('places one order when the same checkout is sent 8 times at once', async () => {
     const variant = freshVariant();
     await setStock(h, variant.id, WAREHOUSE.id, 20);
