@@ -3,7 +3,7 @@ import type { WithSubqueryWithSelection } from 'drizzle-orm/pg-core';
 import { recordOutboxWrite } from '@omni/events';
 import { findFirstRowsPerParentPrepared, isAnyOf, preparedOnce, type PreparedChildPageQuery } from '@omni/db';
 import type { CartDb } from './database';
-import { cartLines, carts, customerAliases, outboxEvents, type CartLineRow, type CartRow } from './schema';
+import { cartLines, carts, customerAliases, orders, outboxEvents, type CartLineRow, type CartRow } from './schema';
 
 const cartColumns = getTableColumns(carts);
 
@@ -64,22 +64,28 @@ export async function findActiveCartOfOwner(db: CartDb, owner: { customerId: str
 }
 
 /**
- * A cart and all its lines (oldest first) read by one statement, so both come from the same
- * snapshot: the lines are exactly those of the version read, which checkout then holds the cart to.
+ * What checkout starts from, read by one statement: the cart and all its lines (oldest first),
+ * from the same snapshot, so the lines are exactly those of the version read, which checkout then
+ * holds the cart to; and the id of the order an earlier attempt with this idempotency key placed
+ * (null when there is none), which checkout answers again.
  */
-export async function findCartWithAllLines(db: CartDb, id: string): Promise<{ cart: CartRow | null; lines: CartLineRow[] }> {
-  const rows = await preparedOnce(db, 'cartWithAllLines', (on) =>
+export async function findCartForCheckout(db: CartDb, id: string, idempotencyKey: string): Promise<{ cart: CartRow | null; lines: CartLineRow[]; earlierOrderId: string | null }> {
+  const rows = await preparedOnce(db, 'cartForCheckout', (on) =>
     on
-      .select({ cart: carts, line: cartLines })
+      .select({
+        cart: carts,
+        line: cartLines,
+        earlierOrderId: sql<string | null>`(select ${orders.id} from ${orders} where ${orders.cartId} = ${sql.placeholder('id')} and ${orders.idempotencyKey} = ${sql.placeholder('idempotencyKey')})`,
+      })
       .from(carts)
       .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
       .where(eq(carts.id, sql.placeholder('id')))
       .orderBy(asc(cartLines.id))
-      .prepare('cart_cart_with_all_lines'),
-  ).execute({ id });
+      .prepare('cart_cart_for_checkout'),
+  ).execute({ id, idempotencyKey });
   const [first] = rows;
-  if (!first) return { cart: null, lines: [] };
-  return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])) };
+  if (!first) return { cart: null, lines: [], earlierOrderId: null };
+  return { cart: first.cart, lines: rows.flatMap((row) => (row.line ? [row.line] : [])), earlierOrderId: first.earlierOrderId };
 }
 
 /**

@@ -4,7 +4,7 @@ import { isIdOf, isUniqueViolation, newId } from '@omni/db';
 import { fail, isUsableIdempotencyKey, succeed, toMoney, UNUSABLE_IDEMPOTENCY_KEY, userError, userErrorsFromIssues, logger, type Outcome, type UserError } from '@omni/graphql';
 import type { CartContext } from '../context';
 import { findOrderByIdempotencyKey, placeOrder, setCartLinePrices, updateOrderSettlement } from '../db/order-queries';
-import { findCartsByIds, findCartWithAllLines } from '../db/cart-queries';
+import { findCartForCheckout, findCartsByIds } from '../db/cart-queries';
 import type { VariantSnapshot } from '../clients/catalog-client';
 import { FULFILLMENT_METHODS, MAX_CART_LINES, PAYMENT_PROVIDERS, SHIPPING_RATE_CODES, type CartLineRow, type CartRow, type OrderRow } from '../db/schema';
 import type { Authorization, PaymentProvider } from '../payments/payment-providers';
@@ -222,16 +222,19 @@ interface CheckableCart {
  * caller saw and not empty.
  */
 async function validateCheckout(ctx: CartContext, input: ParsedCheckout, requestHash: string): Promise<Outcome<CheckableCart> | { replayed: Outcome<OrderRow> }> {
-  // Both reads at once; the cart and its lines in one statement, so the lines are those of the
-  // version the order is later held to.
-  const [{ cart: loaded, lines }, earlier] = await Promise.all([findCartWithAllLines(ctx.db, input.cartId), findOrderByIdempotencyKey(ctx.db, input.cartId, input.idempotencyKey)]);
+  // The cart, its lines and an earlier attempt's order id in one statement, so the lines are those
+  // of the version the order is later held to.
+  const { cart: loaded, lines, earlierOrderId } = await findCartForCheckout(ctx.db, input.cartId, input.idempotencyKey);
   if (loaded) ctx.loaders.cartById.clear(loaded.id).prime(loaded.id, loaded);
   const owned = await changeableCartAfterMerges(ctx, loaded ? { ...loaded, status: 'ACTIVE' } : null);
   if (!owned.ok) return owned;
   if (!maySellFrom(ctx.caller, input.fulfillment.method, input.fulfillment.locationId)) {
     return fail(userError('FORBIDDEN', 'Store staff sell for collection at, or shipping from, their own store', ['input', 'fulfillment', 'locationId']));
   }
-  if (earlier) return { replayed: await replayOf(ctx, earlier, requestHash) };
+  if (earlierOrderId) {
+    const earlier = await ctx.loaders.orderById.load(earlierOrderId);
+    if (earlier) return { replayed: await replayOf(ctx, earlier, requestHash) };
+  }
 
   const active = await changeableCartAfterMerges(ctx, loaded);
   if (!active.ok) return active;
