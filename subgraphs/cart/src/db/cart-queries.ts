@@ -135,25 +135,17 @@ export function findCartLinesByIds(tx: CartDb, cartId: string, lineIds: readonly
 
 /**
  * Inserts new lines and overwrites quantity and price of lines already holding the variant, in
- * one statement. The caller computed the final quantities under the cart lock.
+ * one statement (the rule `upsertCartLinesIfAtVersion` applies too). The caller computed the final
+ * quantities under the cart lock.
  */
 export async function upsertCartLines(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]): Promise<void> {
   if (rows.length === 0) return;
-  await lineUpsert(tx, rows);
-}
-
-/** New lines inserted, lines already holding the variant given the new quantity and price. */
-function lineUpsert(tx: CartDb, rows: (typeof cartLines.$inferInsert)[]) {
-  return tx
+  await tx
     .insert(cartLines)
     .values(rows)
     .onConflictDoUpdate({
       target: [cartLines.cartId, cartLines.variantId],
-      set: {
-        quantity: sql`excluded.quantity`,
-        unitPriceMinor: sql`excluded.unit_price_minor`,
-        updatedAt: sql`now()`,
-      },
+      set: { quantity: sql`excluded.quantity`, unitPriceMinor: sql`excluded.unit_price_minor`, updatedAt: sql`now()` },
     });
 }
 
