@@ -241,7 +241,7 @@ describe('addCartLines', () => {
     for (const payload of payloads) expect(payload.userErrors).toEqual([]);
     const cart = expectData(await client(`query($id: ID!) { cart(id: $id) { version totalQuantity lines { totalCount } } }`, { id: cartId })).cart;
     expect(cart).toEqual({ version: 21, totalQuantity: 20, lines: { totalCount: 1 } });
-    // Most of them found the cart moved on and added under the lock: each change announced once, with what it left.
+    // Written on the version read or, when another came first, under the lock: each change announced once, with what it left.
     const announced = (await changedEvents(cartId)).map((event) => [event.payload.version, event.payload.totalQuantity]);
     expect(announced.sort(([a], [b]) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, index) => [index + 2, index + 1]));
   });
