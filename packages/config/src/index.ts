@@ -136,6 +136,18 @@ export function assertProductionStorage(env: { production: boolean; databaseUrl:
   }
 }
 
+const executionEnvSchema = z.object({
+  GRAPHQL_COMPILE_AT_USE: unsetWhenEmpty(z.coerce.number().int().min(1).max(1_000_000).default(2)),
+});
+
+/**
+ * GRAPHQL_COMPILE_AT_USE: the use of the same query at which a subgraph compiles it (see "Compiled
+ * queries" in README.md): 1 compiles on first use; 2 by default, so a query seen once is never compiled.
+ */
+export function loadExecutionEnv(source: Record<string, string | undefined> = process.env): { compileAtUse: number } {
+  return { compileAtUse: parseEnv(executionEnvSchema, source).GRAPHQL_COMPILE_AT_USE };
+}
+
 export class EnvError extends Error {
   override name = 'EnvError';
 }

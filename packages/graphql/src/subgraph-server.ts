@@ -5,8 +5,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { visit, BREAK, type DocumentNode } from 'graphql';
 import type { VerifiedCallerContext } from '@omni/auth';
+import { loadExecutionEnv } from '@omni/config';
 import { logger } from '@omni/observability';
 import { createCallerSignature } from './caller-signature';
+import { compiledExecutionGateway } from './compiled-execution';
 import { createErrorFormatter } from './errors';
 import type { ReadinessChecks } from './health';
 import { listenGraphQLHttp } from './http-server';
@@ -36,6 +38,8 @@ export interface SubgraphServerOptions<TContext extends object> {
    * turns it off, since on Node 20 it costs a hook on every promise.
    */
   implicitRequestContext?: boolean;
+  /** The use of the same query at which it is compiled; GRAPHQL_COMPILE_AT_USE by default. */
+  compileAtUse?: number;
 }
 
 /** True when the SDL puts `@cacheControl` hints on a type or field. */
@@ -79,7 +83,10 @@ export function createSubgraphServer<TContext extends object>(options: SubgraphS
     warn: options.logWarning ?? ((line) => logger.warn(line)),
   });
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    // Repeated queries run compiled; everything else about the request stays Apollo Server's.
+    gateway: compiledExecutionGateway(buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]), {
+      compileAtUse: options.compileAtUse ?? loadExecutionEnv().compileAtUse,
+    }),
     formatError: createErrorFormatter(options.logErrors),
     includeStacktraceInErrorResponses: false,
     introspection: true,

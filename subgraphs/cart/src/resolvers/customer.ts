@@ -9,3 +9,8 @@ export const Customer = {
   cart: (customer: { id: string }, _: unknown, ctx: CartContext) => getActiveCartOfCustomer(ctx, customer.id),
   orders: (customer: { id: string }, args: ConnectionArgs, ctx: CartContext) => listOrdersOfCustomer(ctx, customer.id, args),
 };
+
+/** Counted only when asked: the count is a statement of its own that a page without it never sends. */
+export const OrderConnection = {
+  totalCount: (connection: { countOrders(): Promise<number> }) => connection.countOrders(),
+};

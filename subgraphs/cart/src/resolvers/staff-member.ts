@@ -13,3 +13,9 @@ export const StaffMember = {
   sales: (staff: StaffReference, args: ConnectionArgs, ctx: CartContext) =>
     listSalesOfStaff(ctx, { id: staff.id, homeLocationId: staff.homeLocation?.id ?? null }, args),
 };
+
+/** The count and the totals are one statement of their own, sent only when either is asked. */
+export const StaffSalesConnection = {
+  totalCount: (connection: { countSales(): Promise<number> }) => connection.countSales(),
+  totals: (connection: { sumTotals(): Promise<unknown[]> }) => connection.sumTotals(),
+};

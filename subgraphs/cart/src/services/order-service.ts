@@ -25,7 +25,7 @@ export async function listOrdersOfCustomer(ctx: CartContext, customerId: string,
   assertAccess(await customerCartAccessAfterMerges(ctx, customerId), "You may not read this customer's orders");
   const page = pageRequest(args, isIdKey);
   const rows = await ctx.loaders.orderPagesByCustomerId.load(customerId, page);
-  return { ...toConnection(rows, page, (order) => order.id), totalCount: async () => (await ctx.loaders.orderCountByCustomerId.load(customerId))?.count ?? 0 };
+  return { ...toConnection(rows, page, (order) => order.id), countOrders: async () => (await ctx.loaders.orderCountByCustomerId.load(customerId))?.count ?? 0 };
 }
 
 const orderIdInput = z.object({ orderId: z.string().min(1, 'must not be empty') });

@@ -22,7 +22,7 @@ export async function listSalesOfStaff(ctx: CartContext, person: SalesPerson, ar
   const totals = () => ctx.loaders.salesTotalsByStaffId.load(person.id);
   return {
     ...toConnection(rows, request, (order: OrderRow) => [order.placedAt.toISOString(), order.id]),
-    totalCount: async () => (await totals()).reduce((sum, row) => sum + row.count, 0),
-    totals: async () => (await totals()).map((row) => toMoney(row.totalMinor, row.currencyCode)),
+    countSales: async () => (await totals()).reduce((sum, row) => sum + row.count, 0),
+    sumTotals: async () => (await totals()).map((row) => toMoney(row.totalMinor, row.currencyCode)),
   };
 }
