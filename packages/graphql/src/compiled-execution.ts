@@ -52,10 +52,7 @@ export function compiledExecutionGateway(
     const count = (uses.get(document) ?? 0) + 1;
     uses.set(document, count);
     if (count < compileAtUse) return undefined;
-    const result = compilable(document, operation)
-      ? compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true })
-      : undefined;
-    const entry: Compiled = result && isCompiledQuery(result) ? result : NOT_COMPILABLE;
+    const entry = compilable(document, operation) ? compile(schema, document, operationName) : NOT_COMPILABLE;
     compiled.set(key, entry);
     if (compiled.size > maxCompiled) compiled.delete(compiled.keys().next().value!);
     return entry === NOT_COMPILABLE ? undefined : entry;
@@ -95,6 +92,16 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
   const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });
   (rebuilt as { locations: GraphQLError['locations'] }).locations = error.locations;
   return rebuilt;
+}
+
+/** The compiled query, or NOT_COMPILABLE when graphql-jit refuses it or fails on it: graphql-js runs it then. */
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): Compiled {
+  try {
+    const result = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+    return isCompiledQuery(result) ? result : NOT_COMPILABLE;
+  } catch {
+    return NOT_COMPILABLE;
+  }
 }
 
 /** Queries without introspection's `__schema` / `__type` (in fragments too), which graphql-js answers from the schema itself. */

@@ -162,8 +162,49 @@ describe('cost of a product listing page', () => {
       counts.push(await catalog.statementsDuring(async () => expectData(await shopper()(LISTING, { first, store: berlin.id }))));
     }
     expect(counts[0]).toBeGreaterThan(0);
-    // Page, variants, stock at the store, available totals, every level (fulfillment), all locations.
-    expect(counts[0]).toBe(6);
+    // Page, variants with their stock at the store, available totals, every level (fulfillment), all locations.
+    expect(counts[0]).toBe(5);
     expect(new Set(counts).size).toBe(1);
+  });
+
+  const STOCK = 'availability(locationId: $store) { available onHand reserved location { id } }';
+  const asAdmin = () => catalog.as(callers.admin());
+  /** The same levels read one variant at a time as entities, which never goes through a product's variants. */
+  async function levelsOneByOne(variantIds: string[], store: string) {
+    const query = `query($r: [_Any!]!, $store: ID!) { _entities(representations: $r) { ... on Variant { id ${STOCK} } } }`;
+    const data = expectData(await asAdmin()(query, { r: variantIds.map((id) => ({ __typename: 'Variant', id })), store }));
+    return Object.fromEntries(data._entities.map((entity: any) => [entity.id, entity.availability]));
+  }
+
+  it('reads the variants together with their stock at the one store asked, the stock each variant shows alone', async () => {
+    const listing = `query($store: ID!) { products(first: 30) { edges { node { variants { id ...Stock } } } } }
+      fragment Stock on Variant { ${STOCK} }`;
+    const missingStore = 'loc_00000000000000000000000000';
+    for (const store of [berlin.id, DEMO_LOCATIONS.at(-1)!.id, missingStore]) {
+      let data: any;
+      const statements = await catalog.statementsDuring(async () => (data = expectData(await asAdmin()(listing, { store }))));
+      // The page, the variants with their stock (no statement of its own for the stock), the store if it exists.
+      expect(statements).toBe(store === missingStore ? 2 : 3);
+      const variants = data.products.edges.flatMap((edge: any) => edge.node.variants);
+      expect(variants.length).toBeGreaterThan(30);
+      const listed = Object.fromEntries(variants.map((variant: any) => [variant.id, variant.availability]));
+      expect(listed).toEqual(await levelsOneByOne(Object.keys(listed), store));
+      if (store === missingStore) expect(variants.every((variant: any) => variant.availability === null)).toBe(true);
+      else expect(variants.some((variant: any) => variant.availability.onHand > 0)).toBe(true);
+    }
+  });
+
+  it('reads the stock of two stores asked at once as before, each correct', async () => {
+    const other = DEMO_LOCATIONS.at(-1)!.id;
+    const listing = `query($store: ID!, $other: ID!) { products(first: 10) { edges { node { variants {
+      id here: ${STOCK} there: availability(locationId: $other) { available onHand reserved location { id } } } } } } }`;
+    let data: any;
+    const statements = await catalog.statementsDuring(async () => (data = expectData(await asAdmin()(listing, { store: berlin.id, other }))));
+    // The page, the variants, the stock at both stores, the stores.
+    expect(statements).toBe(4);
+    const variants = data.products.edges.flatMap((edge: any) => edge.node.variants);
+    const ids = variants.map((variant: any) => variant.id);
+    expect(Object.fromEntries(variants.map((variant: any) => [variant.id, variant.here]))).toEqual(await levelsOneByOne(ids, berlin.id));
+    expect(Object.fromEntries(variants.map((variant: any) => [variant.id, variant.there]))).toEqual(await levelsOneByOne(ids, other));
   });
 });

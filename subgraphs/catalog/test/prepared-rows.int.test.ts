@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { findLocations, findProductPage, findProductsByIds, findVariantsByProductIds, productColumns } from '../src/db/catalog-queries';
-import { findReservation, findReservationByKey, findReservationFacts, findStockLevelsByVariantIds, findVariantSnapshots } from '../src/db/inventory-queries';
+import { findReservation, findReservationByKey, findReservationFacts, findStockLevelsByVariantIds, findVariantSnapshots, findVariantsWithStockAt } from '../src/db/inventory-queries';
 import { inventoryLevels, inventoryReservations, locations, products, variantPrices, variants } from '../src/db/schema';
 import { startCatalog, type CatalogHarness } from './harness';
 
@@ -41,6 +41,12 @@ describe('rows of prepared reads', () => {
     expect(preparedVariants.some((variant) => typeof variant.compareAtMinor === 'number')).toBe(true);
     expect(typeof preparedVariants[0]!.priceMinor).toBe('number');
     expect(Array.isArray(preparedVariants[0]!.options)).toBe(true);
+
+    // Read with their stock at a store, the variants are the very same rows.
+    const [store] = await findLocations(db, { kind: null });
+    const withStock = await findVariantsWithStockAt(db, ids, store!.id);
+    expect(withStock.map((row) => row.variant)).toEqual(expectedVariants);
+    expect(withStock.every((row) => row.stock?.locationId === store!.id)).toBe(true);
   });
 
   it('decode expression columns with their mapWith', async () => {

@@ -15,6 +15,7 @@ import {
   type NewOutboxEvent,
   outboxEvents,
   type ReservationLine,
+  type VariantRow,
 } from './schema';
 import type { CatalogDb } from './database';
 import { feedTouch } from './catalog-queries';
@@ -504,6 +505,44 @@ export async function findStockLevelsAt(db: CatalogDb, keys: readonly string[]):
       .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)))
       .prepare('catalog_stock_levels_at'),
   ).execute({ variantIds, locationIds });
+}
+
+/** A product's variant with its stock at one location, null when that location does not exist. */
+export interface VariantWithStock {
+  variant: VariantRow;
+  stock: StockLevelRecord | null;
+}
+
+/**
+ * The variants of many products (in product, then position order, as findVariantsByProductIds)
+ * each with its stock at one location, as findStockLevelsAt reads it: a listing that shows
+ * availability at the shopper's store reads both in one statement instead of two.
+ */
+export async function findVariantsWithStockAt(db: CatalogDb, productIds: readonly string[], locationId: string): Promise<VariantWithStock[]> {
+  const rows = await preparedOnce(db, 'variantsWithStockAt', (on) =>
+    on
+      .select({
+        ...getTableColumns(variants),
+        stockLocationId: locations.id,
+        stockOnHand: stockLevelColumns.onHand,
+        stockReserved: stockLevelColumns.reserved,
+        stockSafetyStock: stockLevelColumns.safetyStock,
+        stockShortfall: stockLevelColumns.shortfall,
+      })
+      .from(variants)
+      .leftJoin(locations, sql`${locations.id} = ${sql.placeholder('locationId')}::text`)
+      .leftJoin(inventoryLevels, and(eq(inventoryLevels.variantId, variants.id), eq(inventoryLevels.locationId, locations.id)))
+      .where(sql`${variants.productId} = any(${sql.placeholder('productIds')}::text[])`)
+      .orderBy(asc(variants.productId), asc(variants.position))
+      .prepare('catalog_variants_with_stock_at'),
+  ).execute({ productIds, locationId });
+  return rows.map(({ stockLocationId, stockOnHand, stockReserved, stockSafetyStock, stockShortfall, ...variant }) => ({
+    variant,
+    stock:
+      stockLocationId === null
+        ? null
+        : { variantId: variant.id, locationId: stockLocationId, onHand: stockOnHand, reserved: stockReserved, safetyStock: stockSafetyStock, shortfall: stockShortfall },
+  }));
 }
 
 /** Units available to sell per variant, summed over every location, for many variants in one statement. */

@@ -12,12 +12,32 @@ import {
   findVariantsByProductIds,
   findVariantsBySkus,
 } from '../db/catalog-queries';
-import { findAdjustmentPages, findAvailableTotals, findShortfallsByLocationIds, findStockLevelsAt, findStockLevelsByVariantIds, stockLevelKey } from '../db/inventory-queries';
+import {
+  findAdjustmentPages,
+  findAvailableTotals,
+  findShortfallsByLocationIds,
+  findStockLevelsAt,
+  findStockLevelsByVariantIds,
+  findVariantsWithStockAt,
+  stockLevelKey,
+} from '../db/inventory-queries';
 
 /** Fresh per request: nothing cached across callers. */
 export function createLoaders(db: CatalogDb) {
   const variantById = createKeyedLoader((ids: readonly string[]) => findVariantsByIds(db, ids), (row) => row.id);
+  /** Keyed by stockLevelKey(variantId, locationId); null when the variant or the location does not exist. */
+  const stockLevelAt = createKeyedLoader(
+    (keys: readonly string[]) => findStockLevelsAt(db, keys),
+    (row) => stockLevelKey(row.variantId, row.locationId),
+  );
+  // Locations whose stock the variants being loaded will be asked for (see stockAskedOfVariants):
+  // read with the variants when there is one, taken by the batch that reads them.
+  let stockLocationsAhead = new Set<string>();
   return {
+    /** Before loading a product's variants: their stock at this location will be asked too. */
+    expectStockAt(locationId: string) {
+      stockLocationsAhead.add(locationId);
+    },
     productById: createKeyedLoader((ids: readonly string[]) => findProductsByIds(db, ids), (row) => row.id),
     productBySlug: createKeyedLoader((slugs: readonly string[]) => findProductsBySlugs(db, slugs), (row) => row.slug),
     categoryById: createKeyedLoader((ids: readonly string[]) => findCategoriesByIds(db, ids), (row) => row.id),
@@ -30,9 +50,20 @@ export function createLoaders(db: CatalogDb) {
     /** A product's variants; each is then known by id too, for the fields that look one up. */
     variantsByProductId: createGroupedLoader(
       async (ids: readonly string[]) => {
-        const rows = await findVariantsByProductIds(db, ids);
-        for (const row of rows) variantById.prime(row.id, row);
-        return rows;
+        const ahead = stockLocationsAhead;
+        stockLocationsAhead = new Set();
+        if (ahead.size !== 1) {
+          const rows = await findVariantsByProductIds(db, ids);
+          for (const row of rows) variantById.prime(row.id, row);
+          return rows;
+        }
+        const [locationId] = ahead as unknown as [string];
+        const rows = await findVariantsWithStockAt(db, ids, locationId);
+        for (const { variant, stock } of rows) {
+          variantById.prime(variant.id, variant);
+          stockLevelAt.prime(stockLevelKey(variant.id, locationId), stock);
+        }
+        return rows.map((row) => row.variant);
       },
       (row) => row.productId,
     ),
@@ -50,11 +81,7 @@ export function createLoaders(db: CatalogDb) {
       (ids: readonly string[]) => findStockLevelsByVariantIds(db, ids),
       (row) => row.variantId,
     ),
-    /** Keyed by stockLevelKey(variantId, locationId); null when the variant or the location does not exist. */
-    stockLevelAt: createKeyedLoader(
-      (keys: readonly string[]) => findStockLevelsAt(db, keys),
-      (row) => stockLevelKey(row.variantId, row.locationId),
-    ),
+    stockLevelAt,
     /** `Location.stockShortfalls`: one statement for any number of locations. */
     shortfallsByLocationId: createGroupedLoader(
       (ids: readonly string[]) => findShortfallsByLocationIds(db, ids),

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { CatalogContext } from '../context';
 import type { CategoryRow, ProductRow } from '../db/schema';
 import {
@@ -8,11 +9,12 @@ import {
   productCategory,
   productPriceRange,
 } from '../services/product-service';
+import { stockLocationAskedOf } from '../services/stock-look-ahead';
 
 export const Product = {
   __resolveReference: (reference: { id: string }, ctx: CatalogContext) => getProductById(ctx, reference.id),
   category: (product: ProductRow, _: unknown, ctx: CatalogContext) => productCategory(ctx, product),
-  variants: (product: ProductRow, _: unknown, ctx: CatalogContext) => listVariants(ctx, product),
+  variants: (product: ProductRow, _: unknown, ctx: CatalogContext, info: GraphQLResolveInfo) => listVariants(ctx, product, stockLocationAskedOf(info)),
   priceRange: (product: ProductRow, _: unknown, ctx: CatalogContext) => productPriceRange(ctx, product),
   availableForSale: (product: ProductRow, _: unknown, ctx: CatalogContext) => productAvailableForSale(ctx, product),
   publishedChannels: (product: ProductRow) => product.channels,
