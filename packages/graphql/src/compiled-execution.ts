@@ -10,7 +10,7 @@ export interface CompiledExecutionOptions {
   maxCompiled?: number;
 }
 
-/** Why a document is not compiled; it then always runs on graphql-js's own executor. */
+/** Marks a query that is not compiled (a mutation, introspection, or one graphql-jit refuses): graphql-js runs it. */
 const NOT_COMPILABLE = Symbol('not compilable');
 type Compiled = CompiledQuery | typeof NOT_COMPILABLE;
 

@@ -30,8 +30,8 @@ export function createLoaders(db: CatalogDb) {
     (keys: readonly string[]) => findStockLevelsAt(db, keys),
     (row) => stockLevelKey(row.variantId, row.locationId),
   );
-  // Locations whose stock the variants being loaded will be asked for (see stockAskedOfVariants):
-  // read with the variants when there is one, taken by the batch that reads them.
+  // Locations whose stock the variants being loaded will be asked for (see stockLocationAskedOf):
+  // read with the variants when there is exactly one, and taken by the batch that reads them.
   let stockLocationsAhead = new Set<string>();
   return {
     /** Before loading a product's variants: their stock at this location will be asked too. */
@@ -57,7 +57,7 @@ export function createLoaders(db: CatalogDb) {
           for (const row of rows) variantById.prime(row.id, row);
           return rows;
         }
-        const [locationId] = ahead as unknown as [string];
+        const locationId = ahead.values().next().value!;
         const rows = await findVariantsWithStockAt(db, ids, locationId);
         for (const { variant, stock } of rows) {
           variantById.prime(variant.id, variant);

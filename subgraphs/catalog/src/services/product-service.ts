@@ -147,8 +147,11 @@ export async function productCategory(ctx: CatalogContext, product: ProductRow):
   return ctx.loaders.categoryById.load(product.categoryId);
 }
 
-/** Variants in the order the merchant arranged them (the loader also knows each by id then). */
-/** `stockAskedAt`: the location whose stock the caller asked of these variants, read with them (see stockLocationAskedOf). */
+/**
+ * Variants in the order the merchant arranged them (the loader also knows each by id then).
+ * `stockAskedAt`: the location whose stock the caller asked of these variants, read with them
+ * (see stockLocationAskedOf).
+ */
 export function listVariants(ctx: CatalogContext, product: Pick<ProductRow, 'id'>, stockAskedAt: string | null = null): Promise<VariantRow[]> {
   if (stockAskedAt !== null && isIdOf('loc', stockAskedAt)) ctx.loaders.expectStockAt(stockAskedAt);
   return ctx.loaders.variantsByProductId.load(product.id);
