@@ -6,6 +6,7 @@ import { DEMO_LOCATIONS } from '@omni/demo-data';
 import { createTestDatabase, onPostgresServer, TEST_SIGNING_SECRET } from '@omni/testing';
 import { generateLargeCatalog, openCatalogDatabase, seedCatalogDemoData } from '@omni/subgraph-catalog';
 import { freePorts } from './free-ports';
+import { postgresBackendCpu } from './compare/postgres-backends';
 import { spawnService, type ServiceProcess } from './service-process';
 
 /**
@@ -22,7 +23,8 @@ import { spawnService, type ServiceProcess } from './service-process';
  * production mode, and sends it the very fetch the gateway plans for the storefront listing of 24
  * products, each with a caller header signed for it and a caller of its own, so nothing can be
  * answered twice from one result. Prints the subgraph process's CPU ms per request (process.cpuUsage, reported by
- * the child) and the SQL statements it sent per request.
+ * the child), the CPU ms the database's Postgres backends spent per request, and the SQL
+ * statements the subgraph sent per request.
  *
  * `--against` starts a second catalog subgraph from another tree (e.g. an export of the last
  * commit, with its own node_modules links) on the same database; the rounds then alternate
@@ -108,26 +110,34 @@ try {
   for (const service of services) await checkAnswer(service.url, ++callerNumber);
   for (const service of services) await load(service.url, WARM_UP_REQUESTS, () => ++callerNumber);
 
-  const results = new Map<string, { cpuMs: number; statements: number; requests: number; seconds: number }[]>();
+  // Only one subgraph is loaded at a time, so the database's backends work for that one.
+  const postgres = postgresBackendCpu(database.client.sql);
+  const results = new Map<string, { cpuMs: number; postgresMs: number; statements: number; requests: number; seconds: number }[]>();
   for (let round = 1; round <= ROUNDS; round += 1) {
     // Alternating who goes first, so neither always runs right after the other.
     const order = round % 2 === 1 ? services : [...services].reverse();
     for (const service of order) {
       const before = await service.usage();
+      const postgresBefore = (await postgres.cpuMs()) ?? 0;
       const started = performance.now();
       await load(service.url, REQUESTS, () => ++callerNumber);
       const seconds = (performance.now() - started) / 1000;
       const after = await service.usage();
-      const reading = { cpuMs: after.cpuMs - before.cpuMs, statements: after.statements - before.statements, requests: REQUESTS, seconds };
+      const postgresMs = ((await postgres.cpuMs()) ?? 0) - postgresBefore;
+      const reading = { cpuMs: after.cpuMs - before.cpuMs, postgresMs, statements: after.statements - before.statements, requests: REQUESTS, seconds };
       results.set(service.name, [...(results.get(service.name) ?? []), reading]);
       console.log(
-        `round ${round} ${service.name}: ${(reading.cpuMs / REQUESTS).toFixed(3)} CPU ms/req, ${(reading.statements / REQUESTS).toFixed(2)} SQL/req, ${(REQUESTS / seconds).toFixed(0)} req/s`,
+        `round ${round} ${service.name}: ${(reading.cpuMs / REQUESTS).toFixed(3)} CPU ms/req, Postgres ${(postgresMs / REQUESTS).toFixed(3)} CPU ms/req, ${(reading.statements / REQUESTS).toFixed(2)} SQL/req, ${(REQUESTS / seconds).toFixed(0)} req/s`,
       );
     }
   }
   for (const [name, readings] of results) {
     const perRequest = readings.map((reading) => reading.cpuMs / reading.requests).sort((a, b) => a - b);
-    console.log(`${name}: median ${perRequest[Math.floor(perRequest.length / 2)]!.toFixed(3)} CPU ms/req (min ${perRequest[0]!.toFixed(3)}, max ${perRequest.at(-1)!.toFixed(3)})`);
+    const postgresPerRequest = readings.map((reading) => reading.postgresMs / reading.requests).sort((a, b) => a - b);
+    console.log(
+      `${name}: median ${perRequest[Math.floor(perRequest.length / 2)]!.toFixed(3)} CPU ms/req (min ${perRequest[0]!.toFixed(3)}, max ${perRequest.at(-1)!.toFixed(3)}), ` +
+        `Postgres median ${postgresPerRequest[Math.floor(postgresPerRequest.length / 2)]!.toFixed(3)} CPU ms/req`,
+    );
   }
 } finally {
   await stop();

@@ -41,7 +41,7 @@ export interface ServiceSpec {
  * scavenger ran for a quarter of the catalog's CPU. Given to every process the bench starts, the
  * peers' gateways included, so the comparison stays like for like.
  */
-const HEAP_FLAGS = ['--max-semi-space-size=32'];
+const HEAP_FLAGS = ['--max-semi-space-size=64'];
 
 export function spawnService(spec: ServiceSpec): ServiceProcess {
   // BENCH_CPU_PROF=gateway,catalog writes a V8 CPU profile of those services into BENCH_CPU_PROF_DIR (or their folder) when they stop.

@@ -40,7 +40,7 @@ async function startAsInImage(service: string, env: Record<string, string>, list
   const [command, ...args] = await imageCommand();
   const child = spawn(command!, args, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=32', SERVICE: service, HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64', SERVICE: service, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);

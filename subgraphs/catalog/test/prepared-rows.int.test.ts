@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { findLocations, findProductPage, findProductsByIds, findVariantsByProductIds, productColumns } from '../src/db/catalog-queries';
+import { findLocations, findProductPage, findProductsByIds, findVariantsByProductIds, productColumns, variantColumns } from '../src/db/catalog-queries';
 import { findReservation, findReservationByKey, findReservationFacts, findStockLevelsByVariantIds, findVariantSnapshots, findVariantsWithStockAt } from '../src/db/inventory-queries';
 import { inventoryLevels, inventoryReservations, locations, products, variantPrices, variants } from '../src/db/schema';
 import { startCatalog, type CatalogHarness } from './harness';
@@ -31,7 +31,7 @@ describe('rows of prepared reads', () => {
     expect(prepared[0]!.createdAt).toBeInstanceOf(Date);
 
     const expectedVariants = await db
-      .select()
+      .select(variantColumns)
       .from(variants)
       .where(inArray(variants.productId, ids))
       .orderBy(asc(variants.productId), asc(variants.position));

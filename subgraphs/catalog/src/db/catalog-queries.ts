@@ -20,6 +20,13 @@ const { searchVector: _searchVector, ...productColumns } = getTableColumns(produ
 /** Every product column but the search vector, which only the database needs. */
 export { productColumns };
 
+const { createdAt: _variantCreatedAt, updatedAt: _variantUpdatedAt, ...variantColumns } = getTableColumns(variants);
+/**
+ * Every variant column but its timestamps, which no field shows: a listing reads a hundred
+ * variants, and each timestamp is a string decoded and a Date built for nothing.
+ */
+export { variantColumns };
+
 /**
  * Full-text match: every word must match, as a prefix of a word as written ('simple'), or as an
  * English or Russian stem. Words arrive as `word:*` terms built by toPrefixTerms(), so no input
@@ -192,20 +199,20 @@ export function findAllCategories(db: CatalogDb): Promise<CategoryRow[]> {
 }
 
 export function findVariantsByIds(db: CatalogDb, ids: readonly string[]): Promise<VariantRow[]> {
-  return preparedOnce(db, 'variantsByIds', (on) => on.select().from(variants).where(isAnyOfKeys(variants.id)).prepare('catalog_variants_by_ids')).execute({ keys: ids });
+  return preparedOnce(db, 'variantsByIds', (on) => on.select(variantColumns).from(variants).where(isAnyOfKeys(variants.id)).prepare('catalog_variants_by_ids')).execute({ keys: ids });
 }
 
 export function findVariantsBySkus(db: CatalogDb, skus: readonly string[]): Promise<VariantRow[]> {
-  return preparedOnce(db, 'variantsBySkus', (on) => on.select().from(variants).where(isAnyOfKeys(variants.sku)).prepare('catalog_variants_by_skus')).execute({ keys: skus });
+  return preparedOnce(db, 'variantsBySkus', (on) => on.select(variantColumns).from(variants).where(isAnyOfKeys(variants.sku)).prepare('catalog_variants_by_skus')).execute({ keys: skus });
 }
 
 export function findVariantsByBarcodes(db: CatalogDb, barcodes: readonly string[]): Promise<VariantRow[]> {
-  return preparedOnce(db, 'variantsByBarcodes', (on) => on.select().from(variants).where(isAnyOfKeys(variants.barcode)).prepare('catalog_variants_by_barcodes')).execute({ keys: barcodes });
+  return preparedOnce(db, 'variantsByBarcodes', (on) => on.select(variantColumns).from(variants).where(isAnyOfKeys(variants.barcode)).prepare('catalog_variants_by_barcodes')).execute({ keys: barcodes });
 }
 
 export function findVariantsByProductIds(db: CatalogDb, productIds: readonly string[]): Promise<VariantRow[]> {
   return preparedOnce(db, 'variantsByProductIds', (on) =>
-    on.select().from(variants).where(isAnyOfKeys(variants.productId)).orderBy(asc(variants.productId), asc(variants.position)).prepare('catalog_variants_by_product_ids'),
+    on.select(variantColumns).from(variants).where(isAnyOfKeys(variants.productId)).orderBy(asc(variants.productId), asc(variants.position)).prepare('catalog_variants_by_product_ids'),
   ).execute({ keys: productIds });
 }
 
@@ -240,7 +247,7 @@ export async function insertProduct(db: CatalogDb, product: NewProduct): Promise
 
 export async function insertVariants(db: CatalogDb, rows: NewVariant[]): Promise<VariantRow[]> {
   if (rows.length === 0) return [];
-  return db.insert(variants).values(rows).returning();
+  return db.insert(variants).values(rows).returning(variantColumns);
 }
 
 /** Locks the product so concurrent edits of it and its variants apply one after the other. */
@@ -264,7 +271,7 @@ export async function updateVariantRow(db: CatalogDb, id: string, changes: Parti
     .update(variants)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(variants.id, id))
-    .returning();
+    .returning(variantColumns);
   if (!row) throw new Error(`Variant ${id} vanished while its product was locked`);
   return row;
 }

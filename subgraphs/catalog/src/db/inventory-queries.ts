@@ -18,7 +18,7 @@ import {
   type VariantRow,
 } from './schema';
 import type { CatalogDb } from './database';
-import { feedTouch } from './catalog-queries';
+import { feedTouch, variantColumns } from './catalog-queries';
 import { preparedOnce } from './prepared';
 
 /** Stock of one variant at one location; a location that never stocked the variant has zeros. */
@@ -522,7 +522,7 @@ export async function findVariantsWithStockAt(db: CatalogDb, productIds: readonl
   const rows = await preparedOnce(db, 'variantsWithStockAt', (on) =>
     on
       .select({
-        ...getTableColumns(variants),
+        ...variantColumns,
         stockLocationId: locations.id,
         stockOnHand: stockLevelColumns.onHand,
         stockReserved: stockLevelColumns.reserved,

@@ -297,7 +297,8 @@ export const tables = {
 export type CategoryRow = typeof categories.$inferSelect;
 /** A product as the services see it: the search vector stays in the database. */
 export type ProductRow = Omit<typeof products.$inferSelect, 'searchVector'>;
-export type VariantRow = typeof variants.$inferSelect;
+/** A variant as the services see it: when it was created and last written stays in the database (no field shows it). */
+export type VariantRow = Omit<typeof variants.$inferSelect, 'createdAt' | 'updatedAt'>;
 export type LocationRow = typeof locations.$inferSelect;
 export type VariantPriceRow = typeof variantPrices.$inferSelect;
 export type InventoryLevelRow = typeof inventoryLevels.$inferSelect;
