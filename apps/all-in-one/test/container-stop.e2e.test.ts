@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
@@ -6,12 +6,14 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * `docker stop` sends SIGTERM to the container's PID 1 and kills it 10 s later. There is no
- * Docker engine in CI, so this starts the services with the image's own CMD (read from the
- * Dockerfile, run from the repository root as the image's WORKDIR holds it) and signals them.
+ * Docker engine in CI, so this compiles the services as the image's build stage does
+ * (`npm run build`) and starts them with the image's own CMD (read from the Dockerfile, run from
+ * the repository root as the image's WORKDIR holds it), then signals them.
  */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SLOW_SUBGRAPH_MS = 4_000;
@@ -140,6 +142,10 @@ async function exitWithin(service: ServiceProcess, ms: number) {
 afterEach(() => {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
+
+beforeAll(async () => {
+  await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts/bundle-services.mjs')], { cwd: REPO_ROOT });
+}, 60_000);
 
 describe('docker stop (SIGTERM to the image CMD)', () => {
   it(
