@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { CALLER_CONTEXT_HEADER, SCOPES_BY_KIND, signCallerContext, type Caller } from '@omni/auth';
 import { DEMO_LOCATIONS } from '@omni/demo-data';
@@ -13,18 +17,19 @@ import { spawnService, type ServiceProcess } from './service-process';
  * The catalog subgraph's CPU time per storefront listing, measured on the subgraph alone:
  *
  *   DATABASE_URL=postgres://… npx tsx bench/catalog-listing-cpu.ts [--requests=2000] [--concurrency=16]
- *     [--rounds=3] [--against=/path/to/other/subgraphs/catalog] [--cpu-prof] [--floor]
+ *     [--rounds=3] [--against=/path/to/other/subgraphs/catalog] [--cpu-prof] [--floor] [--sources]
  *
  * (from apps/all-in-one).
  *
  * Seeds a fresh database on the server (the demo data plus 2,000 generated products of four
  * variants at 20 locations, as the comparison bench does), starts the catalog subgraph as its own
- * process the way the bench starts every service (access log, metrics and request ids on) and in
- * production mode, and sends it the very fetch the gateway plans for the storefront listing of 24
- * products, each with a caller header signed for it and a caller of its own, so nothing can be
- * answered twice from one result. Prints the subgraph process's CPU ms per request (process.cpuUsage, reported by
- * the child), the CPU ms the database's Postgres backends spent per request, and the SQL
- * statements the subgraph sent per request.
+ * process the way the bench starts every service (access log, metrics and request ids on), in
+ * production mode and compiled (`--sources`: through tsx), and sends it the very fetch the gateway
+ * plans for the storefront listing of 24 products, each with a caller header signed for it and a
+ * caller of its own, so nothing can be answered twice from one result. Prints the subgraph
+ * process's CPU ms per request (process.cpuUsage, reported by the child), the CPU ms the
+ * database's Postgres backends spent per request, and the SQL statements the subgraph sent per
+ * request.
  *
  * `--against` starts a second catalog subgraph from another tree (e.g. an export of the last
  * commit, with its own node_modules links) on the same database; the rounds then alternate
@@ -39,6 +44,8 @@ const WARM_UP_REQUESTS = 300;
 const AGAINST = flag('against');
 const CPU_PROFILE = process.argv.includes('--cpu-prof');
 const PROFILE_DIRECTORY = join(tmpdir(), 'catalog-listing-profiles');
+/** `--sources`: run the subgraph from its TypeScript sources through tsx instead of compiled. */
+const SOURCES = process.argv.includes('--sources');
 /** `--floor`: instead of the listing, `{ __typename }`, signed the same way: what any request costs before a resolver runs. */
 const FLOOR = process.argv.includes('--floor');
 
@@ -78,6 +85,11 @@ try {
   const host = '127.0.0.1';
   const trees = [{ label: 'this tree', directory: new URL('../../../subgraphs/catalog/', import.meta.url) }];
   if (AGAINST) trees.push({ label: AGAINST, directory: new URL(`file://${AGAINST.replace(/\/?$/, '/')}`) });
+  // Compiled, as deployed, when every tree can compile itself; otherwise all from their sources, so the two compare like for like.
+  const bundlers = trees.map((tree) => fileURLToPath(new URL('../../scripts/bundle-services.mjs', tree.directory)));
+  const compiled = !SOURCES && bundlers.every((bundler) => existsSync(bundler));
+  if (compiled) for (const bundler of bundlers) await promisify(execFile)(process.execPath, [bundler], { cwd: dirname(dirname(bundler)) });
+  console.log(compiled ? 'running compiled (npm run build)' : 'running from the sources (tsx)');
   const ports = await freePorts(trees.length, host);
   // spawnService profiles the services BENCH_CPU_PROF names.
   if (CPU_PROFILE) Object.assign(process.env, { BENCH_CPU_PROF: trees.map((tree) => tree.label).join(','), BENCH_CPU_PROF_DIR: PROFILE_DIRECTORY });
@@ -101,6 +113,7 @@ try {
           NODE_ENV: 'production',
         },
         readyWhen: () => true,
+        compiled,
       }),
     );
   }

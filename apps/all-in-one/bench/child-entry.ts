@@ -1,6 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
 import { pathToFileURL } from 'node:url';
-import { statementsSentByThisProcess } from '@omni/db';
 
 /**
  * Runs one service's standalone entry point (the file given as argument) as a child of the bench.
@@ -22,6 +21,15 @@ process.on('message', (message) => {
   if (message !== 'cpu-usage') return;
   void usageWithWorkers().then((usage) => process.send?.(usage));
 });
+
+/**
+ * The SQL statements this process has sent, as @omni/db counts them on the global object (see
+ * `statementsSentByThisProcess` in packages/db/src/database.ts). Read from there, not through an
+ * import: a compiled service holds its own copy of every @omni module, and importing the sources'
+ * copy here would load a second one beside it (registering every metric twice).
+ */
+const statementsSentByThisProcess = (): number =>
+  (globalThis as { [key: symbol]: { count: number } | undefined })[Symbol.for('@omni/db statements sent by this process')]?.count ?? 0;
 
 interface Usage {
   cpuUsage: { user: number; system: number };

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { SubgraphName } from '@omni/gateway';
 import { freePorts } from './free-ports';
 import { spawnService, type ServiceProcess } from './service-process';
@@ -17,7 +20,10 @@ export interface ProcessSupergraphOptions {
   gatewayEnv?: Record<string, string>;
   /** Extra environment of every process (its log level and format). */
   env?: Record<string, string>;
-  /** Every process without request ids, access log, metrics and spans (the bench's --edge=off). */
+  /**
+   * Every process without request ids, access log, metrics and spans (the bench's --edge=off).
+   * These run from the sources: the switch is flipped in the sources' own module before they start.
+   */
   edgeOff?: boolean;
 }
 
@@ -35,9 +41,12 @@ export interface ProcessSupergraph {
 /**
  * The five subgraphs and the gateway as six Node processes, each started from its standalone
  * entry point (relays and sweepers included) with the environment docker-compose gives it, so
- * throughput is not bounded by the one core a single process can use.
+ * throughput is not bounded by the one core a single process can use. They run compiled
+ * (`npm run build`, built afresh here), as the production image runs them.
  */
 export async function startProcessSupergraph(options: ProcessSupergraphOptions): Promise<ProcessSupergraph> {
+  const compiled = !options.edgeOff;
+  if (compiled) await promisify(execFile)(process.execPath, [fileURLToPath(new URL('scripts/bundle-services.mjs', REPO_ROOT))], { cwd: fileURLToPath(REPO_ROOT) });
   const host = options.host ?? '127.0.0.1';
   const [gatewayPort, ...subgraphPorts] = await freePorts(1 + SUBGRAPH_NAMES.length, host);
   const urlOf = (port: number | undefined) => `http://${host}:${port}/`;
@@ -72,6 +81,7 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
         env: { ...shared, ...options.gatewayEnv, PORT: String(gatewayPort) },
         readyWhen: (response) => response.ok,
         edgeOff: options.edgeOff,
+        compiled,
       }),
     );
     SUBGRAPH_NAMES.forEach((name, index) =>
@@ -83,6 +93,7 @@ export async function startProcessSupergraph(options: ProcessSupergraphOptions):
           env: { ...shared, PORT: String(subgraphPorts[index]), DATABASE_URL: options.databaseUrl },
           readyWhen: () => true,
           edgeOff: options.edgeOff,
+          compiled,
         }),
       ),
     );

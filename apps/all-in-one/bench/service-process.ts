@@ -33,6 +33,8 @@ export interface ServiceSpec {
   edgeOff?: boolean;
   /** The entry point; `src/index.ts` of the directory by default. */
   entry?: URL;
+  /** Runs the compiled `dist/index.js` of the directory (`npm run build`), as the production image does. */
+  compiled?: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export function spawnService(spec: ServiceSpec): ServiceProcess {
   // BENCH_CPU_PROF=gateway,catalog writes a V8 CPU profile of those services into BENCH_CPU_PROF_DIR (or their folder) when they stop.
   const profiled = process.env.BENCH_CPU_PROF?.split(',').includes(spec.name);
   const profile = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? '.'}`] : [];
-  const child = spawn(process.execPath, [...HEAP_FLAGS, ...profile, '--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(spec.entry ?? new URL('src/index.ts', spec.directory)), ...(spec.edgeOff ? ['--edge=off'] : [])], {
+  const entry = spec.entry ?? new URL(spec.compiled ? 'dist/index.js' : 'src/index.ts', spec.directory);
+  const child = spawn(process.execPath, [...HEAP_FLAGS, ...profile, '--import', TSX_LOADER, CHILD_ENTRY, fileURLToPath(entry), ...(spec.edgeOff ? ['--edge=off'] : [])], {
     cwd: fileURLToPath(spec.directory),
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -22,13 +22,20 @@ export class StatementCounter {
   }
 }
 
-let statementsOfProcess = 0;
+const PROCESS_STATEMENTS = Symbol.for('@omni/db statements sent by this process');
+
+/**
+ * Kept on the global object rather than in this module: a service compiled into one file
+ * (`npm run build`) holds its own copy of this module, and the bench's wrapper that reads the
+ * count from outside it holds another.
+ */
+const processStatements: { count: number } = ((globalThis as { [PROCESS_STATEMENTS]?: { count: number } })[PROCESS_STATEMENTS] ??= { count: 0 });
 
 /**
  * Every SQL statement any database handle of this process has sent, background work included:
  * what the bench reads from a service running as its own process.
  */
-export const statementsSentByThisProcess = (): number => statementsOfProcess;
+export const statementsSentByThisProcess = (): number => processStatements.count;
 
 export interface Database<TSchema extends Record<string, unknown>> {
   db: Db<TSchema>;
@@ -51,7 +58,7 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
   const logger = {
     logQuery(query: string) {
       statements.increment();
-      statementsOfProcess += 1;
+      processStatements.count += 1;
       if (options.logSql) log.info({ sql: query }, 'sql statement');
     },
   };
