@@ -16,14 +16,14 @@
 //   from where they are in the repository. The output must therefore stay where it is built.
 import { builtinModules } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Every service that runs as a process of its own (the Dockerfile's SERVICE values). */
-export const SERVICES = {
+const SERVICES = {
   gateway: 'apps/gateway',
   'messenger-ingress': 'apps/messenger-ingress',
   customer: 'subgraphs/customer',
@@ -64,7 +64,7 @@ function servicePlugin(outDirectory) {
   };
 }
 
-export async function bundleService(workspace) {
+async function bundleService(workspace) {
   const outDirectory = `${ROOT}${workspace}/dist`;
   await build({
     entryPoints: [`${ROOT}${workspace}/src/index.ts`],
@@ -83,8 +83,6 @@ export async function bundleService(workspace) {
   return `${workspace}/dist/index.js`;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const started = performance.now();
-  const outputs = await Promise.all(Object.values(SERVICES).map(bundleService));
-  console.log(`built ${outputs.join(', ')} in ${Math.round(performance.now() - started)} ms`);
-}
+const started = performance.now();
+const outputs = await Promise.all(Object.values(SERVICES).map(bundleService));
+console.log(`built ${outputs.join(', ')} in ${Math.round(performance.now() - started)} ms`);
