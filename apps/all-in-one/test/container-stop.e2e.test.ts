@@ -213,4 +213,38 @@ describe('docker stop (SIGTERM to the image CMD)', () => {
     },
     120_000,
   );
+
+  // The gateway and the cart above, every other service here: each compiled file starts from the
+  // image's CMD in production mode, answers, and stops with 0 on SIGTERM.
+  const otherServices: [service: string, readyMessage: string, env: (nowhere: string) => Record<string, string>][] = [
+    [
+      'customer',
+      'customer subgraph ready',
+      (nowhere) => ({ AUTH_TOKEN_SECRET: TOKEN_SECRET, SIGN_IN_CODE_WEBHOOK_URL: `${nowhere}codes`, SIGN_IN_CODE_WEBHOOK_SECRET: 'container-stop-webhook-secret-0123456789' }),
+    ],
+    ['catalog', 'catalog subgraph ready', () => ({})],
+    ['promotions', 'promotions subgraph ready', () => ({})],
+    ['support', 'support subgraph ready', () => ({})],
+    ['messenger-ingress', 'messenger ingress listening', (nowhere) => ({ AUTH_TOKEN_SECRET: TOKEN_SECRET, GATEWAY_URL: nowhere })],
+  ];
+  it.each(otherServices)(
+    'starts %s compiled from the image CMD in production mode, answers and exits 0 on SIGTERM',
+    async (service, readyMessage, envOf) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'omnigraph-container-start-'));
+      try {
+        const nowhere = await closedPortUrl();
+        const siblings = Object.fromEntries(['CUSTOMER', 'CATALOG', 'CART', 'PROMOTIONS', 'SUPPORT'].map((name) => [`${name}_URL`, nowhere]));
+        const running = await startAsInImage(service, { GATEWAY_SIGNING_SECRET: SIGNING_SECRET, PGLITE_DIR: dataDir, ...siblings, ...envOf(nowhere) }, readyMessage);
+        const health = await fetch(new URL('/health', running.url));
+        expect(health.status, running.output()).toBe(200);
+
+        running.child.kill('SIGTERM');
+        const exit = await exitWithin(running, DOCKER_STOP_TIMEOUT_MS);
+        expect(exit, running.output()).toEqual({ code: 0, signal: null });
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
